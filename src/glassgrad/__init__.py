@@ -1,0 +1,14 @@
+"""glassgrad: backpropagation you can see through. PyTorch's names and semantics, on NumPy."""
+
+from glassgrad.tensor import (Tensor, arange, bool_, eye, float16, float32, float64, from_numpy, full,
+                              get_default_dtype, int8, int16, int32, int64, linspace, manual_seed, ones, ones_like,
+                              rand, rand_like, randint, randn, randn_like, set_default_dtype, tensor, uint8,
+                              zeros, zeros_like)
+from glassgrad import autograd  # noqa: I001
+from glassgrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from glassgrad.functional import *  # noqa: F403
+from glassgrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
+
+half, double, long = float16, float64, int64
+autograd.gradcheck, autograd.gradgradcheck = gradcheck, gradgradcheck
+__version__ = "0.1.0"

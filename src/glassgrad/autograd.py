@@ -1,0 +1,482 @@
+"""Recording ops into a graph, and walking it backwards.
+
+`apply` runs one op table entry forward and, when gradients are wanted, records a `Node`. `backward` and
+`grad` walk the recorded nodes in reverse topological order, iteratively (no recursion limit), sending each
+upstream gradient through the op's declared derivatives, then free what the walk no longer needs.
+"""
+
+from __future__ import annotations
+
+import functools
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from glassgrad.ops.base import Op, sum_to
+from glassgrad.tensor import Tensor, _make, _type_name, as_tensor
+
+# ----------------------------------------------------------------------------------------------- grad modes
+
+_state = {"grad": True, "anomaly": False, "sites": False}
+
+
+def is_grad_enabled() -> bool:
+    return _state["grad"]
+
+
+class set_grad_enabled:
+    """Switch gradient recording on or off; a context manager and a decorator, as in PyTorch."""
+
+    def __init__(self, mode: bool) -> None:
+        self.prev = _state["grad"]
+        self.mode = bool(mode)
+        _state["grad"] = self.mode
+
+    def __enter__(self) -> None:
+        _state["grad"] = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        _state["grad"] = self.prev
+
+    def __call__(self, fn: Callable) -> Callable:
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            with _GradMode(mode):
+                return fn(*args, **kwargs)
+
+        return wrapped
+
+
+class _GradMode:
+    """Base of no_grad/enable_grad: takes effect on enter (not on construction), usable as a decorator."""
+
+    mode = True
+
+    def __init__(self, mode: bool | None = None) -> None:
+        if mode is not None:
+            self.mode = mode
+
+    def __enter__(self) -> None:
+        self.prev = _state["grad"]
+        _state["grad"] = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        _state["grad"] = self.prev
+
+    def __call__(self, fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            with _GradMode(self.mode):
+                return fn(*args, **kwargs)
+
+        return wrapped
+
+
+class no_grad(_GradMode):
+    """Nothing computed inside is recorded: for evaluation and for updating weights."""
+
+    mode = False
+
+
+class enable_grad(_GradMode):
+    mode = True
+
+
+class detect_anomaly:
+    """Backward names the op that first produced NaN or Inf, and the line of user code that created it."""
+
+    def __init__(self, check_nan: bool = True) -> None:
+        self.check_nan = check_nan
+
+    def __enter__(self) -> None:
+        self.prev = _state["anomaly"]
+        _state["anomaly"] = self.check_nan
+
+    def __exit__(self, *exc: object) -> None:
+        _state["anomaly"] = self.prev
+
+
+class record_sites:
+    """Remember, for every node created inside, the line of user code that created it (for explanations)."""
+
+    def __enter__(self) -> None:
+        self.prev = _state["sites"]
+        _state["sites"] = True
+
+    def __exit__(self, *exc: object) -> None:
+        _state["sites"] = self.prev
+
+
+def _user_site() -> str:
+    """The innermost stack frame outside the glassgrad package, as 'file:line in function: code'."""
+    for frame in reversed(traceback.extract_stack()[:-2]):
+        if "/glassgrad/" not in frame.filename.replace("\\", "/") or "/tests/" in frame.filename:
+            return f"{frame.filename}:{frame.lineno} in {frame.name}: {frame.line}"
+    return "<unknown>"
+
+
+# --------------------------------------------------------------------------------------------------- graph
+
+
+class Node:
+    """One recorded op application: what backward needs to send a gradient to the op's inputs."""
+
+    __slots__ = ("op", "inputs", "params", "out", "versions", "out_version", "hooks", "retain", "site", "shape",
+                 "__weakref__")
+
+    def __init__(self, op: type[Op], inputs: tuple, params: dict, out: Any, shape: tuple) -> None:
+        self.op = op
+        self.inputs: tuple | None = inputs
+        self.params = params
+        self.out = out  # the output array, kept only for ops whose derivative reads it
+        self.shape = shape
+        self.versions: tuple | None = None
+        self.out_version: Any = None
+        self.hooks: list | None = None
+        self.retain: Any = None
+        self.site: str | None = None
+
+    def name(self) -> str:
+        return f"{type(self).__name__ if self.op is None else self.op.__name__}Backward0"
+
+    @property
+    def next_functions(self) -> tuple:
+        """(node or leaf tensor or None, 0) per input, as in PyTorch."""
+        if self.inputs is None:
+            return ()
+        return tuple(((t.grad_fn or t) if isinstance(t, Tensor) and t.requires_grad else None, 0)
+                     for t in self.inputs)
+
+    def register_hook(self, fn: Callable) -> None:
+        (self.hooks if self.hooks is not None else self._new_hooks()).append(fn)
+
+    def _new_hooks(self) -> list:
+        self.hooks = []
+        return self.hooks
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {id(self):#x}>"
+
+
+def apply(op: type[Op], *args: Any, **params: Any) -> Tensor:
+    """Run `op` forward on tensors (or constants) and record it when any input requires grad."""
+    arrays = [a.data if isinstance(a, Tensor) else a for a in args]
+    out = op.forward(*arrays, **params)
+    if out.__class__ is not np.ndarray:
+        out = np.asarray(out)
+    if not _state["grad"] or not op.differentiable:
+        return _make(out, False)
+    for a in args:
+        if isinstance(a, Tensor) and a.requires_grad:
+            break
+    else:
+        return _make(out, False)
+    result = _make(out, True)
+    node = Node(op, args, params, out if op.needs_out else None, out.shape)
+    if op.needs_inputs:
+        node.versions = tuple(a._version[0] if isinstance(a, Tensor) else 0 for a in args)
+    if op.needs_out:
+        node.out_version = (result._version, 0)
+    if op.is_view and out.base is not None:
+        result._version = args[0]._version  # a view: in-place changes through it change its base too
+    if _state["anomaly"] or _state["sites"]:
+        node.site = _user_site()
+    result.grad_fn = node
+    return result
+
+
+# ------------------------------------------------------------------------------------------------ backward
+
+_FREED = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+    "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+    "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+    "if you need to access saved tensors after calling backward."
+)
+
+
+def _check_versions(node: Node) -> None:
+    for i, (t, v) in enumerate(zip(node.inputs, node.versions)):
+        if isinstance(t, Tensor) and t._version[0] != v:
+            _raise_modified(t, node, i, t._version[0], v)
+    if node.out_version is not None and node.out_version[0][0] != node.out_version[1]:
+        _raise_modified(None, node, "output", node.out_version[0][0], node.out_version[1])
+
+
+def _raise_modified(t: Tensor | None, node: Node, which: Any, now: int, expected: int) -> None:
+    shape = list(node.shape if t is None else t.shape)
+    kind = f"[{_type_name(t.data.dtype if t is not None else node.out.dtype)} {shape}]"
+    role = f"which is output 0 of {node.name()}" if t is None else f"which is input {which} of {node.name()}"
+    raise RuntimeError(
+        f"one of the variables needed for gradient computation has been modified by an inplace operation: "
+        f"{kind}, {role}, is at version {now}; expected version {expected} instead. Hint: the backward of "
+        f"{node.op.name} needs that value; replace the in-place operation (+=, *=, x[i] = v, zero_()) by an "
+        f"out-of-place one (x = x + 1), or .clone() the tensor before changing it."
+    )
+
+
+def _node_grads(node: Node, g: Any, xp: Any, graph: bool) -> list:
+    """The gradient sent to each input of `node`, given the upstream gradient `g` (None where none flows)."""
+    op = node.op
+    inputs = node.inputs
+    if graph:
+        vals = inputs
+        out = apply(op, *inputs, **node.params) if op.needs_out else None
+    else:
+        vals = [a.data if isinstance(a, Tensor) else a for a in inputs]
+        out = node.out
+    derivs = op.derivatives
+    if derivs and derivs[0] is not None and derivs[0].kind == "vjp_all":
+        every = derivs[0].fn(xp, g, out, *vals, **node.params)
+        return [gi if isinstance(a, Tensor) and a.requires_grad else None for a, gi in zip(inputs, every)]
+    grads = []
+    for i, a in enumerate(inputs):
+        d = derivs[i] if i < len(derivs) else None
+        if d is None or not isinstance(a, Tensor) or not a.requires_grad:
+            grads.append(None)
+            continue
+        if d.kind == "local":
+            f = d.fn(xp, out, *vals, **node.params)
+            gi = g if f.__class__ is int and f == 1 else -g if f.__class__ is int and f == -1 else g * f
+            if gi.shape != a.shape:
+                gi = sum_to(xp, gi, a.shape)
+        else:
+            gi = d.fn(xp, g, out, *vals, **node.params)
+        grads.append(gi)
+    return grads
+
+
+def _check_finite(node: Node, grads: list) -> None:
+    for i, gi in enumerate(grads):
+        if gi is not None and not np.all(np.isfinite(getattr(gi, "data", gi))):
+            where = f"\nThe op was created at {node.site}" if node.site else (
+                "\nRun the forward pass inside gg.autograd.detect_anomaly() to learn which line created it.")
+            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.{where}")
+
+
+def run_backward(
+    roots: Sequence[Tensor],
+    root_grads: Sequence[Any],
+    *,
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Sequence[Tensor] | None = None,
+    observer: Callable[[Node, Any, list], None] | None = None,
+) -> list | None:
+    """The graph walk behind `Tensor.backward` and `grad`.
+
+    With `inputs` None, gradients accumulate into the `.grad` of every leaf reached; otherwise nothing is
+    accumulated and the gradients of `inputs` are returned. `observer(node, g, grads)` sees every step (used
+    by the explainer, and nothing else).
+    """
+    from glassgrad.ops.xp import NUMPY, TENSOR
+
+    graph = create_graph
+    xp = TENSOR if graph else NUMPY
+    want = None
+    if inputs is not None:
+        want = {id(t): i for i, t in enumerate(inputs)}
+        found: list = [None] * len(inputs)
+    grads: dict = {}
+    leaves: dict = {}
+    deps: dict = {}
+    stack = []
+    for r, g in zip(roots, root_grads):
+        if r.grad_fn is None:
+            _arrive_leaf(r, g, leaves, graph)
+            continue
+        n = r.grad_fn
+        grads[n] = grads[n] + g if n in grads else g
+        if n not in deps:
+            deps[n] = 0
+            stack.append(n)
+    while stack:  # count, for each node, the edges that will bring it a gradient
+        n = stack.pop()
+        if n.inputs is None:
+            raise RuntimeError(_FREED)
+        for t in n.inputs:
+            if isinstance(t, Tensor) and t.requires_grad:
+                c = t.grad_fn
+                if c is not None:
+                    if c in deps:
+                        deps[c] += 1
+                    else:
+                        deps[c] = 1
+                        stack.append(c)
+    ready = [n for n in grads if deps[n] == 0]
+    anomaly = _state["anomaly"]
+    done = []
+    with _GradMode(graph):
+        while ready:
+            n = ready.pop()
+            g = grads.pop(n)
+            if n.hooks:
+                for h in n.hooks:
+                    r = h(_as_grad_tensor(g, graph))
+                    if r is not None:
+                        g = r if graph else r.data
+            if n.retain is not None and (t := n.retain()) is not None:
+                t.grad = _as_grad_tensor(g, graph) if t.grad is None else _as_grad_tensor(t.grad.data + g, graph)
+            if n.versions is not None:
+                _check_versions(n)
+            out_grads = _node_grads(n, g, xp, graph)
+            if anomaly:
+                _check_finite(n, out_grads)
+            if observer is not None:
+                observer(n, g, out_grads)
+            for t, gi in zip(n.inputs, out_grads):
+                if gi is None:
+                    continue
+                if want is not None and id(t) in want:
+                    i = want[id(t)]
+                    found[i] = gi if found[i] is None else found[i] + gi
+                c = t.grad_fn
+                if c is None:
+                    if want is None:
+                        _arrive_leaf(t, gi, leaves, graph)
+                    continue
+                grads[c] = grads[c] + gi if c in grads else gi
+                deps[c] -= 1
+                if deps[c] == 0:
+                    ready.append(c)
+            done.append(n)
+    if want is not None:
+        for r, g in zip(roots, root_grads):  # an input that is itself an output
+            if id(r) in want:
+                i = want[id(r)]
+                found[i] = g if found[i] is None else found[i] + g
+    else:
+        _accumulate(leaves, graph)
+    if not retain_graph:
+        for n in done:
+            n.inputs = None
+            n.out = None
+    if want is not None:
+        return found
+    return None
+
+
+def _arrive_leaf(t: Tensor, g: Any, leaves: dict, graph: bool) -> None:
+    k = id(t)
+    if k in leaves:
+        leaves[k][1] = leaves[k][1] + g
+    else:
+        leaves[k] = [t, g]
+
+
+def _as_grad_tensor(g: Any, graph: bool) -> Tensor:
+    return g if graph else _make(g, False)
+
+
+def _accumulate(leaves: dict, graph: bool) -> None:
+    """Add each leaf's gradient into its `.grad`, after its hooks (as PyTorch's AccumulateGrad does)."""
+    given = set()
+    for t, g in leaves.values():
+        if t._hooks:
+            for h in t._hooks:
+                r = h(_as_grad_tensor(g, graph))
+                if r is not None:
+                    g = r if graph else r.data
+        if graph:
+            if g.dtype != t.dtype:
+                g = g.to(t.dtype)
+            t.grad = g if t.grad is None else t.grad + g
+            continue
+        if g.dtype != t.data.dtype:
+            g = g.astype(t.data.dtype)
+        if t.grad is None:
+            if not g.flags.writeable or id(g) in given or g.base is not None:
+                g = g.copy()
+            given.add(id(g))
+            t.grad = _make(g, False)
+        elif t.grad.data.shape == g.shape and t.grad.data.flags.writeable and not t.grad.requires_grad:
+            np.add(t.grad.data, g, out=t.grad.data)
+        else:
+            t.grad = t.grad + g if t.grad.requires_grad else _make(t.grad.data + g, False)
+
+
+def _root_grads(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None, graph: bool, what: str) -> list:
+    grads = []
+    for i, out in enumerate(outputs):
+        go = None if grad_outputs is None else grad_outputs[i]
+        if not isinstance(out, Tensor):
+            raise TypeError(f"{what}: outputs must be tensors, got {type(out).__name__}")
+        if not out.requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn: nothing in the "
+                "computation required grad. Create the inputs with requires_grad=True (and not under no_grad()).")
+        if go is None:
+            if out.data.size != 1:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for scalar outputs: the output has shape "
+                    f"{tuple(out.shape)}. Call .sum() or .mean() first, or pass gradient= a tensor of that shape.")
+            g = np.ones(out.data.shape, dtype=out.data.dtype)
+        else:
+            g = np.array(go.data if isinstance(go, Tensor) else go, dtype=out.data.dtype)
+            if g.shape != out.data.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {tuple(g.shape)} and output[{i}] has "
+                    f"a shape of {tuple(out.shape)}.")
+        grads.append(_make(g, False) if graph else g)
+    return grads
+
+
+def backward(
+    tensors: Tensor | Sequence[Tensor],
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Sequence[Tensor] | None = None,
+) -> None:
+    """Accumulate the gradients of `tensors` into the `.grad` of the leaves (or of `inputs` only)."""
+    outs = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    if grad_tensors is not None and (isinstance(grad_tensors, Tensor) or not isinstance(grad_tensors, (list, tuple))):
+        grad_tensors = [grad_tensors]
+    retain = create_graph if retain_graph is None else retain_graph
+    gs = _root_grads(outs, grad_tensors, create_graph, "backward")
+    if inputs is None:
+        run_backward(outs, gs, retain_graph=retain, create_graph=create_graph)
+        return
+    found = run_backward(outs, gs, retain_graph=retain, create_graph=create_graph, inputs=list(inputs))
+    _accumulate({id(t): [t, g] for t, g in zip(inputs, found) if g is not None}, create_graph)
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple:
+    """Gradients of `outputs` with respect to `inputs`, returned (nothing is accumulated into `.grad`)."""
+    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is not None and (isinstance(grad_outputs, Tensor) or not isinstance(grad_outputs, (list, tuple))):
+        grad_outputs = [grad_outputs]
+    for i, t in enumerate(ins):
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            raise RuntimeError(f"One of the differentiated Tensors (input {i}) does not require grad.")
+    retain = create_graph if retain_graph is None else retain_graph
+    gs = _root_grads(outs, grad_outputs, create_graph, "grad")
+    found = run_backward(outs, gs, retain_graph=retain, create_graph=create_graph, inputs=ins)
+    result = []
+    for i, (t, g) in enumerate(zip(ins, found)):
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"One of the differentiated Tensors (input {i}) appears to not have been used in the graph. "
+                    "Set allow_unused=True if this is the desired behavior.")
+            result.append(None)
+            continue
+        if not create_graph:
+            g = _make(np.asarray(g, dtype=t.data.dtype), False)
+        elif not isinstance(g, Tensor):
+            g = as_tensor(g)
+        result.append(g)
+    return tuple(result)
+

@@ -1,0 +1,1 @@
+"""Explanations of gradients: how each one was computed."""

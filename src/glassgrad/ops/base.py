@@ -1,0 +1,95 @@
+"""The shape of an op table entry, and the two array namespaces its derivatives are written against.
+
+Every op declares, in one class: its forward (NumPy), and for each input a `Derivative` whose formula is data
+(text and LaTeX, for explanations) *and* code (a function of an array namespace `xp`). The engine runs that code
+with `NUMPY` when it only needs numbers, and with `TENSOR` (glassgrad ops, recorded) when `create_graph=True`
+asks for gradients that are themselves differentiable. One formula, three uses: backward, grad-of-grad, explain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class Derivative:
+    """How the gradient reaches one input of an op.
+
+    kind "local": `fn(xp, out, *inputs, **params)` is the elementwise local derivative ∂out/∂input; the engine
+    multiplies it by the upstream gradient and sums back over broadcast axes.
+    kind "vjp": `fn(xp, g, out, *inputs, **params)` is the vector-Jacobian product itself (for ops whose
+    Jacobian is not diagonal: sums, matmul, reshapes, softmax).
+    `text`/`latex` are templates: $a, $b, $c name the inputs, $out the output, $g the upstream gradient.
+    """
+
+    text: str
+    latex: str
+    fn: Callable[..., Any]
+    kind: str = "local"
+
+
+def local(text: str, latex: str, fn: Callable[..., Any]) -> Derivative:
+    return Derivative(text, latex, fn, "local")
+
+
+def vjp(text: str, latex: str, fn: Callable[..., Any]) -> Derivative:
+    return Derivative(text, latex, fn, "vjp")
+
+
+def vjp_all(text: str, latex: str, fn: Callable[..., Any]) -> Derivative:
+    """For ops with any number of inputs (cat, stack): `fn` returns the gradients of all of them at once."""
+    return Derivative(text, latex, fn, "vjp_all")
+
+
+class Op:
+    """One entry of the op table. Subclasses set the class attributes; nothing is instantiated."""
+
+    name: str = ""
+    text: str = ""  # the forward as a formula template, e.g. "$a·$b"
+    latex: str = ""
+    derivatives: tuple[Derivative | None, ...] = ()  # one per input; None: not differentiable there
+    needs_inputs: bool = True  # backward reads input values (so in-place changes to them are an error)
+    needs_out: bool = False  # backward reads the output value
+    differentiable: bool = True
+    is_view: bool = False  # the output may share memory with input 0 (so they share a version counter)
+
+    @staticmethod
+    def forward(*arrays: Any, **params: Any) -> Any:
+        raise NotImplementedError
+
+
+def sum_to(xp: Any, x: Any, shape: tuple[int, ...]) -> Any:
+    """Undo broadcasting: sum `x` down to `shape` (the one unbroadcast mechanism, used around every VJP)."""
+    if x.shape == shape:
+        return x
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and x.shape[i + lead] != 1)
+    if axes:
+        x = xp.sum(x, axes, True)
+    return xp.reshape(x, shape) if x.shape != shape else x
+
+
+def reduced_axes(ndim: int, dim: Any) -> tuple[int, ...]:
+    if dim is None:
+        return tuple(range(ndim))
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    return tuple(sorted(d % ndim if ndim else 0 for d in dims))
+
+
+def expand_reduced(xp: Any, g: Any, shape: tuple[int, ...], dim: Any, keepdim: bool) -> Any:
+    """Spread a reduction's gradient back over the axes it reduced."""
+    if not keepdim and len(shape):
+        kept = list(shape)
+        for d in reduced_axes(len(shape), dim):
+            kept[d] = 1
+        g = xp.reshape(g, tuple(kept))
+    return xp.broadcast_to(g, shape)
+
+
+def value(x: Any) -> Any:
+    """The NumPy value of a tensor or array (masks and indices are constants in either namespace)."""
+    return getattr(x, "data", x) if not isinstance(x, np.ndarray) else x

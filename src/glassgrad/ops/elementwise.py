@@ -1,0 +1,374 @@
+"""Elementwise ops: each output element depends on the same element of each (broadcast) input.
+
+Their derivatives are *local*: ∂out/∂input elementwise. The engine multiplies by the upstream gradient and sums
+back over broadcast axes, so each entry below is just the formula a textbook would print.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from glassgrad.autograd import apply
+from glassgrad.ops.base import Op, local, value, vjp
+
+_SQRT2 = math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_erf_scalar = np.frompyfunc(math.erf, 1, 1)
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x)
+    return np.asarray(_erf_scalar(x), dtype=x.dtype if x.dtype.kind == "f" else np.float32)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    """1/(1+e^-x) without overflow for large |x|."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+
+
+def _mask(cond: Any, like: Any) -> np.ndarray:
+    return np.asarray(cond, dtype=value(like).dtype)
+
+
+class Add(Op):
+    name, text, latex = "add", "$a + $b", "$a + $b"
+    forward = staticmethod(np.add)
+    derivatives = (local("1", "1", lambda xp, out, a, b: 1), local("1", "1", lambda xp, out, a, b: 1))
+    needs_inputs = False
+
+
+class Sub(Op):
+    name, text, latex = "sub", "$a − $b", "$a - $b"
+    forward = staticmethod(np.subtract)
+    derivatives = (local("1", "1", lambda xp, out, a, b: 1), local("−1", "-1", lambda xp, out, a, b: -1))
+    needs_inputs = False
+
+
+class Mul(Op):
+    name, text, latex = "mul", "$a·$b", r"$a \cdot $b"
+    forward = staticmethod(np.multiply)
+    derivatives = (local("$b", "$b", lambda xp, out, a, b: b), local("$a", "$a", lambda xp, out, a, b: a))
+
+
+class Div(Op):
+    name, text, latex = "div", "$a/$b", r"\frac{$a}{$b}"
+    forward = staticmethod(np.true_divide)
+    derivatives = (
+        local("1/$b", r"\frac{1}{$b}", lambda xp, out, a, b: 1 / b),
+        local("−$a/$b²", r"-\frac{$a}{$b^2}", lambda xp, out, a, b: -a / (b * b)),
+    )
+
+
+def _pow_base(xp: Any, out: Any, a: Any, b: Any) -> Any:
+    # PyTorch's rule: where the exponent is 0 the derivative is 0 (not 0·a^-1, which is nan at a = 0)
+    d = b * a ** (b - 1)
+    if isinstance(b, (int, float)):
+        return 0 if b == 0 else d
+    return xp.where(value(b) == 0, 0.0, d)
+
+
+def _pow_exponent(xp: Any, out: Any, a: Any, b: Any) -> Any:
+    # a^b·ln a, taken as 0 where a = 0 and b ≥ 0 (the limit PyTorch uses)
+    at_zero = value(a) == 0
+    ln_a = xp.log(xp.where(at_zero, 1.0, a))
+    return xp.where(at_zero & (value(b) >= 0), 0.0, (a**b) * ln_a)
+
+
+class Pow(Op):
+    name, text, latex = "pow", "$a^$b", "{$a}^{$b}"
+    forward = staticmethod(np.power)
+    derivatives = (
+        local("$b·$a^($b−1)", r"$b \cdot {$a}^{$b - 1}", _pow_base),
+        local("$a^$b·ln $a", r"{$a}^{$b} \ln $a", _pow_exponent),
+    )
+
+
+class Neg(Op):
+    name, text, latex = "neg", "−$a", "-$a"
+    forward = staticmethod(np.negative)
+    derivatives = (local("−1", "-1", lambda xp, out, a: -1),)
+    needs_inputs = False
+
+
+class Abs(Op):
+    name, text, latex = "abs", "|$a|", r"\left|$a\right|"
+    forward = staticmethod(np.abs)
+    derivatives = (local("sign($a)", r"\operatorname{sign}($a)", lambda xp, out, a: np.sign(value(a))),)
+
+
+class Exp(Op):
+    name, text, latex = "exp", "exp($a)", "e^{$a}"
+    forward = staticmethod(np.exp)
+    derivatives = (local("exp($a)", "e^{$a}", lambda xp, out, a: out),)
+    needs_inputs, needs_out = False, True
+
+
+class Log(Op):
+    name, text, latex = "log", "ln $a", r"\ln $a"
+    forward = staticmethod(np.log)
+    derivatives = (local("1/$a", r"\frac{1}{$a}", lambda xp, out, a: 1 / a),)
+
+
+class Log1p(Op):
+    name, text, latex = "log1p", "ln(1 + $a)", r"\ln(1 + $a)"
+    forward = staticmethod(np.log1p)
+    derivatives = (local("1/(1 + $a)", r"\frac{1}{1 + $a}", lambda xp, out, a: 1 / (1 + a)),)
+
+
+class Sqrt(Op):
+    name, text, latex = "sqrt", "√$a", r"\sqrt{$a}"
+    forward = staticmethod(np.sqrt)
+    derivatives = (local("1/(2√$a)", r"\frac{1}{2\sqrt{$a}}", lambda xp, out, a: 0.5 / out),)
+    needs_inputs, needs_out = False, True
+
+
+class Sin(Op):
+    name, text, latex = "sin", "sin $a", r"\sin $a"
+    forward = staticmethod(np.sin)
+    derivatives = (local("cos $a", r"\cos $a", lambda xp, out, a: xp.cos(a)),)
+
+
+class Cos(Op):
+    name, text, latex = "cos", "cos $a", r"\cos $a"
+    forward = staticmethod(np.cos)
+    derivatives = (local("−sin $a", r"-\sin $a", lambda xp, out, a: -xp.sin(a)),)
+
+
+class Tanh(Op):
+    name, text, latex = "tanh", "tanh $a", r"\tanh $a"
+    forward = staticmethod(np.tanh)
+    derivatives = (local("1 − tanh²$a", r"1 - \tanh^2 $a", lambda xp, out, a: 1 - out * out),)
+    needs_inputs, needs_out = False, True
+
+
+class Sigmoid(Op):
+    name, text, latex = "sigmoid", "σ($a)", r"\sigma($a)"
+    forward = staticmethod(_sigmoid)
+    derivatives = (local("σ($a)(1 − σ($a))", r"\sigma($a)\,(1 - \sigma($a))", lambda xp, out, a: out * (1 - out)),)
+    needs_inputs, needs_out = False, True
+
+
+class Relu(Op):
+    name, text, latex = "relu", "max(0, $a)", r"\max(0, $a)"
+    derivatives = (local("1 if $a > 0 else 0", r"\mathbb{1}[$a > 0]", lambda xp, out, a: _mask(value(a) > 0, a)),)
+
+    @staticmethod
+    def forward(a: np.ndarray) -> np.ndarray:
+        return np.maximum(a, 0).astype(a.dtype, copy=False)
+
+
+class LeakyRelu(Op):
+    name, text, latex = "leaky_relu", "max($a, s·$a)", r"\max($a, s $a)"
+    derivatives = (local("1 if $a > 0 else s", r"1 \text{ if } $a > 0 \text{ else } s",
+                         lambda xp, out, a, negative_slope: np.where(value(a) > 0, 1.0, negative_slope)
+                         .astype(value(a).dtype)),)
+
+    @staticmethod
+    def forward(a: np.ndarray, negative_slope: float) -> np.ndarray:
+        return np.where(a > 0, a, a * negative_slope).astype(a.dtype, copy=False)
+
+
+class Erf(Op):
+    name, text, latex = "erf", "erf($a)", r"\operatorname{erf}($a)"
+    forward = staticmethod(_erf)
+    derivatives = (local("(2/√π)·exp(−$a²)", r"\tfrac{2}{\sqrt{\pi}} e^{-$a^2}",
+                         lambda xp, out, a: (2 / math.sqrt(math.pi)) * xp.exp(-(a * a))),)
+
+
+def _gelu_local(xp: Any, out: Any, a: Any, approximate: str) -> Any:
+    if approximate == "tanh":
+        k = math.sqrt(2 / math.pi)
+        inner = k * (a + 0.044715 * a * a * a)
+        t = xp.tanh(inner)
+        return 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * k * (1 + 3 * 0.044715 * a * a)
+    return 0.5 * (1 + xp.erf(a / _SQRT2)) + a * _INV_SQRT_2PI * xp.exp(-0.5 * a * a)
+
+
+class Gelu(Op):
+    name, text, latex = "gelu", "$a·Φ($a)", r"$a \, \Phi($a)"
+    derivatives = (local("Φ($a) + $a·φ($a)", r"\Phi($a) + $a \, \varphi($a)", _gelu_local),)
+
+    @staticmethod
+    def forward(a: np.ndarray, approximate: str) -> np.ndarray:
+        if approximate == "tanh":
+            return 0.5 * a * (1 + np.tanh(math.sqrt(2 / math.pi) * (a + 0.044715 * a**3)))
+        return 0.5 * a * (1 + _erf(a / _SQRT2))
+
+
+class Softplus(Op):
+    name, text, latex = "softplus", "ln(1 + exp(β$a))/β", r"\tfrac{1}{\beta}\ln(1 + e^{\beta $a})"
+    derivatives = (local("σ(β$a)", r"\sigma(\beta $a)", lambda xp, out, a, beta, threshold: xp.where(
+        value(a) * beta > threshold, 1.0, xp.sigmoid(a * beta))),)
+
+    @staticmethod
+    def forward(a: np.ndarray, beta: float, threshold: float) -> np.ndarray:
+        z = a * beta
+        return np.where(z > threshold, a, np.logaddexp(0, z) / beta).astype(a.dtype, copy=False)
+
+
+class Clamp(Op):
+    name, text, latex = "clamp", "clamp($a, min, max)", r"\operatorname{clamp}($a)"
+    derivatives = (local("1 if min ≤ $a ≤ max else 0", r"\mathbb{1}[\min \le $a \le \max]",
+                         lambda xp, out, a, min, max: _mask(
+                             (True if min is None else value(a) >= min) & (True if max is None else value(a) <= max),
+                             a)),)
+
+    @staticmethod
+    def forward(a: np.ndarray, min: float | None, max: float | None) -> np.ndarray:
+        return np.clip(a, min, max)
+
+
+def _tie_split(first: bool, greater: bool):
+    """∂max(a,b)/∂a: 1 where a wins, ½ on ties (PyTorch splits the gradient between equal inputs)."""
+
+    def fn(xp: Any, out: Any, a: Any, b: Any) -> Any:
+        va, vb = (value(a), value(b)) if first else (value(b), value(a))
+        wins = va > vb if greater else va < vb
+        return np.where(wins, 1.0, np.where(va == vb, 0.5, 0.0)).astype(np.result_type(va, vb))
+
+    return fn
+
+
+class Maximum(Op):
+    name, text, latex = "maximum", "max($a, $b)", r"\max($a, $b)"
+    forward = staticmethod(np.maximum)
+    derivatives = (local("1 if $a > $b, ½ if equal, else 0", r"\mathbb{1}[$a > $b]", _tie_split(True, True)),
+                   local("1 if $b > $a, ½ if equal, else 0", r"\mathbb{1}[$b > $a]", _tie_split(False, True)))
+
+
+class Minimum(Op):
+    name, text, latex = "minimum", "min($a, $b)", r"\min($a, $b)"
+    forward = staticmethod(np.minimum)
+    derivatives = (local("1 if $a < $b, ½ if equal, else 0", r"\mathbb{1}[$a < $b]", _tie_split(True, False)),
+                   local("1 if $b < $a, ½ if equal, else 0", r"\mathbb{1}[$b < $a]", _tie_split(False, False)))
+
+
+class Where(Op):
+    name, text, latex = "where", "$b if $a else $c", r"$b \text{ if } $a \text{ else } $c"
+    forward = staticmethod(np.where)
+    derivatives = (None,
+                   local("1 where $a else 0", r"\mathbb{1}[$a]", lambda xp, out, c, a, b: _mask(value(c), out)),
+                   local("0 where $a else 1", r"\mathbb{1}[\lnot $a]", lambda xp, out, c, a, b: _mask(~value(c), out)))
+    needs_inputs, needs_out = False, True
+
+
+class Cast(Op):
+    name, text, latex = "to", "$a as dtype", r"\operatorname{cast}($a)"
+    derivatives = (vjp("g cast back", "g", lambda xp, g, out, a, dtype: xp.cast(g, value(a).dtype)),)
+    needs_inputs = False
+
+    @staticmethod
+    def forward(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
+        return a.astype(dtype)
+
+
+# ---------------------------------------------------------------------------------------- function forms
+
+
+def cast(a: Any, dtype: Any) -> Any:
+    return apply(Cast, a, dtype=np.dtype(dtype))
+
+
+
+def add(a: Any, b: Any) -> Any:
+    return apply(Add, a, b)
+
+
+def sub(a: Any, b: Any) -> Any:
+    return apply(Sub, a, b)
+
+
+def mul(a: Any, b: Any) -> Any:
+    return apply(Mul, a, b)
+
+
+def div(a: Any, b: Any) -> Any:
+    return apply(Div, a, b)
+
+
+def pow(a: Any, b: Any) -> Any:  # noqa: A001 - PyTorch's name
+    return apply(Pow, a, b)
+
+
+def neg(a: Any) -> Any:
+    return apply(Neg, a)
+
+
+def abs(a: Any) -> Any:  # noqa: A001
+    return apply(Abs, a)
+
+
+def exp(a: Any) -> Any:
+    return apply(Exp, a)
+
+
+def log(a: Any) -> Any:
+    return apply(Log, a)
+
+
+def log1p(a: Any) -> Any:
+    return apply(Log1p, a)
+
+
+def sqrt(a: Any) -> Any:
+    return apply(Sqrt, a)
+
+
+def sin(a: Any) -> Any:
+    return apply(Sin, a)
+
+
+def cos(a: Any) -> Any:
+    return apply(Cos, a)
+
+
+def tanh(a: Any) -> Any:
+    return apply(Tanh, a)
+
+
+def sigmoid(a: Any) -> Any:
+    return apply(Sigmoid, a)
+
+
+def relu(a: Any) -> Any:
+    return apply(Relu, a)
+
+
+def leaky_relu(a: Any, negative_slope: float = 0.01) -> Any:
+    return apply(LeakyRelu, a, negative_slope=negative_slope)
+
+
+def erf(a: Any) -> Any:
+    return apply(Erf, a)
+
+
+def gelu(a: Any, approximate: str = "none") -> Any:
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    return apply(Gelu, a, approximate=approximate)
+
+
+def softplus(a: Any, beta: float = 1.0, threshold: float = 20.0) -> Any:
+    return apply(Softplus, a, beta=beta, threshold=threshold)
+
+
+def clamp(a: Any, min: float | None = None, max: float | None = None) -> Any:  # noqa: A002
+    if min is None and max is None:
+        raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
+    return apply(Clamp, a, min=min, max=max)
+
+
+def maximum(a: Any, b: Any) -> Any:
+    return apply(Maximum, a, b)
+
+
+def minimum(a: Any, b: Any) -> Any:
+    return apply(Minimum, a, b)
+
+
+def where(condition: Any, a: Any, b: Any) -> Any:
+    return apply(Where, np.asarray(value(condition), dtype=bool), a, b)

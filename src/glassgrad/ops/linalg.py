@@ -1,0 +1,81 @@
+"""Matrix products: matmul (1-D, 2-D, batched) and the fused linear layer y = x·Wᵀ + b."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassgrad.autograd import apply
+from glassgrad.ops.base import Op, sum_to, vjp
+
+
+def _matmul_grad(which: int):
+    """∂(A@B): G·Bᵀ for A, Aᵀ·G for B, with 1-D operands promoted to matrices and batch axes summed back."""
+
+    def fn(xp: Any, g: Any, out: Any, a: Any, b: Any) -> Any:
+        a2 = a if a.ndim > 1 else xp.reshape(a, (1,) + a.shape)
+        b2 = b if b.ndim > 1 else xp.reshape(b, b.shape + (1,))
+        g2 = g
+        if a.ndim == 1:
+            g2 = xp.expand_dims(g2, -2)
+        if b.ndim == 1:
+            g2 = xp.expand_dims(g2, -1)
+        if which == 0:
+            grad, target = xp.matmul(g2, xp.swapaxes(b2, -1, -2)), a2.shape
+        else:
+            grad, target = xp.matmul(xp.swapaxes(a2, -1, -2), g2), b2.shape
+        grad = sum_to(xp, grad, target)
+        return xp.reshape(grad, (a if which == 0 else b).shape)
+
+    return fn
+
+
+class Matmul(Op):
+    name, text, latex = "matmul", "$a @ $b", "$a $b"
+    forward = staticmethod(np.matmul)
+    derivatives = (vjp("g·$bᵀ", r"g \, {$b}^T", _matmul_grad(0)), vjp("$aᵀ·g", r"{$a}^T g", _matmul_grad(1)))
+
+
+def _rows(xp: Any, t: Any) -> Any:
+    return t if t.ndim == 2 else xp.reshape(t, (-1, t.shape[-1]))
+
+
+class Linear(Op):
+    """x·Wᵀ + b in one node: the step of every layer, fused so a training step is one matmul each way."""
+
+    name, text, latex = "linear", "$a·$bᵀ + $c", r"$a {$b}^T + $c"
+    derivatives = (
+        vjp("g·$b", r"g \, $b", lambda xp, g, out, x, w, b: xp.matmul(g, w)),
+        vjp("gᵀ·$a", r"g^T $a", lambda xp, g, out, x, w, b: xp.matmul(xp.swapaxes(_rows(xp, g), 0, 1), _rows(xp, x))),
+        vjp("Σ g over the batch", r"\textstyle\sum_{\text{batch}} g",
+            lambda xp, g, out, x, w, b: sum_to(xp, g, b.shape)),
+    )
+
+    @staticmethod
+    def forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> np.ndarray:
+        out = x @ w.T
+        if b is not None:
+            out += b
+        return out
+
+
+def matmul(a: Any, b: Any) -> Any:
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(f"matmul: both arguments to matmul need to be at least 1D, but they are {a.ndim}D and "
+                           f"{b.ndim}D")
+    k_a = a.shape[-1]
+    k_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if k_a != k_b:
+        sa = f"{a.shape[-2] if a.ndim > 1 else 1}x{k_a}"
+        sb = f"{k_b}x{b.shape[-1] if b.ndim > 1 else 1}"
+        raise RuntimeError(f"matmul: mat1 and mat2 shapes cannot be multiplied ({sa} and {sb}): shapes "
+                           f"{list(a.shape)} @ {list(b.shape)}")
+    return apply(Matmul, a, b)
+
+
+def linear(x: Any, weight: Any, bias: Any = None) -> Any:
+    if x.shape[-1] != weight.shape[-1]:
+        raise RuntimeError(f"linear: input has {x.shape[-1]} features (shape {list(x.shape)}) but weight expects "
+                           f"{weight.shape[-1]} (weight shape {list(weight.shape)}, i.e. out_features x in_features)")
+    return apply(Linear, x, weight, bias)

@@ -1,0 +1,251 @@
+"""Reductions and normalisations: sums, means, maxima, logsumexp, softmax.
+
+Their Jacobians are not diagonal, so each declares its vector-Jacobian product: the upstream gradient spread
+back over the reduced axes, weighted as the formula says.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from glassgrad.autograd import apply
+from glassgrad.ops.base import Op, expand_reduced, reduced_axes, value, vjp
+
+
+def _softmax(x: np.ndarray, dim: int) -> np.ndarray:
+    e = np.exp(x - np.max(x, axis=dim, keepdims=True))
+    return e / np.sum(e, axis=dim, keepdims=True)
+
+
+def _log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
+    z = x - np.max(x, axis=dim, keepdims=True)
+    return z - np.log(np.sum(np.exp(z), axis=dim, keepdims=True))
+
+
+def _logsumexp(x: np.ndarray, dim: Any, keepdim: bool) -> np.ndarray:
+    m = np.max(x, axis=dim, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    out = np.log(np.sum(np.exp(x - m), axis=dim, keepdims=True)) + m
+    return out if keepdim else np.squeeze(out, axis=dim)
+
+
+def _count(shape: tuple[int, ...], dim: Any) -> int:
+    return int(np.prod([shape[d] for d in reduced_axes(len(shape), dim)], dtype=np.int64))
+
+
+def _share_ties(a: Any, out: Any, dim: Any, keepdim: bool) -> np.ndarray:
+    """Weights that split a max/min's gradient evenly among the elements equal to it (PyTorch's rule)."""
+    va = value(a)
+    hit = (va == expand_reduced(np, value(out), va.shape, dim, keepdim)).astype(va.dtype)
+    axes = reduced_axes(va.ndim, dim)
+    return hit / np.sum(hit, axis=axes, keepdims=True)
+
+
+def _one_at_index(a: Any, dim: int, pick: Any) -> np.ndarray:
+    """One-hot weights at the index max(dim)/min(dim) returns: the gradient goes there alone."""
+    va = value(a)
+    idx = np.expand_dims(pick(va, axis=dim), dim)
+    w = np.zeros(va.shape, dtype=va.dtype)
+    np.put_along_axis(w, idx, 1, axis=dim)
+    return w
+
+
+class Sum(Op):
+    name, text, latex = "sum", "Σ $a", r"\sum $a"
+    derivatives = (vjp("1 for every summed element", r"\mathbf{1}",
+                       lambda xp, g, out, a, dim, keepdim: expand_reduced(xp, g, a.shape, dim, keepdim)),)
+    needs_inputs = False
+
+    @staticmethod
+    def forward(a: np.ndarray, dim: Any, keepdim: bool) -> np.ndarray:
+        return np.sum(a, axis=dim, keepdims=keepdim)
+
+
+class Mean(Op):
+    name, text, latex = "mean", "mean($a)", r"\operatorname{mean}($a)"
+    derivatives = (vjp("1/n for each of the n averaged elements", r"\tfrac{1}{n}",
+                       lambda xp, g, out, a, dim, keepdim: expand_reduced(xp, g, a.shape, dim, keepdim)
+                       * (1.0 / _count(a.shape, dim))),)
+    needs_inputs = False
+
+    @staticmethod
+    def forward(a: np.ndarray, dim: Any, keepdim: bool) -> np.ndarray:
+        return np.mean(a, axis=dim, keepdims=keepdim)
+
+
+class Amax(Op):
+    name, text, latex = "amax", "max($a)", r"\max $a"
+    derivatives = (vjp("1 at the maximum (shared evenly among ties), 0 elsewhere", r"\mathbb{1}[$a = \max $a]",
+                       lambda xp, g, out, a, dim, keepdim: expand_reduced(xp, g, a.shape, dim, keepdim)
+                       * _share_ties(a, out, dim, keepdim)),)
+    needs_out = True
+
+    @staticmethod
+    def forward(a: np.ndarray, dim: Any, keepdim: bool) -> np.ndarray:
+        return np.max(a, axis=dim, keepdims=keepdim)
+
+
+class Amin(Op):
+    name, text, latex = "amin", "min($a)", r"\min $a"
+    derivatives = (vjp("1 at the minimum (shared evenly among ties), 0 elsewhere", r"\mathbb{1}[$a = \min $a]",
+                       lambda xp, g, out, a, dim, keepdim: expand_reduced(xp, g, a.shape, dim, keepdim)
+                       * _share_ties(a, out, dim, keepdim)),)
+    needs_out = True
+
+    @staticmethod
+    def forward(a: np.ndarray, dim: Any, keepdim: bool) -> np.ndarray:
+        return np.min(a, axis=dim, keepdims=keepdim)
+
+
+class MaxDim(Op):
+    name, text, latex = "max", "max($a, dim)", r"\max_{\text{dim}} $a"
+    derivatives = (vjp("1 at the returned index, 0 elsewhere", r"\mathbb{1}[i = \operatorname{argmax}]",
+                       lambda xp, g, out, a, dim, keepdim: expand_reduced(xp, g, a.shape, dim, keepdim)
+                       * _one_at_index(a, dim, np.argmax)),)
+
+    @staticmethod
+    def forward(a: np.ndarray, dim: int, keepdim: bool) -> np.ndarray:
+        return np.max(a, axis=dim, keepdims=keepdim)
+
+
+class MinDim(Op):
+    name, text, latex = "min", "min($a, dim)", r"\min_{\text{dim}} $a"
+    derivatives = (vjp("1 at the returned index, 0 elsewhere", r"\mathbb{1}[i = \operatorname{argmin}]",
+                       lambda xp, g, out, a, dim, keepdim: expand_reduced(xp, g, a.shape, dim, keepdim)
+                       * _one_at_index(a, dim, np.argmin)),)
+
+    @staticmethod
+    def forward(a: np.ndarray, dim: int, keepdim: bool) -> np.ndarray:
+        return np.min(a, axis=dim, keepdims=keepdim)
+
+
+class LogSumExp(Op):
+    name, text, latex = "logsumexp", "ln Σ exp($a)", r"\ln \sum e^{$a}"
+    derivatives = (vjp("softmax($a)", r"\operatorname{softmax}($a)",
+                       lambda xp, g, out, a, dim, keepdim: expand_reduced(xp, g, a.shape, dim, keepdim)
+                       * xp.exp(a - expand_reduced(xp, out, a.shape, dim, keepdim))),)
+    needs_out = True
+    forward = staticmethod(_logsumexp)
+
+
+class Softmax(Op):
+    name, text, latex = "softmax", "softmax($a)", r"\operatorname{softmax}($a)"
+    derivatives = (vjp("s·(g − Σ g·s), s = softmax($a)", r"s \odot (g - \textstyle\sum g \odot s)",
+                       lambda xp, g, out, a, dim: out * (g - xp.sum(g * out, dim, True))),)
+    needs_inputs, needs_out = False, True
+    forward = staticmethod(_softmax)
+
+
+class LogSoftmax(Op):
+    name, text, latex = "log_softmax", "log softmax($a)", r"\log \operatorname{softmax}($a)"
+    derivatives = (vjp("g − softmax($a)·Σ g", r"g - \operatorname{softmax}($a) \textstyle\sum g",
+                       lambda xp, g, out, a, dim: g - xp.exp(out) * xp.sum(g, dim, True)),)
+    needs_inputs, needs_out = False, True
+    forward = staticmethod(_log_softmax)
+
+
+# ---------------------------------------------------------------------------------------- function forms
+
+
+def _dims(x: Any, dim: Any, op: str) -> tuple[int, ...] | None:
+    """Normalise `dim` (int, tuple or None; negative allowed) against x's rank, with PyTorch's error."""
+    if dim is None:
+        return None
+    nd = x.ndim
+    lo, hi = (-1, 0) if nd == 0 else (-nd, nd - 1)
+    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    for d in dims:
+        if not lo <= d <= hi:
+            raise IndexError(f"{op}: Dimension out of range (expected to be in range of [{lo}, {hi}], but got {d})")
+    if nd == 0:
+        return None
+    return tuple(sorted(int(d) % nd for d in dims))
+
+
+def _dim(x: Any, dim: int, op: str) -> int:
+    d = _dims(x, dim, op)
+    return 0 if d is None else d[0]
+
+
+def sum(x: Any, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
+    return apply(Sum, x, dim=_dims(x, dim, "sum"), keepdim=keepdim)
+
+
+def mean(x: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    if value(x).dtype.kind not in "fc":
+        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be floating point, "
+                           f"got {value(x).dtype}. Convert with .float() first.")
+    return apply(Mean, x, dim=_dims(x, dim, "mean"), keepdim=keepdim)
+
+
+def var(x: Any, dim: Any = None, *, correction: int = 1, unbiased: bool | None = None, keepdim: bool = False) -> Any:
+    """Variance, built from mean, subtraction and sum (so its gradient is theirs)."""
+    if unbiased is not None:
+        correction = int(unbiased)
+    dims = _dims(x, dim, "var")
+    n = _count(x.shape, dims)
+    d = x - mean(x, dims, keepdim=True)
+    return sum(d * d, dims, keepdim=keepdim) / builtins.max(n - correction, 0)
+
+
+def std(x: Any, dim: Any = None, *, correction: int = 1, unbiased: bool | None = None, keepdim: bool = False) -> Any:
+    from glassgrad.ops.elementwise import sqrt
+
+    return sqrt(var(x, dim, correction=correction, unbiased=unbiased, keepdim=keepdim))
+
+
+def amax(x: Any, dim: Any = (), keepdim: bool = False) -> Any:
+    dims = None if dim == () else _dims(x, dim, "amax")
+    return apply(Amax, x, dim=dims, keepdim=keepdim)
+
+
+def amin(x: Any, dim: Any = (), keepdim: bool = False) -> Any:
+    dims = None if dim == () else _dims(x, dim, "amin")
+    return apply(Amin, x, dim=dims, keepdim=keepdim)
+
+
+class ValuesIndices(NamedTuple):
+    values: Any
+    indices: Any
+
+
+def _extreme(x: Any, dim: Any, keepdim: bool, which: str) -> Any:
+    """max/min with PyTorch's three forms: of all elements, (values, indices) along dim, or of two tensors."""
+    from glassgrad.ops import elementwise
+    from glassgrad.tensor import Tensor, _make
+
+    if isinstance(dim, Tensor):
+        return (elementwise.maximum if which == "max" else elementwise.minimum)(x, dim)
+    if dim is None:
+        return apply(Amax if which == "max" else Amin, x, dim=None, keepdim=False)
+    d = _dim(x, dim, which)
+    if x.ndim == 0:
+        return ValuesIndices(x * 1, _make(np.zeros((), dtype=np.int64), False))
+    pick = np.argmax if which == "max" else np.argmin
+    idx = np.asarray(pick(value(x), axis=d, keepdims=keepdim), dtype=np.int64)
+    return ValuesIndices(apply(MaxDim if which == "max" else MinDim, x, dim=d, keepdim=keepdim), _make(idx, False))
+
+
+def max(x: Any, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
+    """max(x): the largest element; max(x, dim): (values, indices) along dim; max(x, y): elementwise."""
+    return _extreme(x, dim, keepdim, "max")
+
+
+def min(x: Any, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
+    """min(x): the smallest element; min(x, dim): (values, indices) along dim; min(x, y): elementwise."""
+    return _extreme(x, dim, keepdim, "min")
+
+
+def logsumexp(x: Any, dim: Any, keepdim: bool = False) -> Any:
+    return apply(LogSumExp, x, dim=_dims(x, dim, "logsumexp"), keepdim=keepdim)
+
+
+def softmax(x: Any, dim: int) -> Any:
+    return apply(Softmax, x, dim=_dims(x, dim, "softmax"))
+
+
+def log_softmax(x: Any, dim: int) -> Any:
+    return apply(LogSoftmax, x, dim=_dims(x, dim, "log_softmax"))

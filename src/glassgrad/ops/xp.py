@@ -1,0 +1,63 @@
+"""The two array namespaces backward formulas run against: NumPy for numbers, glassgrad for recorded graphs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassgrad.ops import elementwise as E
+from glassgrad.ops import linalg as L
+from glassgrad.ops import reduce as R
+from glassgrad.ops import shape as S
+
+
+class _Numpy:
+    """Plain ndarrays: the fast path of backward."""
+
+    exp, log, sqrt, sin, cos, tanh = (staticmethod(f) for f in (np.exp, np.log, np.sqrt, np.sin, np.cos, np.tanh))
+    matmul, where, broadcast_to, reshape = (staticmethod(f) for f in (np.matmul, np.where, np.broadcast_to,
+                                                                       np.reshape))
+    swapaxes, transpose, expand_dims = (staticmethod(f) for f in (np.swapaxes, np.transpose, np.expand_dims))
+    sigmoid, erf, scatter = (staticmethod(f) for f in (E._sigmoid, E._erf, S._scatter))
+
+    @staticmethod
+    def sum(x: Any, axes: Any, keepdims: bool = False) -> Any:
+        return np.sum(x, axis=axes, keepdims=keepdims)
+
+    @staticmethod
+    def getitem(x: Any, index: Any) -> Any:
+        return x[index]
+
+    @staticmethod
+    def cast(x: Any, dtype: Any) -> Any:
+        return x.astype(dtype, copy=False)
+
+
+class _Tensor:
+    """The same functions as glassgrad ops, so a backward formula run here is itself recorded."""
+
+    exp, log, sqrt, sin, cos, tanh = (staticmethod(f) for f in (E.exp, E.log, E.sqrt, E.sin, E.cos, E.tanh))
+    sigmoid, erf, where, matmul, cast = (staticmethod(f) for f in (E.sigmoid, E.erf, E.where, L.matmul, E.cast))
+    broadcast_to, reshape, getitem, scatter = (staticmethod(f) for f in (S.broadcast_to, S.reshape, S.getitem,
+                                                                          S.scatter))
+
+    @staticmethod
+    def sum(x: Any, axes: Any, keepdims: bool = False) -> Any:
+        return R.sum(x, axes, keepdims)
+
+    @staticmethod
+    def swapaxes(x: Any, a: int, b: int) -> Any:
+        return S.transpose(x, a, b)
+
+    @staticmethod
+    def transpose(x: Any, axes: tuple[int, ...]) -> Any:
+        return S.permute(x, axes)
+
+    @staticmethod
+    def expand_dims(x: Any, axis: int) -> Any:
+        return S.unsqueeze(x, axis)
+
+
+NUMPY: Any = _Numpy()
+TENSOR: Any = _Tensor()

@@ -1,0 +1,585 @@
+"""The Tensor: a NumPy array, whether it requires grad, its gradient, and the node that created it."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+float16, float32, float64 = np.dtype("float16"), np.dtype("float32"), np.dtype("float64")
+int8, int16, int32, int64, uint8 = (np.dtype(n) for n in ("int8", "int16", "int32", "int64", "uint8"))
+bool_ = np.dtype("bool")
+
+_pyfloat, _pyint = float, int  # the builtins (Tensor has methods of the same names)
+_config = {"dtype": float32}
+_rng = [np.random.default_rng()]
+_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "int64": "LongTensor",
+               "int32": "IntTensor", "bool": "BoolTensor", "uint8": "ByteTensor"}
+
+
+def _type_name(dtype: np.dtype) -> str:
+    return f"glassgrad.{_TYPE_NAMES.get(np.dtype(dtype).name, np.dtype(dtype).name)}"
+
+
+def set_default_dtype(dtype: Any) -> None:
+    """The dtype of tensors made from Python floats (float32 unless changed, as in PyTorch)."""
+    d = np.dtype(dtype)
+    if d.kind != "f":
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    _config["dtype"] = d
+
+
+def get_default_dtype() -> np.dtype:
+    return _config["dtype"]
+
+
+def manual_seed(seed: int) -> None:
+    """Seed every random draw glassgrad makes (rand, randn, weight init, dropout, shuffling)."""
+    _rng[0] = np.random.default_rng(seed)
+
+
+def generator() -> np.random.Generator:
+    return _rng[0]
+
+
+class _RemovableHandle:
+    def __init__(self, hooks: list, fn: Callable) -> None:
+        self.hooks, self.fn = hooks, fn
+
+    def remove(self) -> None:
+        if self.fn in self.hooks:
+            self.hooks.remove(self.fn)
+
+
+class Tensor:
+    """An n-dimensional array that can record the operations applied to it, for backpropagation."""
+
+    __slots__ = ("data", "requires_grad", "grad", "grad_fn", "name", "_version", "_hooks", "__weakref__")
+    __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operator
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None) -> None:
+        t = tensor(data, dtype=dtype, requires_grad=requires_grad, name=name)
+        for k in Tensor.__slots__[:-1]:
+            setattr(self, k, getattr(t, k))
+
+    # ------------------------------------------------------------------------------------------ attributes
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    def size(self, dim: int | None = None) -> Any:
+        return self.data.shape if dim is None else self.data.shape[dim]
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def device(self) -> str:
+        return "cpu"
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
+        return _ops.permute(self, tuple(reversed(range(self.ndim))))
+
+    @property
+    def mT(self) -> Tensor:  # noqa: N802
+        return _ops.transpose(self, -2, -1)
+
+    def numel(self) -> int:
+        return self.data.size
+
+    def item(self) -> Any:
+        if self.data.size != 1:
+            raise RuntimeError(f"a Tensor with {self.data.size} elements cannot be converted to Scalar")
+        return self.data.item()
+
+    def numpy(self) -> np.ndarray:
+        if self.requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return np.asarray(self.data)
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return np.asarray(self.data, dtype=dtype)
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.data.shape[0]))
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {self.data.size} values is ambiguous")
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return _pyfloat(self.item())
+
+    def __int__(self) -> int:
+        return _pyint(self.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iub":
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return _pyint(self.item())
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        from glassgrad.explain.format import tensor_repr
+
+        return tensor_repr(self)
+
+    def _repr_html_(self) -> str:
+        from glassgrad.explain.format import tensor_html
+
+        return tensor_html(self)
+
+    # ------------------------------------------------------------------------------------------- autograd
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
+                 inputs: Sequence[Tensor] | None = None) -> None:
+        """Compute the gradient of this tensor with respect to every leaf that requires grad."""
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs)
+
+    def detach(self) -> Tensor:
+        t = _make(self.data, False)
+        t._version = self._version
+        return t
+
+    def clone(self) -> Tensor:
+        return _ops.mul(self, 1) if self.requires_grad and _autograd.is_grad_enabled() else _make(self.data.copy(),
+                                                                                                  False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
+                               "computed variable in a subgraph that doesn't require differentiation use "
+                               "var_no_grad = var.detach().")
+        if requires_grad and self.data.dtype.kind not in "fc":
+            raise RuntimeError(f"only Tensors of floating point dtype can require gradients (got {self.dtype})")
+        self.requires_grad = requires_grad
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in `.grad` after backward (leaves always keep theirs)."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None:
+            self.grad_fn.retain = weakref.ref(self)
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _RemovableHandle:
+        """Call `hook(grad)` when this tensor's gradient is computed; a returned tensor replaces the gradient."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            self.grad_fn.register_hook(hook)
+            return _RemovableHandle(self.grad_fn.hooks, hook)
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return _RemovableHandle(self._hooks, hook)
+
+    # ----------------------------------------------------------------------------------------- conversion
+    def to(self, dtype: Any) -> Tensor:
+        if isinstance(dtype, str) and dtype == "cpu":
+            return self
+        return self if np.dtype(dtype) == self.data.dtype else _ops.cast(self, dtype)
+
+    def float(self) -> Tensor:
+        return self.to(float32)
+
+    def double(self) -> Tensor:
+        return self.to(float64)
+
+    def long(self) -> Tensor:
+        return self.to(int64)
+
+    def int(self) -> Tensor:
+        return self.to(int32)
+
+    def bool(self) -> Tensor:
+        return self.to(bool_)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self.to(other.dtype)
+
+    def contiguous(self) -> Tensor:
+        return self
+
+    def cpu(self) -> Tensor:
+        return self
+
+    # ------------------------------------------------------------------------------------------ operators
+    def __add__(self, other: Any) -> Tensor:
+        return _ops.add(self, _operand(self, other))
+
+    def __radd__(self, other: Any) -> Tensor:
+        return _ops.add(_operand(self, other), self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return _ops.sub(self, _operand(self, other))
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return _ops.sub(_operand(self, other), self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return _ops.mul(self, _operand(self, other))
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return _ops.mul(_operand(self, other), self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return _ops.div(_float(self), _operand(self, other))
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return _ops.div(_operand(self, other), _float(self))
+
+    def __pow__(self, other: Any) -> Tensor:
+        return _ops.pow(self, _operand(self, other))
+
+    def __rpow__(self, other: Any) -> Tensor:
+        return _ops.pow(_operand(self, other), self)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return _ops.matmul(self, _as(other))
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return _ops.matmul(_as(other), self)
+
+    def __neg__(self) -> Tensor:
+        return _ops.neg(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return _ops.abs(self)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return _ops.getitem(self, index)
+
+    # comparisons: plain boolean tensors, never differentiated
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return _make(np.asarray(self.data == _value(other)), False)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return _make(np.asarray(self.data != _value(other)), False)
+
+    def __lt__(self, other: Any) -> Tensor:
+        return _make(np.asarray(self.data < _value(other)), False)
+
+    def __le__(self, other: Any) -> Tensor:
+        return _make(np.asarray(self.data <= _value(other)), False)
+
+    def __gt__(self, other: Any) -> Tensor:
+        return _make(np.asarray(self.data > _value(other)), False)
+
+    def __ge__(self, other: Any) -> Tensor:
+        return _make(np.asarray(self.data >= _value(other)), False)
+
+    def __invert__(self) -> Tensor:
+        return _make(np.asarray(~self.data), False)
+
+    def __and__(self, other: Any) -> Tensor:
+        return _make(np.asarray(self.data & _value(other)), False)
+
+    def __or__(self, other: Any) -> Tensor:
+        return _make(np.asarray(self.data | _value(other)), False)
+
+    # ------------------------------------------------------------------------------------------- in place
+    def _inplace(self, fn: Callable[..., Tensor], *args: Any) -> Tensor:
+        """Apply `fn` out of place, write the result into this tensor's memory and take over its history."""
+        record = _autograd.is_grad_enabled() and (
+            self.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args))
+        if record and self.requires_grad and self.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation. Wrap "
+                               "the update in `with glassgrad.no_grad():` (as optimizers do), or work on a copy.")
+        if record:
+            old = _make(self.data.copy(), self.requires_grad)
+            old.grad_fn, old.name = self.grad_fn, self.name
+            result = fn(old, *args)
+        else:
+            with _autograd.no_grad():
+                result = fn(_make(self.data, False), *args)
+        if result.shape != self.shape:
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                               f"{list(result.shape)}")
+        try:
+            np.copyto(self.data, result.data, casting="same_kind")
+        except TypeError:
+            raise RuntimeError(f"result type {result.dtype} can't be cast to the desired output type "
+                               f"{self.dtype}") from None
+        except ValueError as e:
+            raise RuntimeError(f"cannot write into this tensor in place ({e}); it is a read-only broadcast "
+                               "view, .clone() it first") from None
+        self._version[0] += 1
+        if record:
+            self.grad_fn, self.requires_grad = result.grad_fn, True
+            if self.grad_fn.out_version is not None:
+                self.grad_fn.out_version = (self._version, self._version[0])
+        return self
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._inplace(_ops.add, _operand(self, other))
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._inplace(_ops.sub, _operand(self, other))
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._inplace(_ops.mul, _operand(self, other))
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._inplace(_ops.div, _operand(self, other))
+
+    def add_(self, other: Any, alpha: Any = 1) -> Tensor:
+        return self._inplace(_ops.add, _operand(self, other) if alpha == 1 else _operand(self, other) * alpha)
+
+    def sub_(self, other: Any, alpha: Any = 1) -> Tensor:
+        return self._inplace(_ops.sub, _operand(self, other) if alpha == 1 else _operand(self, other) * alpha)
+
+    def mul_(self, other: Any) -> Tensor:
+        return self._inplace(_ops.mul, _operand(self, other))
+
+    def div_(self, other: Any) -> Tensor:
+        return self._inplace(_ops.div, _operand(self, other))
+
+    def __setitem__(self, index: Any, v: Any) -> None:
+        self._inplace(lambda old, val: _ops.setitem(old, index, val), _operand(self, v))
+
+    def fill_(self, v: Any) -> Tensor:
+        return self._inplace(lambda old, val: _ops.setitem(old, Ellipsis, val), _operand(self, v))
+
+    def zero_(self) -> Tensor:
+        return self.fill_(0)
+
+    def copy_(self, src: Any) -> Tensor:
+        return self._inplace(lambda old, val: _ops.setitem(old, Ellipsis, val), _as(src))
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+        return self._inplace(lambda old: _ops.clamp(old, min, max))
+
+    # -------------------------------------------------------------------------------- ops with extra args
+    def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _ops.sum(self, dim, keepdim)
+
+    def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _ops.mean(self, dim, keepdim)
+
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return _ops.max(self, dim, keepdim)
+
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return _ops.min(self, dim, keepdim)
+
+    def view(self, *shape: Any) -> Tensor:
+        return _ops.reshape(self, *shape)
+
+    def reshape(self, *shape: Any) -> Tensor:
+        return _ops.reshape(self, *shape)
+
+    def permute(self, *dims: Any) -> Tensor:
+        return _ops.permute(self, *dims)
+
+    def expand(self, *shape: Any) -> Tensor:
+        return _ops.expand(self, *shape)
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return _ops.expand(self, other.shape)
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return _ops.reshape(self, other.shape)
+
+    def square(self) -> Tensor:
+        return _ops.mul(self, self)
+
+    def clip(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+        return _ops.clamp(self, min, max)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return _make(np.asarray(np.argmax(self.data, axis=dim, keepdims=keepdim if dim is not None else False)),
+                     False)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return _make(np.asarray(np.argmin(self.data, axis=dim, keepdims=keepdim if dim is not None else False)),
+                     False)
+
+
+_new = object.__new__
+
+
+def _make(data: np.ndarray, requires_grad: bool) -> Tensor:
+    """The fast constructor every op result goes through."""
+    t = _new(Tensor)
+    t.data = data
+    t.requires_grad = requires_grad
+    t.grad = None
+    t.grad_fn = None
+    t.name = None
+    t._version = [0]
+    t._hooks = None
+    return t
+
+
+def _value(x: Any) -> Any:
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _operand(t: Tensor, other: Any) -> Any:
+    """The other side of an operator: a tensor, or a constant (Python numbers stay weakly typed, as in PyTorch)."""
+    if isinstance(other, Tensor):
+        return other
+    if other.__class__ is _pyfloat and t.data.dtype.kind in "iub":
+        return np.asarray(other, dtype=_config["dtype"])
+    if other.__class__ in (_pyint, _pyfloat, bool):
+        return other
+    return np.asarray(other)
+
+
+def _float(t: Tensor) -> Tensor:
+    """True division of integers gives the default float dtype, as in PyTorch."""
+    return t if t.data.dtype.kind in "fc" else _ops.cast(t, _config["dtype"])
+
+
+def _as(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else tensor(x)
+
+
+def as_tensor(x: Any) -> Tensor:
+    return _as(x)
+
+
+# --------------------------------------------------------------------------------------------- creation
+
+
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, name: str | None = None) -> Tensor:
+    """A new leaf tensor holding a copy of `data` (a number, nested lists, an array or a tensor)."""
+    if isinstance(data, Tensor):
+        data = data.data
+    if isinstance(data, np.ndarray) or isinstance(data, np.generic):
+        arr = np.array(data, dtype=dtype)
+    else:
+        arr = np.array(data)
+        if arr.dtype == object or arr.dtype.kind in "US":
+            raise TypeError(f"tensor(): could not make a numeric tensor from {type(data).__name__} "
+                            f"(numbers or nested lists of equal length are expected)")
+        if dtype is not None:
+            arr = arr.astype(dtype)
+        elif arr.dtype.kind == "f":
+            arr = arr.astype(_config["dtype"])
+        elif arr.dtype.kind in "iu":
+            arr = arr.astype(int64)
+    t = _make(arr, False)
+    t.name = name
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with `array` (changes to one show in the other)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    return _make(array, False)
+
+
+def _size(size: tuple) -> tuple[int, ...]:
+    return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
+
+
+def _new_leaf(arr: np.ndarray, requires_grad: bool) -> Tensor:
+    t = _make(arr, False)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _new_leaf(np.zeros(_size(size), dtype=dtype or _config["dtype"]), requires_grad)
+
+
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _new_leaf(np.ones(_size(size), dtype=dtype or _config["dtype"]), requires_grad)
+
+
+def full(size: Sequence[int], fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    if dtype is None:
+        dtype = _config["dtype"] if isinstance(fill_value, _pyfloat) else np.asarray(fill_value).dtype
+    return _new_leaf(np.full(tuple(size), fill_value, dtype=dtype), requires_grad)
+
+
+def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _new_leaf(np.zeros(t.shape, dtype=dtype or t.dtype), requires_grad)
+
+
+def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _new_leaf(np.ones(t.shape, dtype=dtype or t.dtype), requires_grad)
+
+
+def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    if end is None:
+        start, end = 0, start
+    ints = all(isinstance(v, (_pyint, np.integer)) for v in (start, end, step))
+    dtype = dtype or (int64 if ints else _config["dtype"])
+    return _new_leaf(np.arange(start, end, step, dtype=dtype), requires_grad)
+
+
+def linspace(start: Any, end: Any, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _new_leaf(np.linspace(start, end, steps, dtype=dtype or _config["dtype"]), requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _new_leaf(np.eye(n, m, dtype=dtype or _config["dtype"]), requires_grad)
+
+
+def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    d = np.dtype(dtype or _config["dtype"])
+    return _new_leaf(_rng[0].random(_size(size)).astype(d), requires_grad)
+
+
+def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    d = np.dtype(dtype or _config["dtype"])
+    return _new_leaf(_rng[0].standard_normal(_size(size)).astype(d), requires_grad)
+
+
+def randint(low: int, high: int, size: Sequence[int], dtype: Any = None) -> Tensor:
+    return _make(_rng[0].integers(low, high, tuple(size)).astype(dtype or int64), False)
+
+
+def rand_like(t: Tensor, dtype: Any = None) -> Tensor:
+    return rand(t.shape, dtype=dtype or t.dtype)
+
+
+def randn_like(t: Tensor, dtype: Any = None) -> Tensor:
+    return randn(t.shape, dtype=dtype or t.dtype)
+
+
+# The op table's function forms become methods: x.exp() is exp(x).
+from glassgrad import autograd as _autograd  # noqa: E402
+from glassgrad import functional as _ops  # noqa: E402
+
+for _name in ("exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "neg", "erf",
+              "softplus", "leaky_relu", "gelu", "clamp", "maximum", "minimum", "pow", "add", "sub", "mul", "div",
+              "matmul", "var", "std", "amax", "amin", "logsumexp", "softmax", "log_softmax", "flatten", "squeeze",
+              "unsqueeze", "transpose", "split", "chunk", "broadcast_to"):
+    setattr(Tensor, _name, getattr(_ops, _name))
+Tensor.true_divide = Tensor.divide = Tensor.div  # type: ignore[attr-defined]
+Tensor.multiply, Tensor.subtract = Tensor.mul, Tensor.sub  # type: ignore[attr-defined]
