@@ -1,0 +1,87 @@
+"""Seed 004, "Backpropagation: how networks learn": the four steps of training (forward, loss, backward, update)
+on w = 2, x = 5, target 12, the chain through out/net/w, and vanishing gradients, sigmoid beside ReLU."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import glassgrad as gg
+from glassgrad.lessons.base import Check, Lesson, LessonResult, Step, const, explained_step, leaf
+
+ARTICLE = {"y_pred": 10.0, "L": 4.0, "∂L/∂w": -20.0}
+LR = 0.01
+DEPTH, WIDTH = 12, 16
+
+
+def layer_gradient_norms(activation: str, depth: int = DEPTH, width: int = WIDTH, seed: int = 0) -> list[float]:
+    """‖∂L/∂W‖ of each layer (first to last) of a deep square network with one activation, same weights for both.
+
+    Weights use Xavier-style scale 1/√width; the loss is the mean of the last layer's output. Built from raw
+    tensors so the lesson does not depend on the nn package.
+    """
+    rng = np.random.default_rng(seed)
+    x = const(rng.standard_normal((8, width)))
+    weights = [leaf(rng.standard_normal((width, width)) / np.sqrt(width), f"W{i + 1}") for i in range(depth)]
+    h = x
+    for w in weights:
+        h = getattr(h @ w, activation)()
+    h.mean().backward()
+    return [float(np.linalg.norm(w.grad.data)) for w in weights]
+
+
+def run() -> LessonResult:
+    r = LessonResult(LESSON.name, LESSON.title, LESSON.seed)
+    _four_steps(r)
+    _vanishing(r)
+    return r
+
+
+def _four_steps(r: LessonResult) -> None:
+    w, x, y = leaf(2.0, "w"), const(5.0, "x"), const(12.0, "y_actual")
+    net = w * x
+    net.name = "net"
+    out = net  # the article's neuron is linear: out = net
+    loss = (y - out) ** 2
+    loss.name = "L"
+    r.steps.append(explained_step(
+        "The four steps: forward, loss, backward",
+        "1. Forward: y_pred = w·x = 2·5 = 10.  2. Loss: L = (y_actual − y_pred)² = (12 − 10)² = 4.\n"
+        "3. Backward: ∂L/∂w = ∂L/∂out · ∂out/∂net · ∂net/∂w = −2(12 − 10) · 1 · 5 = −20.",
+        loss, [w], code="w = gg.tensor([2.0], requires_grad=True)\nloss = (12 - w*5)**2\nloss.backward(); w.grad"))
+    r.check("y_pred", ARTICLE["y_pred"], net)
+    r.check("L", ARTICLE["L"], loss)
+    r.check("∂L/∂w", ARTICLE["∂L/∂w"], w.grad)
+    with gg.no_grad():
+        w -= LR * w.grad
+        new_loss = (y - w * x) ** 2
+    r.steps.append(Step(
+        "4. Update: a step against the gradient",
+        f"w ← w − lr·∂L/∂w = 2 − {LR}·(−20) = 2.2: the gradient is negative, so w grows. Now y_pred = 11 and\n"
+        "L = (12 − 11)² = 1: one step cut the loss by three quarters.",
+        code="with gg.no_grad():\n    w -= 0.01 * w.grad"))
+    r.check("w after update (lr 0.01)", 2 - LR * -20, w, "hand derivation")
+    r.check("L after update", (12 - (2 - LR * -20) * 5) ** 2, new_loss, "hand derivation")
+
+
+def _vanishing(r: LessonResult) -> None:
+    z = leaf(0.0, "z")
+    s = z.sigmoid()
+    s.backward()
+    r.check("σ'(0), the sigmoid's largest slope", 0.25, z.grad, "hand derivation")
+    norms = {a: layer_gradient_norms(a) for a in ("sigmoid", "relu")}
+    ratio = {a: n[0] / n[-1] for a, n in norms.items()}
+    r.steps.append(Step(
+        "Vanishing gradients: sigmoid beside ReLU",
+        f"A {DEPTH}-layer network, the same weights, two activations. Each layer multiplies the gradient by the\n"
+        "activation's slope, and σ'(z) ≤ 1/4, so through sigmoids it shrinks geometrically. ReLU's slope is 1\n"
+        "where it is active. First-layer gradient norm / last-layer gradient norm:\n"
+        f"sigmoid {ratio['sigmoid']:.2e}, ReLU {ratio['relu']:.2e}."))
+    r.checks.append(Check("sigmoid: first layer gets < 1% of the last layer's gradient", 1.0,
+                          float(ratio["sigmoid"] < 0.01), "claim"))
+    r.checks.append(Check("ReLU: first layer keeps > 10% of the last layer's gradient", 1.0,
+                          float(ratio["relu"] > 0.1), "claim"))
+    r.data["grad_norms"] = norms
+
+
+LESSON = Lesson("how-networks-learn", "How networks learn: the four steps, and vanishing gradients", "004",
+                "forward, loss (4), backward (−20), update; per-layer gradient norms sigmoid vs ReLU", run)
