@@ -9,7 +9,7 @@ import glassgrad as gg
 from glassgrad.lessons.base import Check, Lesson, LessonResult, Step, leaf, num
 from glassgrad.lessons.seed002 import W0, I, descend
 
-SWEEP = (0.01, 0.03, 0.1, 0.2, 0.3, 0.4, 0.44, 0.46, 0.5)
+SWEEP = (0.01, 0.03, 0.1, 0.3, 0.4, 0.43, 0.46, 0.5)
 STARTS = {"a": (0.3, 1.6), "b": (-0.2, -0.4), "e": (-1.5, 0.5)}
 MINIMA = {"a": (1.0, 1.0), "b": (-1.0, -1.0), "e": (-1.0, 1.0)}  # ∂f/∂u = 4u(u²−1) = 0 → u = ±1, same for v
 DESCENT_LR, DESCENT_STEPS = 0.05, 80
