@@ -20,6 +20,11 @@ class _Numpy:
                                                                        np.reshape))
     swapaxes, transpose, expand_dims = (staticmethod(f) for f in (np.swapaxes, np.transpose, np.expand_dims))
     sigmoid, erf, scatter = (staticmethod(f) for f in (E._sigmoid, E._erf, S._scatter))
+    softmax, log_softmax = staticmethod(R._softmax), staticmethod(R._log_softmax)
+
+    @staticmethod
+    def softplus(x: Any) -> Any:
+        return np.logaddexp(0, x)
 
     @staticmethod
     def sum(x: Any, axes: Any, keepdims: bool = False) -> Any:
@@ -41,6 +46,7 @@ class _Tensor:
     sigmoid, erf, where, matmul, cast = (staticmethod(f) for f in (E.sigmoid, E.erf, E.where, L.matmul, E.cast))
     broadcast_to, reshape, getitem, scatter = (staticmethod(f) for f in (S.broadcast_to, S.reshape, S.getitem,
                                                                           S.scatter))
+    softmax, log_softmax, softplus = staticmethod(R.softmax), staticmethod(R.log_softmax), staticmethod(E.softplus)
 
     @staticmethod
     def sum(x: Any, axes: Any, keepdims: bool = False) -> Any:
