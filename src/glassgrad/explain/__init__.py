@@ -1,1 +1,24 @@
-"""Explanations of gradients: how each one was computed."""
+"""Explanations of gradients: how each one was computed, step by step, path by path, layer by layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glassgrad.autograd import record_sites
+from glassgrad.explain.derivation import Derivation
+from glassgrad.explain.trace import Trace
+from glassgrad.tensor import Tensor
+
+
+def explain(output: Tensor, gradient: Any = None, *, precision: int = 4, accumulate: bool = True) -> Trace:
+    """Run the backward pass of `output` and keep every step of it (gradients land in `.grad`, as backward's do).
+
+    `precision`: significant digits of the numbers shown. `accumulate=False` leaves every `.grad` untouched.
+    The graph is retained, so `output.backward()` still works afterwards.
+    """
+    return Trace(output, gradient, precision, accumulate)
+
+
+explain.record = record_sites  # `with gg.explain.record():` makes each node remember the line that created it
+
+__all__ = ["Derivation", "Trace", "explain", "record_sites"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import numpy as np
@@ -75,3 +76,101 @@ def number(v: Any, precision: int = 4) -> str:
         mant, exp = s.split("e")
         return f"{mant}e{int(exp)}"
     return s
+
+
+def brief(v: Any, precision: int = 4, max_items: int = 6) -> str:
+    """A value for a table cell: the number(s) when few, else the shape and norm (so a 10,000-row table stays fast)."""
+    if v is None:
+        return ""
+    a = np.asarray(v)
+    if a.size <= max_items:
+        return number(a.reshape(()) if a.size == 1 and a.ndim == 0 else a, precision)
+    if a.dtype.kind not in "fiu":
+        return f"{a.dtype.name}{list(a.shape)}"
+    return f"{list(a.shape)} ‖·‖={number(np.linalg.norm(a.astype(np.float64)), precision)}"
+
+
+_NUM = r"(-?\d+(?:\.\d+)?)"
+_ARITH = re.compile(r"([({])" + _NUM + r"\s*([−+-])\s*" + _NUM + r"([)}])")
+_POWER_ONE = re.compile(r"\^(?:\(1\)|\{1\}|1(?![\d.]))")
+
+
+def _arith(m: re.Match) -> str:
+    if (m.group(1), m.group(5)) not in (("(", ")"), ("{", "}")):
+        return m.group(0)
+    a, b = float(m.group(2)), float(m.group(4))
+    r = a + b if m.group(3) == "+" else a - b
+    s = str(int(r)) if r == int(r) else repr(r)
+    return ("{" + s + "}") if m.group(1) == "{" else s
+
+
+def fill(template: str, names: dict[str, str]) -> str:
+    """Substitute $out, $a, $b, $c, $g in an op table template, then do the arithmetic of plain numbers it leaves.
+
+    ('$b·$a^($b−1)' with b = 2 reads 2·x, not 2·x^(2−1).) Longest names first, so $out is not $o + 'ut'.
+    """
+    for key in sorted(names, key=len, reverse=True):
+        template = template.replace("$" + key, names[key])
+    if any(ch.isdigit() for ch in template):
+        template = _POWER_ONE.sub("", _ARITH.sub(_arith, template))
+    return template
+
+
+_ATOMIC = set("0123456789.ₓ₀₁₂₃₄₅₆₇₈₉ʹ′^[]_")
+
+
+def wrap(label: str) -> str:
+    """Parenthesise a label that is an expression (so 'a + b' times c prints as (a + b)·c)."""
+    if all(ch.isalnum() or ch in _ATOMIC for ch in label) or (label.startswith("(") and label.endswith(")")):
+        return label
+    if label.startswith("-") or label.startswith("−") or " " in label:
+        return f"({label})"
+    return label
+
+
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+_LATEX_CHARS = {"α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon",
+                "η": r"\eta", "θ": r"\theta", "λ": r"\lambda", "μ": r"\mu", "σ": r"\sigma", "τ": r"\tau",
+                "φ": r"\varphi", "ω": r"\omega", "Δ": r"\Delta", "Σ": r"\Sigma", "∂": r"\partial",
+                "−": "-", "·": r"\cdot ", "×": r"\times ", "…": r"\dots ", "‖": r"\|"}
+_HATS = {"ŷ": r"\hat{y}", "x̂": r"\hat{x}", "ȳ": r"\bar{y}", "x̄": r"\bar{x}"}
+_ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
+            "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def latex_text(s: str) -> str:
+    """Plain text made safe for LaTeX (inside \\text{} or a tabular cell)."""
+    out = "".join(_ESCAPES.get(ch, ch) for ch in s)
+    return "".join(f"${_LATEX_CHARS[ch]}$" if ch in _LATEX_CHARS else ch for ch in out)
+
+
+def latex_name(label: str) -> str:
+    """A tensor's name as LaTeX math: w2 and w₂ -> w_{2}, ŷ -> \\hat{y}, y_hat -> \\hat{y}, out -> \\mathrm{out}."""
+    for k, v in _HATS.items():
+        label = label.replace(k, v)
+    if label.endswith("_hat") and len(label) > 4:
+        label = r"\hat{" + label[:-4] + "}"
+    base = label.translate(_SUBSCRIPTS)
+    m = len(base)
+    while m > 0 and base[m - 1].isdigit():
+        m -= 1
+    head, digits = base[:m], base[m:]
+    if "_" in head and not head.startswith("\\"):
+        head, _, sub = head.partition("_")
+        digits = sub + digits
+    head = "".join(_LATEX_CHARS.get(ch, ch) for ch in head)
+    if head.isalpha() and len(head) > 1 and head.isascii():
+        head = r"\mathrm{" + head + "}"
+    elif not head.startswith("\\") and any(ch in "&%$#{}~" for ch in head):
+        head = r"\text{" + latex_text(head) + "}"
+    head = head.replace("[", "{[").replace("]", "]}") if "[" in head else head
+    return head + (f"_{{{digits}}}" if digits else "")
+
+
+def latex_number(v: Any, precision: int = 4) -> str:
+    """A number as LaTeX math: '1.5e-7' -> '1.5 \\times 10^{-7}'."""
+    s = number(v, precision)
+    if "e" in s and not s.startswith("["):
+        mant, exp = s.split("e")
+        return rf"{mant} \times 10^{{{int(exp)}}}"
+    return s.replace("[", r"\left[").replace("]", r"\right]") if s.startswith("[") else s

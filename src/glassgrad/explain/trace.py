@@ -1,0 +1,381 @@
+"""Recording a backward pass step by step: the graph's vertices and edges, and what backward did at each node.
+
+The gradients come from the engine's own walk (`run_backward(..., observer=...)`), so an explanation can never
+disagree with `.backward()`. What the explainer adds is read from the op table only: each op's `text`/`latex`
+template, and each input's `Derivative`, whose `fn` is evaluated here with the NumPy namespace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from glassgrad import autograd
+from glassgrad.autograd import Node
+from glassgrad.explain.format import fill, latex_name, number, wrap
+from glassgrad.ops.base import Derivative, sum_to
+from glassgrad.ops.xp import NUMPY
+from glassgrad.tensor import Tensor
+
+_INPUT_KEYS = ("a", "b", "c", "d", "e")
+_MAX_EXPRESSION = 24  # auto labels longer than this become v1, v2, … instead of the expression
+
+
+@dataclass(eq=False)
+class Vertex:
+    """One tensor of the graph: a leaf, a constant tensor, or an op's output (`node` is then its Node)."""
+
+    id: int
+    label: str
+    latex: str
+    value: np.ndarray
+    node: Node | None = None
+    tensor: Tensor | None = None
+    named: bool = False
+    requires_grad: bool = False
+    depth: int = 0
+    edges: list[Edge] = field(default_factory=list)  # one per input of `node`
+    incoming: list[tuple[Edge, Any]] = field(default_factory=list)  # gradients arriving here, in arrival order
+    grad: Any = None  # ∂output/∂this, as backward computed it
+    step: Step | None = None
+
+    @property
+    def op_name(self) -> str:
+        return self.node.op.name if self.node is not None else ("leaf" if self.requires_grad else "constant")
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.value.shape)
+
+    @property
+    def site(self) -> str | None:
+        return self.node.site if self.node is not None else None
+
+    def names(self, latex: bool = False) -> dict[str, str]:
+        """The template substitutions of this node: $a, $b, … its inputs' labels, $out its own."""
+        names = {k: _wrapped(e.label, e.latex_label, latex) for k, e in zip(_INPUT_KEYS, self.edges)}
+        names["out"] = _wrapped(self.label, self.latex, latex)
+        names["g"] = "g"
+        return names
+
+    def formula(self, latex: bool = False) -> str:
+        """The op applied to its inputs, e.g. 'w·x' (empty for leaves)."""
+        if self.node is None:
+            return ""
+        return fill(self.node.op.latex if latex else self.node.op.text, self.names(latex))
+
+
+@dataclass(eq=False)
+class Edge:
+    """Input `index` of `consumer`'s op: the way a gradient flows from `consumer` back to `source`."""
+
+    consumer: Vertex
+    index: int
+    source: Vertex | None  # None: a constant that is not a tensor (a Python number, a mask, None)
+    constant: str = ""  # the constant's label when source is None
+    local: Any = None  # the elementwise local derivative ∂consumer/∂source, evaluated (kind "local" only)
+    sent: Any = None  # the gradient backward sent to source along this edge
+    broadcast: str | None = None  # how the product was summed back to the source's shape
+
+    @property
+    def label(self) -> str:
+        return self.source.label if self.source is not None else self.constant
+
+    @property
+    def latex_label(self) -> str:
+        return self.source.latex if self.source is not None else self.constant
+
+    @property
+    def derivative(self) -> Derivative | None:
+        derivs = self.consumer.node.op.derivatives
+        if derivs and derivs[0] is not None and derivs[0].kind == "vjp_all":
+            return derivs[0]
+        return derivs[self.index] if self.index < len(derivs) else None
+
+    def symbol(self, latex: bool = False) -> str:
+        """∂consumer/∂source as the op table writes it, with this graph's labels substituted."""
+        d = self.derivative
+        if d is None:
+            return ""
+        return fill(d.latex if latex else d.text, self.consumer.names(latex))
+
+    def vjp(self, g: Any) -> Any:
+        """Send `g` (a gradient of the consumer) back along this edge alone, with the op's declared formula."""
+        d, node = self.derivative, self.consumer.node
+        args = _arrays(node)
+        out = node.out if node.out is not None else self.consumer.value
+        if d.kind == "local":
+            f = d.fn(NUMPY, out, *args, **node.params)
+            return _sum_to_shape(np.asarray(g * f), np.shape(args[self.index]))
+        if d.kind == "vjp_all":
+            return np.asarray(d.fn(NUMPY, g, out, *args, **node.params)[self.index])
+        return np.asarray(d.fn(NUMPY, g, out, *args, **node.params))
+
+
+@dataclass(eq=False)
+class Step:
+    """What backward did at one node: the upstream gradient it received and what it sent to each input."""
+
+    index: int
+    vertex: Vertex
+    upstream: Any
+    contributions: list[tuple[Edge, Any]]  # the gradients summed into `upstream` (several: several paths)
+
+    @property
+    def edges(self) -> list[Edge]:
+        return self.vertex.edges
+
+
+def _wrapped(label: str, latex_label: str, latex: bool) -> str:
+    """A label ready to substitute into a template: parenthesised when it is an expression."""
+    if not latex:
+        return wrap(label)
+    return rf"\left({latex_label}\right)" if wrap(label) != label else latex_label
+
+
+def _arrays(node: Node) -> list:
+    return [a.data if isinstance(a, Tensor) else a for a in node.inputs]
+
+
+def _sum_to_shape(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    return sum_to(NUMPY, x, tuple(shape)) if x.shape != tuple(shape) else x
+
+
+def broadcast_note(full: tuple[int, ...], shape: tuple[int, ...]) -> str | None:
+    """'summed over axis 0: (3,) was broadcast to (4, 3)', or None when no broadcasting happened."""
+    full, shape = tuple(full), tuple(shape)
+    if full == shape:
+        return None
+    lead = len(full) - len(shape)
+    axes = list(range(lead)) + [i + lead for i, n in enumerate(shape) if n == 1 and full[i + lead] != 1]
+    word = "axis" if len(axes) == 1 else "axes"
+    return f"summed over {word} {', '.join(map(str, axes))}: {shape} was broadcast to {full}"
+
+
+def _constant_label(a: Any, precision: int) -> str:
+    if a is None:
+        return "∅"
+    arr = np.asarray(a)
+    if arr.dtype == bool:
+        return "mask"
+    if arr.size == 1:
+        return number(arr.reshape(()), precision)
+    return f"const{list(arr.shape)}"
+
+
+class _Builder:
+    """Walks the recorded graph once (forward order), labels it, then watches backward walk it."""
+
+    def __init__(self, output: Tensor, precision: int) -> None:
+        self.precision = precision
+        self.vertices: list[Vertex] = []
+        self.by_key: dict[int, Vertex] = {}
+        self.counts = {"leaf": 0, "node": 0, "const": 0}
+        self.steps: list[Step] = []
+        order, tensors = self._forward_order(output)
+        for obj in order:
+            self._add(obj, tensors.get(id(obj)), output)
+
+    @staticmethod
+    def _key(t: Tensor) -> Any:
+        return t.grad_fn if t.grad_fn is not None and t.requires_grad else t
+
+    def _forward_order(self, output: Tensor) -> tuple[list, dict]:
+        """Nodes and tensors, inputs before the ops that use them (iterative post-order DFS)."""
+        root = self._key(output)
+        tensors: dict[int, Tensor] = {id(root): output}
+        order, seen, stack = [], set(), [(root, False)]
+        while stack:
+            obj, done = stack.pop()
+            if done:
+                order.append(obj)
+                continue
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            stack.append((obj, True))
+            if isinstance(obj, Node):
+                if obj.inputs is None:
+                    raise RuntimeError(
+                        "explain: the graph was freed by an earlier backward(). Call gg.explain(E) instead of "
+                        "E.backward() (it runs the backward pass), or call E.backward(retain_graph=True) first.")
+                for t in reversed(obj.inputs):
+                    if isinstance(t, Tensor):
+                        child = self._key(t)
+                        if isinstance(child, Node) and (id(child) not in tensors or t.name):
+                            tensors[id(child)] = t
+                        if id(child) not in seen:
+                            stack.append((child, False))
+        return order, tensors
+
+    def _add(self, obj: Any, tensor: Tensor | None, output: Tensor) -> None:
+        is_node = isinstance(obj, Node)
+        t = tensor if is_node else obj
+        named = bool(t is not None and t.name)
+        v = Vertex(len(self.vertices), "", "", np.asarray(t.data) if t is not None else obj.out,
+                   node=obj if is_node else None, tensor=t, named=named,
+                   requires_grad=bool(t is not None and t.requires_grad))
+        if is_node:
+            v.depth = 0
+            for i, a in enumerate(obj.inputs):
+                src = self.by_key.get(id(self._key(a))) if isinstance(a, Tensor) else None
+                const = "" if src is not None else _constant_label(a, self.precision)
+                v.edges.append(Edge(v, i, src, const))
+                if src is not None:
+                    v.depth = max(v.depth, src.depth + 1)
+        v.label, v.latex = self._labels(v, t, output)
+        self.by_key[id(obj)] = v
+        self.vertices.append(v)
+
+    def _labels(self, v: Vertex, t: Tensor | None, output: Tensor) -> tuple[str, str]:
+        if v.named:
+            return t.name, latex_name(t.name)
+        if t is output:
+            return "f", "f"
+        if v.node is None:
+            kind = "leaf" if v.requires_grad else "const"
+            self.counts[kind] += 1
+            if kind == "const" and v.value.size == 1:
+                s = number(v.value.reshape(()), self.precision)
+                return s, s
+            k = self.counts[kind]
+            return (f"x{k}", f"x_{{{k}}}") if kind == "leaf" else (f"c{k}", f"c_{{{k}}}")
+        self.counts["node"] += 1
+        text = v.formula()
+        if len(text) <= _MAX_EXPRESSION:
+            return text, v.formula(latex=True)
+        k = self.counts["node"]
+        return f"v{k}", f"v_{{{k}}}"
+
+    def observe(self, node: Node, g: Any, grads: list) -> None:
+        """The engine's observer: called at every node in backward order with what backward computed there."""
+        v = self.by_key[id(node)]
+        v.grad = g
+        step = Step(len(self.steps), v, g, list(v.incoming))
+        v.step = step
+        args = None
+        for e, gi in zip(v.edges, grads):
+            e.sent = gi
+            if gi is None:
+                continue
+            d = e.derivative
+            if d is not None and d.kind == "local":
+                args = _arrays(node) if args is None else args
+                out = node.out if node.out is not None else v.value
+                e.local = d.fn(NUMPY, out, *args, **node.params)
+                full = np.broadcast_shapes(np.shape(g), np.shape(e.local))
+                e.broadcast = broadcast_note(full, np.shape(args[e.index]))
+            if e.source is not None:
+                e.source.incoming.append((e, gi))
+        self.steps.append(step)
+
+
+class Trace:
+    """A backward pass, step by step: what `gg.explain(E)` returns.
+
+    `steps` are in the order backward visited the nodes; `vertices` (every tensor of the graph) in forward order.
+    """
+
+    def __init__(self, output: Tensor, gradient: Any = None, precision: int = 4, accumulate: bool = True) -> None:
+        if not isinstance(output, Tensor):
+            raise TypeError(f"explain: expected a Tensor, got {type(output).__name__}")
+        grads = autograd._root_grads([output], None if gradient is None else [gradient], False, "explain")
+        b = _Builder(output, precision)
+        self.precision = precision
+        self.vertices, self.steps, self._by_key = b.vertices, b.steps, b.by_key
+        self.output = b.by_key[id(b._key(output))]
+        self.output.grad = grads[0]
+        if output.grad_fn is not None:
+            leaves = None if accumulate else [v.tensor for v in b.vertices if v.node is None and v.requires_grad]
+            autograd.run_backward([output], grads, retain_graph=True, create_graph=False, inputs=leaves,
+                                  observer=b.observe)
+        for v in self.vertices:
+            if v.node is None and v.incoming:
+                total = v.incoming[0][1]
+                for _, gi in v.incoming[1:]:
+                    total = total + gi
+                v.grad = total
+
+    def vertex(self, t: Tensor) -> Vertex:
+        """The vertex of tensor `t` (a leaf or an op's output) in this trace."""
+        key = t.grad_fn if isinstance(t, Tensor) and t.grad_fn is not None and t.requires_grad else t
+        v = self._by_key.get(id(key))
+        if v is None:
+            what = f"{t.name!r}" if isinstance(t, Tensor) and t.name else "this tensor"
+            raise KeyError(f"explain: {what} is not part of the graph of {self.output.label!r} (it was not used to "
+                           "compute it, or only under no_grad()).")
+        return v
+
+    def grad(self, t: Tensor) -> Any:
+        """∂output/∂t as backward computed it (None where no gradient reached t)."""
+        return self.vertex(t).grad
+
+    def derivation(self, t: Tensor) -> Any:
+        """How ∂output/∂t came to be: the sum over paths of chain-rule products (see Derivation)."""
+        from glassgrad.explain.derivation import Derivation
+
+        return Derivation(self.output, self.vertex(t), self.precision)
+
+    def deltas(self, model: Any = None, **limits: Any) -> Any:
+        """The per-layer table of a network built from nn layers: δ = ∂E/∂z, ∂E/∂W = δ·aᵀ, norms, diagnostics."""
+        from glassgrad.explain.layers import LayerTable
+
+        return LayerTable(self, model, **limits)
+
+    def check(self, t: Tensor, **options: Any) -> Any:
+        """The analytic gradient beside central and forward differences, over a sweep of step sizes."""
+        from glassgrad.explain.check import GradientCheck
+
+        return GradientCheck(self, self.vertex(t), **options)
+
+    def graph(self, highlight: Tensor | None = None, max_nodes: int = 60) -> Any:
+        """The computation graph as SVG (an object with .svg, shown inline by Jupyter)."""
+        from glassgrad.explain.graph import Graph
+
+        return Graph(self, None if highlight is None else self.vertex(highlight), max_nodes)
+
+    def to_dot(self, highlight: Tensor | None = None) -> str:
+        from glassgrad.explain.graph import to_dot
+
+        return to_dot(self, None if highlight is None else self.vertex(highlight))
+
+    def to_text(self, max_width: int = 48) -> str:
+        from glassgrad.explain import render
+
+        return render.text(self, max_width)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        return f"<Trace of {self.output.label}: {len(self.steps)} steps, {len(self.vertices)} tensors>"
+
+    def to_markdown(self) -> str:
+        from glassgrad.explain import render
+
+        return render.markdown(self)
+
+    def to_latex(self) -> str:
+        from glassgrad.explain import render
+
+        return render.latex(self)
+
+    def to_html(self, full: bool = True) -> str:
+        from glassgrad.explain import render
+
+        return render.html_page(self) if full else render.html_fragment(self)
+
+    def _repr_html_(self) -> str:
+        return self.to_html(full=False)
+
+    def to_dict(self) -> dict:
+        from glassgrad.explain import render
+
+        return render.as_dict(self)
+
+    def to_json(self, indent: int | None = None) -> str:
+        import json
+
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
