@@ -1,0 +1,1 @@
+"""The playground: a local web page that builds, steps through and trains small networks (`glassgrad serve`)."""

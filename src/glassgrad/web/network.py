@@ -1,0 +1,241 @@
+"""One playground run: the data, the network a config describes, its optimizer, and training in bounded chunks.
+
+Everything is float64 (the numbers the page shows are the engine's own, to the last digit), and everything is
+seeded by the config: the same config gives the same starting weights and the same batches, which is what makes
+a shared URL reproduce a run.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+import glassgrad as gg
+from glassgrad import nn
+from glassgrad.nn import functional as F
+from glassgrad.web.schemas import MAX_CLASSES, MAX_FEATURES, MAX_ROWS, MAX_STEPS_PER_REQUEST, NetworkConfig
+
+MODULES = {"identity": nn.Identity, "relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "tanh": nn.Tanh,
+           "sigmoid": nn.Sigmoid}
+HISTORY = 2000  # loss values kept per session
+GRID = 40  # decision-boundary resolution per axis
+
+
+class PlaygroundError(ValueError):
+    """A request that is well-formed but cannot be served (e.g. a loss that does not fit the data): a 400."""
+
+
+@dataclass
+class Dataset:
+    x: np.ndarray  # (n, features) float64
+    y: np.ndarray  # (n,) float64 class labels or regression targets
+    feature_names: list[str]
+    source: str
+
+    @property
+    def classes(self) -> int:
+        """How many classes the targets name (0 for targets that are not all small whole numbers)."""
+        if np.all(self.y == np.round(self.y)) and self.y.min() >= 0 and self.y.max() < MAX_CLASSES:
+            return int(self.y.max()) + 1
+        return 0
+
+
+def builtin_dataset(config: NetworkConfig) -> Dataset:
+    """The config's inline rows, or its built-in 2-D dataset generated with its seed."""
+    if config.data is not None:
+        x = np.asarray(config.data.x, dtype=np.float64)
+        names = [f"x{i + 1}" for i in range(x.shape[1])]
+        return Dataset(x, np.asarray(config.data.y, dtype=np.float64), names, "inline")
+    make = getattr(gg.data, config.dataset)
+    ds = make(config.samples, noise=config.noise, seed=config.seed)
+    x, y = (np.asarray(t.data, dtype=np.float64) for t in ds.tensors)
+    return Dataset(x, y.reshape(-1), ["x1", "x2"], config.dataset)
+
+
+def csv_dataset(path: str, target: str | int | None, filename: str) -> Dataset:
+    """An uploaded CSV through gg.data.from_csv, within the playground's size bounds."""
+    ds = gg.data.from_csv(path, target=-1 if target is None else target)
+    x, y = (np.asarray(t.data, dtype=np.float64) for t in ds.tensors)
+    if x.ndim != 2 or not 1 <= x.shape[1] <= MAX_FEATURES:
+        raise PlaygroundError(f"{filename}: the playground takes 1 to {MAX_FEATURES} feature columns, "
+                              f"got {x.shape[1] if x.ndim == 2 else 0}")
+    if not 1 <= len(x) <= MAX_ROWS:
+        raise PlaygroundError(f"{filename}: the playground takes 1 to {MAX_ROWS} rows, got {len(x)}")
+    names = list(getattr(ds, "feature_names", None) or [f"x{i + 1}" for i in range(x.shape[1])])
+    return Dataset(x, y.reshape(-1), names, f"upload: {filename}")
+
+
+class Run:
+    """A network being trained on a dataset, one bounded chunk of steps per request."""
+
+    def __init__(self, config: NetworkConfig, data: Dataset) -> None:
+        self.config = config
+        self.data = data
+        self.outputs = self._output_width()
+        self.sizes = [data.x.shape[1], *config.hidden, self.outputs]
+        self.reset()
+
+    def _output_width(self) -> int:
+        loss, classes = self.config.loss, self.data.classes
+        if loss == "cross_entropy":
+            if classes < 2:
+                raise PlaygroundError("loss 'cross_entropy' needs class labels 0, 1, … in the target column")
+            return classes
+        if loss == "bce" and (classes != 2 and not np.all((self.data.y >= 0) & (self.data.y <= 1))):
+            raise PlaygroundError(f"loss 'bce' needs targets between 0 and 1; this data has {classes or 'non-class'} "
+                                  "targets: use 'cross_entropy' for several classes or 'mse' for regression")
+        if loss == "mse" and classes > 2:
+            raise PlaygroundError(f"this data has {classes} classes: use loss 'cross_entropy' (one output per class)")
+        return 1
+
+    # ----------------------------------------------------------------------------------------- the network
+    def reset(self) -> None:
+        """Starting weights from the seed (or the config's explicit ones), a fresh optimizer, no history."""
+        gg.manual_seed(self.config.seed)
+        layers: list[nn.Module] = []
+        for fan_in, fan_out, act in zip(self.sizes, self.sizes[1:], self.config.activations):
+            layers += [nn.Linear(fan_in, fan_out, bias=self.config.bias, dtype=gg.float64), MODULES[act]()]
+        self.model = nn.Sequential(*layers)
+        if self.config.weights is not None:
+            self._set_weights()
+        self.optimizer = self._optimizer()
+        self.batch_rng = np.random.default_rng(self.config.seed)
+        self.order = np.arange(0)
+        self.step = self.epoch = 0
+        self.losses: deque[float] = deque(maxlen=HISTORY)
+
+    def linears(self) -> list[nn.Linear]:
+        return list(self.model)[0::2]
+
+    def activations(self) -> list[nn.Module]:
+        return list(self.model)[1::2]
+
+    def _set_weights(self) -> None:
+        with gg.no_grad():
+            for i, (layer, given) in enumerate(zip(self.linears(), self.config.weights)):
+                w = np.asarray(given.weight, dtype=np.float64)
+                if w.shape != tuple(layer.weight.shape):
+                    raise PlaygroundError(f"weights[{i}].weight: layer {i + 1} is {layer.weight.shape[0]}×"
+                                          f"{layer.weight.shape[1]} (out × in), got {w.shape[0]}×{w.shape[1]}")
+                layer.weight.data[...] = w
+                if given.bias is not None:
+                    if layer.bias is None or len(given.bias) != layer.bias.shape[0]:
+                        raise PlaygroundError(f"weights[{i}].bias: layer {i + 1} has "
+                                              f"{0 if layer.bias is None else layer.bias.shape[0]} biases, "
+                                              f"got {len(given.bias)}")
+                    layer.bias.data[...] = np.asarray(given.bias, dtype=np.float64)
+
+    def _optimizer(self) -> gg.optim.Optimizer:
+        params, lr = self.model.parameters(), self.config.lr
+        if self.config.optimizer == "adam":
+            return gg.optim.Adam(params, lr=lr)
+        return gg.optim.SGD(params, lr=lr, momentum=0.9 if self.config.optimizer == "momentum" else 0.0)
+
+    def targets(self, rows: np.ndarray) -> gg.Tensor:
+        y = self.data.y[rows]
+        if self.config.loss == "cross_entropy":
+            return gg.tensor(y.astype(np.int64))
+        return gg.tensor(y.reshape(-1, 1), dtype=gg.float64)
+
+    def loss_of(self, out: gg.Tensor, target: gg.Tensor) -> gg.Tensor:
+        if self.config.loss == "mse":
+            return F.mse_loss(out, target)
+        if self.config.loss == "bce":
+            return F.binary_cross_entropy(out, target)
+        return F.cross_entropy(out, target)
+
+    # ------------------------------------------------------------------------------------------- training
+    def steps_per_epoch(self) -> int:
+        return math.ceil(len(self.data.x) / self.config.batch_size)
+
+    def _next_batch(self) -> np.ndarray:
+        if len(self.order) == 0:
+            self.order = self.batch_rng.permutation(len(self.data.x))
+        rows, self.order = self.order[: self.config.batch_size], self.order[self.config.batch_size:]
+        if len(self.order) == 0:
+            self.epoch += 1
+        return rows
+
+    def train(self, steps: int | None = None, epochs: int | None = None) -> list[float]:
+        """Take `steps` optimizer steps, or enough to finish `epochs` more epochs; return each step's loss."""
+        if epochs is not None:
+            left_in_epoch = math.ceil(len(self.order) / self.config.batch_size)
+            steps = left_in_epoch + (epochs - (1 if left_in_epoch else 0)) * self.steps_per_epoch()
+        if steps is None or steps > MAX_STEPS_PER_REQUEST:
+            raise PlaygroundError(f"that is {steps} steps in one request; the limit is {MAX_STEPS_PER_REQUEST}: "
+                                  "ask for fewer epochs, or a larger batch size")
+        new = []
+        for _ in range(steps):
+            rows = self._next_batch()
+            self.optimizer.zero_grad()
+            loss = self.loss_of(self.model(gg.tensor(self.data.x[rows], dtype=gg.float64)), self.targets(rows))
+            loss.backward()
+            self.optimizer.step()
+            value = float(loss.item())
+            if not math.isfinite(value):
+                raise PlaygroundError(f"the loss became {value} at step {self.step + 1}: the learning rate "
+                                      f"{self.config.lr} is too large for this network; lower it and reset")
+            self.step += 1
+            self.losses.append(value)
+            new.append(value)
+        return new
+
+    # ------------------------------------------------------------------------------------------ read-outs
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        with gg.no_grad():
+            return np.asarray(self.model(gg.tensor(x, dtype=gg.float64)).data)
+
+    def evaluate(self) -> tuple[float | None, float | None]:
+        """Loss and accuracy on the whole dataset (accuracy only where the targets are classes)."""
+        out = self.predict(self.data.x)
+        rows = np.arange(len(self.data.x))
+        with gg.no_grad():
+            loss = float(self.loss_of(gg.tensor(out, dtype=gg.float64), self.targets(rows)).item())
+        if self.config.loss == "cross_entropy":
+            return loss, float(np.mean(out.argmax(axis=1) == self.data.y))
+        if self.data.classes == 2:
+            return loss, float(np.mean((out[:, 0] > 0.5) == (self.data.y > 0.5)))
+        return loss, None
+
+    def boundary(self) -> dict | None:
+        """The model's output over a grid around the data (2-D inputs only): what the page paints."""
+        if self.data.x.shape[1] != 2:
+            return None
+        lo, hi = self.data.x.min(axis=0), self.data.x.max(axis=0)
+        pad = np.maximum((hi - lo) * 0.1, 0.5)
+        lo, hi = lo - pad, hi + pad
+        gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], GRID), np.linspace(hi[1], lo[1], GRID))
+        out = self.predict(np.stack([gx.ravel(), gy.ravel()], axis=1))
+        classes = None
+        if self.config.loss == "cross_entropy":
+            p = np.exp(out - out.max(axis=1, keepdims=True))
+            p /= p.sum(axis=1, keepdims=True)
+            values, classes = p.max(axis=1), p.argmax(axis=1).tolist()
+        else:
+            values = out[:, 0]
+        return {"x_min": float(lo[0]), "x_max": float(hi[0]), "y_min": float(lo[1]), "y_max": float(hi[1]),
+                "nx": GRID, "ny": GRID, "values": _finite(values), "classes": classes}
+
+    def layer_snapshots(self) -> list[dict]:
+        """Each layer's weights and the gradients of the last step, with the gradient norm per layer."""
+        snaps = []
+        for i, layer in enumerate(self.linears()):
+            wg = layer.weight.grad
+            bg = layer.bias.grad if layer.bias is not None else None
+            snaps.append({
+                "name": f"layer {i + 1}",
+                "weight": _finite(layer.weight.data),
+                "bias": None if layer.bias is None else _finite(layer.bias.data),
+                "weight_grad": None if wg is None else _finite(wg.data),
+                "bias_grad": None if bg is None else _finite(bg.data),
+                "grad_norm": None if wg is None else float(np.linalg.norm(wg.data)),
+            })
+        return snaps
+
+
+def _finite(a: np.ndarray) -> list:
+    """Plain JSON numbers: NaN and ±inf (from a diverged run) become None-free finite sentinels."""
+    return np.nan_to_num(np.asarray(a, dtype=np.float64), nan=0.0, posinf=1e308, neginf=-1e308).tolist()

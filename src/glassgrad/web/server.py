@@ -1,0 +1,253 @@
+"""The playground's web server: a FastAPI JSON API plus the static page, served by uvicorn on localhost.
+
+Errors are part of the API: an unknown session is a 404, a request outside the published bounds a 422, a
+request the engine cannot serve (a loss that does not fit the data, a CSV with ragged rows) a 400, an upload
+over the size limit a 413; each carries a `detail` message saying what to change. Nothing a client sends
+should produce a 500.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path as FilePath
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI, File, Form, Path, Query, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+import glassgrad as gg
+from glassgrad.web.lessons import LESSONS
+from glassgrad.web.network import Dataset, PlaygroundError, Run, builtin_dataset, csv_dataset
+from glassgrad.web.schemas import (
+    MAX_LAYERS,
+    MAX_ROWS,
+    MAX_STEPS_PER_REQUEST,
+    MAX_UPLOAD_BYTES,
+    MAX_WIDTH,
+    Activation,
+    DataPoints,
+    DatasetName,
+    ErrorBody,
+    LossName,
+    NetworkConfig,
+    OptimizerName,
+    Options,
+    SessionState,
+    TrainRequest,
+    TrainResult,
+    Walkthrough,
+    WeightDerivation,
+)
+from glassgrad.web.sessions import SessionNotFound, SessionStore
+from glassgrad.web.walkthrough import explanation, walkthrough, weight_derivation
+
+STATIC = FilePath(__file__).parent / "static"
+SessionId = Annotated[str, Path(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                                description="the secret id POST /api/sessions returned")]
+Example = Annotated[int, Query(ge=0, lt=MAX_ROWS, description="row of the dataset to walk through")]
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 404, 413, 422)}
+
+
+class Playground:
+    """The API's behaviour, apart from HTTP: sessions of `Run`s and what each endpoint does with one."""
+
+    def __init__(self, capacity: int) -> None:
+        self.store: SessionStore[Run] = SessionStore(capacity)
+
+    def state(self, sid: str, run: Run) -> dict:
+        loss, accuracy = run.evaluate()
+        return {"session_id": sid, "config": run.config, "sizes": run.sizes, "data_source": run.data.source,
+                "classes": run.data.classes, "step": run.step, "epoch": run.epoch, "loss": _finite_or_none(loss),
+                "accuracy": accuracy, "losses": list(run.losses), "layers": run.layer_snapshots(),
+                "boundary": run.boundary()}
+
+    def create(self, config: NetworkConfig) -> dict:
+        sid, _ = self.store.create(lambda: Run(config, builtin_dataset(config)))
+        with self.store.use(sid) as run:
+            return self.state(sid, run)
+
+    def reconfigure(self, sid: str, config: NetworkConfig) -> Run:
+        """A new network from `config` in the same session; an uploaded dataset stays unless the config has data."""
+        with self.store.use(sid) as run:
+            keep = run.data.source.startswith("upload") and config.data is None
+            return self._replace(sid, Run(config, run.data if keep else builtin_dataset(config)))
+
+    def upload(self, sid: str, content: bytes, filename: str, target: str | None) -> Run:
+        with self.store.use(sid) as run:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = os.path.join(tmp, "upload.csv")
+                with open(path, "wb") as f:
+                    f.write(content)
+                data = csv_dataset(path, _column(target), filename)
+            config = run.config.model_copy(update={"data": None, "weights": None})
+            return self._replace(sid, Run(config, data))
+
+    def _replace(self, sid: str, new: Run) -> Run:
+        with self.store.use(sid) as run:
+            run.__dict__.update(new.__dict__)
+            return run
+
+
+def _column(target: str | None) -> str | int | None:
+    """A target column by name, or by index when it is a whole number (negative counts from the end)."""
+    if target is None or target == "":
+        return None
+    try:
+        return int(target)
+    except ValueError:
+        return target
+
+
+def _finite_or_none(v: float | None) -> float | None:
+    return v if v is not None and v == v and abs(v) != float("inf") else None
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": message})
+
+
+def create_app(capacity: int = 64) -> FastAPI:
+    """The playground app; `capacity` bounds the live sessions (the least recently used is evicted)."""
+    app = FastAPI(title="glassgrad playground", version=gg.__version__,
+                  description="Build a small network, step through its backward pass one neuron at a time, train it.")
+    pg = Playground(capacity)
+    app.state.playground = pg
+
+    @app.exception_handler(SessionNotFound)
+    async def _not_found(request: Request, exc: SessionNotFound) -> JSONResponse:
+        return _error(404, str(exc))
+
+    @app.exception_handler(PlaygroundError)
+    async def _bad_request(request: Request, exc: PlaygroundError) -> JSONResponse:
+        return _error(400, str(exc))
+
+    for engine_error in (ValueError, TypeError, RuntimeError, ArithmeticError, IndexError, KeyError):
+        async def _engine_error(request: Request, exc: Exception) -> JSONResponse:
+            return _error(400, f"glassgrad could not do that: {exc}")
+
+        app.add_exception_handler(engine_error, _engine_error)
+
+    @app.middleware("http")
+    async def _limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_UPLOAD_BYTES + 64_000):
+            return _error(413, f"request body too large: the limit is {MAX_UPLOAD_BYTES} bytes")
+        return await call_next(request)
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/api/options", response_model=Options)
+    def options() -> dict:
+        """What the page's menus offer, the request limits and the lessons."""
+        return {"datasets": list(DatasetName.__args__), "activations": list(Activation.__args__),
+                "losses": list(LossName.__args__), "optimizers": list(OptimizerName.__args__),
+                "limits": {"layers": MAX_LAYERS, "width": MAX_WIDTH, "rows": MAX_ROWS,
+                           "upload_bytes": MAX_UPLOAD_BYTES, "steps_per_request": MAX_STEPS_PER_REQUEST},
+                "lessons": LESSONS}
+
+    @app.post("/api/sessions", response_model=SessionState, status_code=201, responses=ERRORS)
+    def create_session(config: NetworkConfig) -> dict:
+        """Start a session: a network built from `config` on its dataset. Keep the returned id secret."""
+        return pg.create(config)
+
+    @app.get("/api/sessions/{sid}", response_model=SessionState, responses=ERRORS)
+    def get_session(sid: SessionId) -> dict:
+        with pg.store.use(sid) as run:
+            return pg.state(sid, run)
+
+    @app.delete("/api/sessions/{sid}", status_code=204, responses=ERRORS)
+    def delete_session(sid: SessionId) -> Response:
+        pg.store.delete(sid)
+        return Response(status_code=204)
+
+    @app.put("/api/sessions/{sid}/config", response_model=SessionState, responses=ERRORS)
+    def reconfigure(sid: SessionId, config: NetworkConfig) -> dict:
+        """Rebuild the network from a new config (an uploaded dataset is kept unless the config brings data)."""
+        run = pg.reconfigure(sid, config)
+        with pg.store.use(sid):
+            return pg.state(sid, run)
+
+    @app.post("/api/sessions/{sid}/reset", response_model=SessionState, responses=ERRORS)
+    def reset(sid: SessionId) -> dict:
+        """Back to the starting weights (the same ones: they come from the config's seed)."""
+        with pg.store.use(sid) as run:
+            run.reset()
+            return pg.state(sid, run)
+
+    @app.post("/api/sessions/{sid}/train", response_model=TrainResult, responses=ERRORS)
+    def train(sid: SessionId, request: TrainRequest) -> dict:
+        """Train for some steps or epochs, at most `steps_per_request` optimizer steps per call."""
+        with pg.store.use(sid) as run:
+            new = run.train(request.steps, request.epochs)
+            return {"state": pg.state(sid, run), "new_losses": new}
+
+    @app.post("/api/sessions/{sid}/dataset", response_model=SessionState, responses=ERRORS)
+    async def upload_dataset(sid: SessionId, file: Annotated[UploadFile, File(description="CSV, header row first")],
+                             target: Annotated[str | None, Form(max_length=100)] = None) -> dict:
+        """Train on your own CSV (at most 1 MB, 5000 rows, 16 feature columns); `target` names the label column."""
+        content = await file.read(MAX_UPLOAD_BYTES + 1)
+        if len(content) > MAX_UPLOAD_BYTES:
+            return _error(413, f"{file.filename}: the file is over {MAX_UPLOAD_BYTES} bytes")
+        run = pg.upload(sid, content, file.filename or "upload.csv", target)
+        with pg.store.use(sid):
+            return pg.state(sid, run)
+
+    @app.get("/api/sessions/{sid}/data", response_model=DataPoints, responses=ERRORS)
+    def data(sid: SessionId) -> dict:
+        with pg.store.use(sid) as run:
+            d: Dataset = run.data
+            return {"x": d.x.tolist(), "y": d.y.tolist(), "feature_names": d.feature_names}
+
+    @app.get("/api/sessions/{sid}/walkthrough", response_model=Walkthrough, responses=ERRORS)
+    def get_walkthrough(sid: SessionId, example: Example = 0) -> dict:
+        """Forward one neuron at a time, then backward, for one example: every number the engine computed."""
+        with pg.store.use(sid) as run:
+            return walkthrough(run, example)
+
+    @app.get("/api/sessions/{sid}/weights/{layer}/{row}/{col}", response_model=WeightDerivation, responses=ERRORS)
+    def get_weight(sid: SessionId, layer: Annotated[int, Path(ge=1, le=MAX_LAYERS)],
+                   row: Annotated[int, Path(ge=0, lt=MAX_WIDTH)], col: Annotated[int, Path(ge=0, lt=MAX_WIDTH)],
+                   example: Example = 0) -> dict:
+        """How ∂L/∂w of one weight came to be, for one example, checked by finite differences."""
+        with pg.store.use(sid) as run:
+            return weight_derivation(run, layer, row, col, example)
+
+    @app.get("/api/sessions/{sid}/explanation", responses={**ERRORS, 200: {"content": {
+        "text/markdown": {}, "application/json": {}}}})
+    def get_explanation(sid: SessionId, example: Example = 0,
+                        format: Literal["markdown", "json"] = "markdown") -> Response:  # noqa: A002
+        """gg.explain's account of one example's backward pass, as Markdown or its documented JSON."""
+        with pg.store.use(sid) as run:
+            text = explanation(run, example, format)
+        if format == "json":
+            return Response(text, media_type="application/json")
+        return PlainTextResponse(text, media_type="text/markdown")
+
+    @app.get("/api/sessions/{sid}/model.safetensors", responses={**ERRORS, 200: {"content": {
+        "application/octet-stream": {}}}})
+    def download(sid: SessionId) -> Response:
+        """The network's state dict as safetensors (PyTorch's names: loads into the same torch.nn.Sequential)."""
+        with pg.store.use(sid) as run, tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "model.safetensors")
+            gg.save(run.model.state_dict(), path)
+            content = FilePath(path).read_bytes()
+        return Response(content, media_type="application/octet-stream",
+                        headers={"Content-Disposition": 'attachment; filename="glassgrad-playground.safetensors"'})
+
+    return app
+
+
+def run(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the playground (on localhost unless told otherwise) and print where to open it."""
+    import uvicorn
+
+    shown = f"[{host}]" if ":" in host else host
+    print(f"glassgrad playground: http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")

@@ -1,0 +1,411 @@
+// The playground page: builds a network through the API, walks its backward pass, trains it, keeps the URL current.
+
+import { api } from './api.js';
+import { drawGraph, short } from './graph.js';
+import { drawBoundary, drawLoss, drawNorms } from './plots.js';
+import { decode, encode } from './urlstate.js';
+
+const $ = (id) => document.getElementById(id);
+const app = {
+  options: null, lessons: {}, lesson: '', sid: null, state: null, data: null,
+  walk: null, cursor: -1, selected: null, playing: false, busy: 0,
+};
+
+// ------------------------------------------------------------------------------------------------ helpers
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  for (const c of children) node.append(c instanceof Node ? c : String(c));
+  return node;
+}
+
+const fmt = (v) => (Number.isFinite(v) ? String(Number(v.toPrecision(6))) : String(v));
+const num = (v, key) => h('span', { class: 'num', 'data-value': String(v), ...(key ? { 'data-key': key } : {}) }, fmt(v));
+
+function showError(error) {
+  const box = $('error');
+  box.textContent = error ? String(error.message || error) : '';
+  box.hidden = !error;
+}
+
+async function busy(task) {
+  app.busy += 1;
+  document.body.classList.add('busy');
+  try {
+    showError(null);
+    return await task();
+  } catch (e) {
+    showError(e);
+    return undefined;
+  } finally {
+    app.busy -= 1;
+    if (!app.busy) document.body.classList.remove('busy');
+  }
+}
+
+function fillSelect(select, values, labels = values) {
+  select.replaceChildren(...values.map((v, i) => h('option', { value: v }, labels[i])));
+}
+
+// ------------------------------------------------------------------------------------------------ the form
+function defaultConfig() {
+  return {
+    dataset: 'moons', samples: 200, noise: 0.1, hidden: [8, 8], activations: ['tanh', 'tanh', 'sigmoid'],
+    loss: 'bce', optimizer: 'adam', lr: 0.03, batch_size: 16, bias: true, seed: 0, data: null, weights: null,
+  };
+}
+
+function outputActivation(loss) {
+  return loss === 'bce' ? 'sigmoid' : 'identity';
+}
+
+function parseHidden() {
+  const text = $('hidden').value.trim();
+  if (!text) return [];
+  return text.split(/[\s,]+/).filter(Boolean).map((s) => Number(s));
+}
+
+function renderActivationSelects(activations) {
+  const box = $('activations');
+  const layers = parseHidden().length + 1;
+  const current = activations || [...box.querySelectorAll('select')].map((s) => s.value);
+  box.replaceChildren();
+  for (let i = 0; i < layers; i += 1) {
+    const last = i === layers - 1;
+    const select = h('select', { 'data-layer': i + 1 });
+    fillSelect(select, app.options.activations);
+    select.value = activations ? current[i] : (last ? outputActivation($('loss').value) : (current[i] && i < current.length - 1 ? current[i] : 'tanh'));
+    box.append(h('label', {}, last ? 'output activation' : `layer ${i + 1} activation`, select));
+  }
+}
+
+function writeForm(config) {
+  const datasets = [...app.options.datasets];
+  const labels = [...datasets];
+  if (config.data) { datasets.push('lesson'); labels.push('(lesson data)'); }
+  if (app.state && app.state.data_source.startsWith('upload')) { datasets.push('csv'); labels.push('(uploaded CSV)'); }
+  fillSelect($('dataset'), datasets, labels);
+  $('dataset').value = config.data ? 'lesson' : (app.state && app.state.data_source.startsWith('upload') ? 'csv' : config.dataset);
+  $('samples').value = config.samples;
+  $('noise').value = config.noise;
+  $('hidden').value = config.hidden.join(', ');
+  $('loss').value = config.loss;
+  $('optimizer').value = config.optimizer;
+  $('lr').value = config.lr;
+  $('batch').value = config.batch_size;
+  $('seed').value = config.seed;
+  $('bias').checked = config.bias;
+  renderActivationSelects(config.activations);
+}
+
+function readForm() {
+  const hidden = parseHidden();
+  const choice = $('dataset').value;
+  const lesson = app.lessons[app.lesson];
+  const config = {
+    ...defaultConfig(),
+    dataset: app.options.datasets.includes(choice) ? choice : (app.state ? app.state.config.dataset : 'moons'),
+    samples: Number($('samples').value), noise: Number($('noise').value), hidden,
+    activations: [...$('activations').querySelectorAll('select')].map((s) => s.value),
+    loss: $('loss').value, optimizer: $('optimizer').value, lr: Number($('lr').value),
+    batch_size: Number($('batch').value), seed: Number($('seed').value), bias: $('bias').checked,
+  };
+  if (choice === 'lesson' && lesson) {
+    config.data = lesson.config.data;
+    const same = JSON.stringify(hidden) === JSON.stringify(lesson.config.hidden) && config.bias === lesson.config.bias;
+    config.weights = same ? lesson.config.weights : null;
+  }
+  return config;
+}
+
+// ------------------------------------------------------------------------------------------------ state
+function updateUrl() {
+  if (!app.state) return;
+  const hash = encode({
+    config: app.state.config, lesson: app.state.config.data ? app.lesson : '',
+    example: Number($('example').value) || 0, steps: app.state.step,
+  });
+  history.replaceState(null, '', hash);
+}
+
+function updateLinks() {
+  const example = Number($('example').value) || 0;
+  $('download').href = api.downloadUrl(app.sid);
+  $('export-md').href = api.explanationUrl(app.sid, example, 'markdown');
+  $('export-json').href = api.explanationUrl(app.sid, example, 'json');
+}
+
+async function adopt(state, { refetchData = true } = {}) {
+  app.state = state;
+  app.sid = state.session_id;
+  if (refetchData) app.data = await api.data(app.sid);
+  $('example').max = String(app.data.x.length - 1);
+  if (Number($('example').value) > app.data.x.length - 1) $('example').value = '0';
+  app.walk = null;
+  app.selected = null;
+  $('weight-panel').hidden = true;
+  if (app.cursor >= 0) await loadWalk();
+  render();
+}
+
+async function loadWalk() {
+  app.walk = await api.walkthrough(app.sid, Number($('example').value) || 0);
+  app.cursor = Math.min(app.cursor, app.walk.steps.length - 1);
+}
+
+async function build() {
+  const config = readForm();
+  const keepUpload = $('dataset').value === 'csv' && app.sid;
+  const state = keepUpload ? await api.reconfigure(app.sid, config) : await api.create(config);
+  app.cursor = -1;
+  await adopt(state);
+}
+
+async function train(request) {
+  const result = await api.train(app.sid, request);
+  app.state = result.state;
+  app.walk = null;
+  if (app.cursor >= 0 && !app.playing) await loadWalk();
+  render();
+}
+
+async function replay(steps) {  // a shared link: retrain the same number of steps, in bounded chunks
+  const limit = app.options.limits.steps_per_request;
+  for (let left = steps; left > 0; left -= limit) await train({ steps: Math.min(limit, left) });
+}
+
+// ------------------------------------------------------------------------------------------------ render
+function graphValues() {
+  const values = {};
+  if (!app.walk || app.cursor < 0) return values;
+  app.walk.x.forEach((v, j) => { values[`0,${j}`] = short(v); });
+  app.walk.steps.slice(0, app.cursor + 1).forEach((s) => {
+    if (s.kind === 'loss') values.loss = short(s.values.L);
+    else if (s.phase === 'forward') values[`${s.layer},${s.unit}`] = `a=${short(s.values.a)}`;
+    else values[`${s.layer},${s.unit}`] = `δ=${short(s.values.delta)}`;
+  });
+  return values;
+}
+
+function highlightOf(step) {
+  const hl = { nodes: new Set(), links: new Set(), loss: false };
+  if (!step) return hl;
+  const sizes = app.state.sizes;
+  if (step.kind === 'loss') {
+    hl.loss = true;
+    return hl;
+  }
+  hl.nodes.add(`${step.layer},${step.unit}`);
+  if (step.phase === 'forward') {
+    for (let j = 0; j < sizes[step.layer - 1]; j += 1) hl.links.add(`${step.layer}-${step.unit}-${j}`);
+  } else if (step.layer < sizes.length - 1) {
+    for (let m = 0; m < sizes[step.layer + 1]; m += 1) hl.links.add(`${step.layer + 1}-${m}-${step.unit}`);
+  } else {
+    hl.loss = true;
+  }
+  return hl;
+}
+
+function termsTable(terms, sumLabel, sumValue, sumKey) {
+  const table = h('table', { class: 'terms' });
+  table.append(h('tr', {}, h('th', {}, ''), h('th', { class: 'num' }, 'factors'), h('th', { class: 'num' }, 'value')));
+  terms.forEach((t) => {
+    const factors = h('td', { class: 'num' });
+    t.factors.forEach((f, i) => { if (i) factors.append(' × '); factors.append(num(f)); });
+    table.append(h('tr', { class: 'term' }, h('td', {}, t.label), factors, h('td', { class: 'num' }, num(t.value))));
+  });
+  if (sumLabel) {
+    table.append(h('tr', { class: 'sum' }, h('td', {}, sumLabel), h('td', {}, ''),
+      h('td', { class: 'num' }, num(sumValue, sumKey))));
+  }
+  return table;
+}
+
+function valuesLine(pairs) {
+  const line = h('div', { class: 'values' });
+  pairs.forEach(([label, v, key]) => line.append(h('span', {}, h('b', {}, `${label} = `), num(v, key))));
+  return line;
+}
+
+function renderStep() {
+  const panel = $('step-panel');
+  const step = app.walk && app.cursor >= 0 ? app.walk.steps[app.cursor] : null;
+  if (!step) {
+    panel.replaceChildren(h('p', { class: 'hint' }, 'Press Step ▶ to run the forward pass neuron by neuron, then the ' +
+      'backward pass. Click any link to see how its weight\'s gradient is computed.'));
+    return;
+  }
+  const head = h('h4', { id: 'step-title' }, `${app.cursor + 1}/${app.walk.steps.length} · ${step.title}`);
+  const parts = [head, h('div', { class: 'formula' }, step.formula)];
+  const v = step.values;
+  if (step.kind === 'loss' && step.phase === 'forward') {
+    parts.push(termsTable(step.terms), valuesLine([['y', v.y, 'y'], ['L', v.L, 'L']]));
+  } else if (step.kind === 'loss') {
+    parts.push(termsTable(step.terms));
+  } else if (step.phase === 'forward') {
+    parts.push(termsTable(step.terms, 'z = Σ', v.z, 'z'), valuesLine([['z', v.z, 'z'], ['a', v.a, 'a']]));
+  } else {
+    const meet = step.terms.length > 1 ? `∂L/∂a = sum of ${step.terms.length} paths` : '∂L/∂a';
+    parts.push(termsTable(step.terms, meet, v.upstream, 'upstream'),
+      valuesLine([['∂L/∂a', v.upstream, 'upstream'], ['∂a/∂z', v.local, 'local'], ['δ = ∂L/∂a·∂a/∂z', v.delta, 'delta']]),
+      h('h4', {}, 'Gradients of this neuron\'s incoming links'), termsTable(step.grads));
+  }
+  panel.replaceChildren(...parts);
+}
+
+function render() {
+  const s = app.state;
+  if (!s) return;
+  $('stats-step').textContent = s.step;
+  $('stats-epoch').textContent = s.epoch;
+  $('stats-loss').textContent = s.loss === null ? '–' : fmt(s.loss);
+  $('stats-accuracy').textContent = s.accuracy === null ? '–' : `${(100 * s.accuracy).toFixed(1)}%`;
+  $('data-source').textContent = `(${s.data_source}, ${app.data ? app.data.x.length : '?'} rows)`;
+  const step = app.walk && app.cursor >= 0 ? app.walk.steps[app.cursor] : null;
+  drawGraph($('graph'), {
+    sizes: s.sizes, layers: s.layers, showGrads: $('show-grads').checked, values: graphValues(),
+    highlight: highlightOf(step), selected: app.selected, onLink: (l, k, j) => busy(() => showWeight(l, k, j)),
+  });
+  renderStep();
+  drawBoundary($('boundary'), s.boundary, app.data, s.classes);
+  drawLoss($('loss-curve'), s.losses);
+  drawNorms($('grad-norms'), s.layers);
+  $('step-prev').disabled = app.cursor < 0;
+  updateUrl();
+  updateLinks();
+}
+
+async function showWeight(layer, row, col) {
+  const example = Number($('example').value) || 0;
+  const d = await api.weight(app.sid, layer, row, col, example);
+  app.selected = `${layer}-${row}-${col}`;
+  const ok = d.rel_error < 1e-6;
+  const sweep = h('table', { class: 'terms' }, h('tr', {}, h('th', { class: 'num' }, 'step h'),
+    h('th', { class: 'num' }, 'central'), h('th', { class: 'num' }, 'forward'), h('th', { class: 'num' }, 'rel. error')));
+  d.sweep.forEach((r) => sweep.append(h('tr', {}, h('td', { class: 'num' }, r.h.toExponential(0)),
+    h('td', { class: 'num' }, num(r.central)), h('td', { class: 'num' }, num(r.forward)),
+    h('td', { class: 'num' }, r.rel_error.toExponential(1)))));
+  const panel = $('weight-panel');
+  panel.replaceChildren(
+    h('h4', {}, `Weight w[${layer}]${row + 1},${col + 1} — example #${example}`),
+    h('div', { class: 'formula' }, d.formula),
+    termsTable(d.factors, 'product', d.value, 'product'),
+    valuesLine([['backward gave', d.engine_grad, 'engine'], ['central difference', d.central_difference, 'central']]),
+    h('p', { class: ok ? 'ok' : 'bad' }, `relative error ${d.rel_error.toExponential(2)} ${ok ? '✓' : '✗'}`),
+    h('details', {}, h('summary', {}, 'finite differences at other step sizes (too large: truncation; too small: round-off)'), sweep),
+  );
+  panel.hidden = false;
+  render();
+}
+
+// ------------------------------------------------------------------------------------------------ wiring
+async function step(delta) {
+  if (!app.walk) await loadWalk();
+  app.cursor = Math.max(-1, Math.min(app.walk.steps.length - 1, app.cursor + delta));
+  render();
+}
+
+async function play() {
+  app.playing = true;
+  $('train-play').disabled = true;
+  $('train-pause').disabled = false;
+  while (app.playing) {
+    const ok = await busy(() => train({ steps: 10 }).then(() => true));
+    if (!ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  pause();
+}
+
+function pause() {
+  app.playing = false;
+  $('train-play').disabled = false;
+  $('train-pause').disabled = true;
+  if (app.cursor >= 0) busy(async () => { await loadWalk(); render(); });
+}
+
+function loadLesson(id) {
+  app.lesson = id;
+  const lesson = app.lessons[id];
+  $('lesson-text').hidden = !lesson;
+  if (lesson) $('lesson-text').textContent = `${lesson.title}: ${lesson.text}` + (lesson.article ? ` (article ${lesson.article})` : '');
+  return lesson ? structuredClone(lesson.config) : defaultConfig();
+}
+
+function wire() {
+  $('hidden').addEventListener('change', () => renderActivationSelects());
+  $('loss').addEventListener('change', () => {
+    const selects = $('activations').querySelectorAll('select');
+    selects[selects.length - 1].value = outputActivation($('loss').value);
+  });
+  $('build').addEventListener('click', () => busy(build));
+  $('lesson').addEventListener('change', () => busy(async () => {
+    const config = loadLesson($('lesson').value);
+    app.state = null;
+    writeForm(config);
+    $('example').value = '0';
+    await build();
+  }));
+  $('step-next').addEventListener('click', () => busy(() => step(1)));
+  $('step-prev').addEventListener('click', () => busy(() => step(-1)));
+  $('step-first').addEventListener('click', () => { app.cursor = -1; render(); });
+  $('step-backward').addEventListener('click', () => busy(async () => {
+    if (!app.walk) await loadWalk();
+    app.cursor = app.walk.steps.findIndex((s) => s.phase === 'backward');
+    render();
+  }));
+  $('example').addEventListener('change', () => busy(async () => {
+    app.walk = null;
+    if (app.cursor >= 0) await loadWalk();
+    $('weight-panel').hidden = true;
+    render();
+  }));
+  $('show-grads').addEventListener('change', render);
+  $('train-play').addEventListener('click', play);
+  $('train-pause').addEventListener('click', () => { app.playing = false; });
+  $('train-step').addEventListener('click', () => busy(() => train({ steps: 1 })));
+  $('train-epoch').addEventListener('click', () => busy(() => train({ epochs: 1 })));
+  $('train-reset').addEventListener('click', () => busy(async () => adopt(await api.reset(app.sid), { refetchData: false })));
+  $('csv-upload').addEventListener('click', () => busy(async () => {
+    const file = $('csv-file').files[0];
+    if (!file) throw new Error('choose a CSV file first');
+    app.cursor = -1;
+    await adopt(await api.upload(app.sid, file, $('csv-target').value.trim()));
+    app.lesson = '';
+    $('lesson').value = '';
+    writeForm(app.state.config);
+    render();
+  }));
+  $('share').addEventListener('click', async () => {
+    updateUrl();
+    try {
+      await navigator.clipboard.writeText(location.href);
+      $('share').textContent = 'Link copied';
+    } catch {
+      $('share').textContent = 'Copy the address bar';
+    }
+    setTimeout(() => { $('share').textContent = 'Share link'; }, 1500);
+  });
+}
+
+async function init() {
+  app.options = await api.options();
+  app.options.lessons.forEach((l) => { app.lessons[l.id] = l; });
+  fillSelect($('loss'), app.options.losses);
+  fillSelect($('optimizer'), app.options.optimizers);
+  const lessonSelect = $('lesson');
+  app.options.lessons.forEach((l) => lessonSelect.append(h('option', { value: l.id }, l.title)));
+  wire();
+  const shared = decode(location.hash);
+  const base = loadLesson(app.lessons[shared.lesson] ? shared.lesson : '');
+  lessonSelect.value = app.lesson;
+  const config = { ...base, ...shared.overrides };
+  if (JSON.stringify(config.hidden) !== JSON.stringify(base.hidden) || config.bias !== base.bias) config.weights = null;
+  writeForm(config);
+  $('example').value = String(shared.example);
+  await build();
+  if (shared.steps > 0) await replay(shared.steps);
+  document.body.dataset.ready = '1';
+}
+
+busy(init);
