@@ -25,8 +25,8 @@ def numerical_jacobian(fn: Callable, inputs: Sequence[Tensor], i: int, out_index
     x = inputs[i]
     base = _outputs(fn, inputs)[out_index].data
     jac = np.zeros((base.size, x.data.size))
-    flat = x.data.reshape(-1)  # a view: nudging it nudges the input
-    for k in range(flat.size):
+    flat = x.data.flat  # writes through to the input whatever its layout (reshape would copy a strided one)
+    for k in range(x.data.size):
         orig = flat[k].copy()
         flat[k] = orig + eps
         plus = np.array(_outputs(fn, inputs)[out_index].data, dtype=np.float64)

@@ -17,10 +17,10 @@ def _matmul_grad(which: int):
         a2 = a if a.ndim > 1 else xp.reshape(a, (1,) + a.shape)
         b2 = b if b.ndim > 1 else xp.reshape(b, b.shape + (1,))
         g2 = g
+        if b.ndim == 1:  # first, so that a 0-d g (1-D @ 1-D) becomes (1,) and then (1, 1)
+            g2 = xp.expand_dims(g2, -1)
         if a.ndim == 1:
             g2 = xp.expand_dims(g2, -2)
-        if b.ndim == 1:
-            g2 = xp.expand_dims(g2, -1)
         if which == 0:
             grad, target = xp.matmul(g2, xp.swapaxes(b2, -1, -2)), a2.shape
         else:

@@ -1,0 +1,23 @@
+"""Shared test set-up: a deterministic, modest hypothesis profile and a single-threaded PyTorch oracle."""
+
+from __future__ import annotations
+
+import hypothesis
+import numpy as np
+import pytest
+
+hypothesis.settings.register_profile("glassgrad", max_examples=15, deadline=None, derandomize=True,
+                                     suppress_health_check=[hypothesis.HealthCheck.too_slow])
+hypothesis.settings.load_profile("glassgrad")
+
+try:  # PyTorch is the test-only oracle; keep it off the second core the other test worker uses
+    import torch
+
+    torch.set_num_threads(1)
+except ImportError:  # pragma: no cover - the test extra installs it
+    pass
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(0)

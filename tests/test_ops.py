@@ -1,0 +1,489 @@
+"""Every op of the table, one machinery: values and gradients vs PyTorch, gradcheck and gradgradcheck in float64.
+
+Each `Case` is an expression written once against a namespace `m` (glassgrad, or PyTorch through `TorchNS`),
+applied to float64 arrays that all require grad. Inputs keep away from kinks (0 for abs/relu, clamp bounds,
+ties for max) so central differences are meaningful; ties and boundaries have their own tests in
+test_autograd.py. Non-contiguous variants (Fortran-ordered and strided views of the same values) are derived
+from every case automatically.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import hypothesis.extra.numpy as hnp
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F  # noqa: N812
+from hypothesis import given
+from hypothesis import strategies as st
+
+import glassgrad as gg
+from glassgrad.ops.table import TABLE
+
+# ------------------------------------------------------------------------------------------- machinery
+
+
+class TorchNS:
+    """PyTorch under glassgrad's flat names (gg.gelu is torch.nn.functional.gelu)."""
+
+    _functional = {"leaky_relu", "gelu", "softplus", "pad", "linear", "one_hot"}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(F if name in self._functional else torch, name)
+
+
+TH = TorchNS()
+
+# names the cases may use that are not table entries: composites built from table ops
+COMPOSITES = {"var", "std", "flatten", "squeeze", "unsqueeze", "view", "broadcast_to", "split", "chunk", "T", "mT",
+              "square", "operators", "max_all", "min_all"}
+
+
+@dataclass
+class Case:
+    op: str
+    fn: Callable  # fn(m, *tensors) on either namespace
+    arrays: tuple  # float64 arrays, every one requires grad
+    th: Callable | None = None  # a different PyTorch expression, when the names differ
+    gradgrad: bool = True
+    check: dict = field(default_factory=dict)  # gradcheck keyword arguments
+    tol: float = 1e-9
+    label: str = ""
+
+    @property
+    def id(self) -> str:
+        shapes = ",".join("x".join(map(str, a.shape)) or "0d" for a in self.arrays)
+        return f"{self.op}[{self.label}]({shapes})" if self.label else f"{self.op}({shapes})"
+
+    def gg(self, *xs: Any) -> Any:
+        return self.fn(gg, *xs)
+
+    def torch(self, *xs: Any) -> Any:
+        return (self.th or self.fn)(TH, *xs)
+
+
+def rand(seed: int, shape: tuple, low: float = -2.0, high: float = 2.0, avoid: tuple = (), gap: float = 0.1):
+    """Uniform values in [low, high), none within `gap` of a point in `avoid` (a kink of the op)."""
+    r = np.random.default_rng(seed)
+    x = r.uniform(low, high, shape)
+    for p in avoid:
+        near = np.abs(x - p) < gap
+        x = np.where(near, p + np.where(x >= p, gap, -gap) * 2, x)
+    return np.asarray(x, dtype=np.float64)
+
+
+def distinct(seed: int, shape: tuple, spacing: float = 0.3) -> np.ndarray:
+    """Values with no ties, at least `spacing` apart (for max/min)."""
+    r = np.random.default_rng(seed)
+    n = int(np.prod(shape, dtype=np.int64))
+    return ((r.permutation(n) - n / 2) * spacing + r.uniform(0, 0.05)).reshape(shape).astype(np.float64)
+
+
+def on_grid(seed: int, shape: tuple, offset: float) -> np.ndarray:
+    """Values on a 0.1-grid shifted by `offset`: two grids with different offsets never tie."""
+    return np.asarray(np.round(rand(seed, shape) * 10) / 10 + offset)
+
+
+def fortran(a: np.ndarray) -> np.ndarray:
+    """The same values, column-major: not C-contiguous."""
+    return np.asfortranarray(a) if a.ndim >= 2 else a
+
+
+def strided(a: np.ndarray) -> np.ndarray:
+    """The same values as a view with stride 2 on the last axis of a bigger array."""
+    if a.ndim == 0:
+        return a
+    big = np.zeros(a.shape[:-1] + (2 * a.shape[-1],))
+    big[..., ::2] = a
+    return big[..., ::2]
+
+
+SHAPES_1 = [(), (1,), (4,), (2, 3), (3, 1, 2)]
+PAIRS = [((), ()), ((3,), ()), ((), (2, 3)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((1,), (2, 2)), ((2, 3), (2, 3)),
+         ((4, 1, 3), (2, 1))]
+
+
+def unary(op: str, fn: Callable, low: float = -2.0, high: float = 2.0, avoid: tuple = (), th: Callable | None = None,
+          label: str = "", **kw: Any) -> list[Case]:
+    return [Case(op, fn, (rand(k, s, low, high, avoid),), th=th, label=label, **kw) for k, s in enumerate(SHAPES_1)]
+
+
+def binary(op: str, fn: Callable, gen_a: Callable, gen_b: Callable, **kw: Any) -> list[Case]:
+    return [Case(op, fn, (gen_a(10 + k, sa), gen_b(20 + k, sb)), **kw) for k, (sa, sb) in enumerate(PAIRS)]
+
+
+def reductions(op: str, fn: Callable, dims: list, gen: Callable = rand, shapes: tuple = ((2, 3, 2),),
+               **kw: Any) -> list[Case]:
+    """`fn(m, x, dim, keepdim)` for every dim in `dims` (None, ints, negative ints, tuples) and keepdim."""
+    out = []
+    for k, (shape, dim, keep) in enumerate(itertools.product(shapes, dims, (False, True))):
+        out.append(Case(op, lambda m, x, d=dim, kd=keep: fn(m, x, d, kd), (gen(30 + k, shape),),
+                        label=f"dim={dim},keepdim={keep}", **kw))
+    return out
+
+
+def sym_setitem(m: Any, a: Any, b: Any, index: Any) -> Any:
+    if m is gg:
+        return gg.setitem(a, index, b)
+    y = a.clone()
+    y[index] = b
+    return y
+
+
+def sym_scatter(m: Any, g: Any, shape: tuple, index: Any) -> Any:
+    if m is gg:
+        return gg.scatter(g, shape, index)
+    z = torch.zeros(shape, dtype=torch.float64)
+    if isinstance(index, tuple) and all(isinstance(i, np.ndarray) for i in index):
+        return z.index_put(tuple(torch.as_tensor(i) for i in index), g, accumulate=True)
+    if isinstance(index, np.ndarray):
+        return z.index_put((torch.as_tensor(index),), g, accumulate=True)
+    z[index] = g
+    return z
+
+
+pos = lambda k, s: rand(k, s, 0.3, 2.0)  # noqa: E731
+nonzero = lambda k, s: rand(k, s, -2.0, 2.0, avoid=(0.0,), gap=0.3)  # noqa: E731
+anyv = rand
+COND = np.array([[True, False, True], [False, False, True]])
+IDX = np.array([2, 0, 2, 1])  # repeated index: gradients add up
+
+CASES: list[Case] = [
+    # ---------------------------------------------------------------------------------- elementwise
+    *binary("add", lambda m, a, b: m.add(a, b), anyv, anyv),
+    *binary("sub", lambda m, a, b: a - b, anyv, anyv),
+    *binary("mul", lambda m, a, b: a * b, anyv, anyv),
+    *binary("div", lambda m, a, b: a / b, anyv, nonzero),
+    *binary("pow", lambda m, a, b: m.pow(a, b), pos, anyv),
+    *binary("maximum", lambda m, a, b: m.maximum(a, b), lambda k, s: on_grid(k, s, 0.025),
+            lambda k, s: on_grid(k, s, 0.075)),
+    *binary("minimum", lambda m, a, b: m.minimum(a, b), lambda k, s: on_grid(k, s, 0.025),
+            lambda k, s: on_grid(k, s, 0.075)),
+    *unary("pow", lambda m, a: a**3, label="x**3"),
+    *unary("pow", lambda m, a: a**2.5, 0.3, 2.0, label="x**2.5"),
+    *unary("pow", lambda m, a: 2.0**a, label="2**x"),
+    *unary("pow", lambda m, a: a**0, label="x**0"),
+    *unary("neg", lambda m, a: -a),
+    *unary("abs", lambda m, a: m.abs(a), avoid=(0.0,)),
+    *unary("exp", lambda m, a: m.exp(a)),
+    *unary("log", lambda m, a: m.log(a), 0.2, 3.0),
+    *unary("log1p", lambda m, a: m.log1p(a), -0.6, 2.0),
+    *unary("sqrt", lambda m, a: m.sqrt(a), 0.2, 3.0),
+    *unary("sin", lambda m, a: m.sin(a)),
+    *unary("cos", lambda m, a: m.cos(a)),
+    *unary("tanh", lambda m, a: m.tanh(a)),
+    *unary("sigmoid", lambda m, a: m.sigmoid(a), -6.0, 6.0),
+    *unary("erf", lambda m, a: m.erf(a)),
+    *unary("relu", lambda m, a: m.relu(a), avoid=(0.0,)),
+    *unary("leaky_relu", lambda m, a: m.leaky_relu(a, 0.2), avoid=(0.0,)),
+    *unary("leaky_relu", lambda m, a: m.leaky_relu(a), avoid=(0.0,), label="default slope"),
+    *unary("gelu", lambda m, a: m.gelu(a), -3.0, 3.0),
+    *unary("gelu", lambda m, a: m.gelu(a, approximate="tanh"), -3.0, 3.0, label="tanh"),
+    *unary("softplus", lambda m, a: m.softplus(a)),
+    *unary("softplus", lambda m, a: m.softplus(a, beta=2.0, threshold=1.0), avoid=(0.5,), label="beta,threshold"),
+    *unary("clamp", lambda m, a: m.clamp(a, -0.5, 0.7), avoid=(-0.5, 0.7)),
+    *unary("clamp", lambda m, a: m.clamp(a, min=0.3), avoid=(0.3,), label="min"),
+    *unary("clamp", lambda m, a: m.clamp(a, max=-0.3), avoid=(-0.3,), label="max"),
+    *unary("to", lambda m, a: a.to(m.float32).to(m.float64), check={"eps": 1e-3, "atol": 1e-3}, tol=1e-6,
+           gradgrad=False, label="f64->f32->f64"),
+    Case("to", lambda m, a: a.to(m.float32) * 3, (rand(1, (2, 3)),), check={"eps": 1e-3, "atol": 1e-2}, tol=1e-6,
+         gradgrad=False, label="f32 out"),
+    Case("where", lambda m, a, b: m.where(m.tensor(COND), a, b), (rand(1, (2, 3)), rand(2, (2, 3)))),
+    Case("where", lambda m, a, b: m.where(m.tensor(COND), a, b), (rand(1, (3,)), rand(2, (2, 1))),
+         label="broadcast"),
+    Case("where", lambda m, a, b: m.where(m.tensor(COND[0, 0]), a, b), (rand(1, ()), rand(2, ())), label="0d"),
+    Case("operators", lambda m, a: (2.0 - a) * 3 + 1 / (a + 5) - a / 4 + 2**a + a**2, (rand(3, (2, 2)),),
+         label="reflected scalars"),
+    # ---------------------------------------------------------------------------------- reductions
+    *reductions("sum", lambda m, x, d, k: x.sum(d, keepdim=k) if d is not None else x.sum(), [None, 0, -1, (0, 2),
+                                                                                              (-1, 1)]),
+    Case("sum", lambda m, x: x.sum(), (rand(1, ()),), label="0d"),
+    Case("sum", lambda m, x: x.sum(-1), (rand(1, ()),), label="0d dim=-1"),
+    *reductions("mean", lambda m, x, d, k: x.mean(d, keepdim=k) if d is not None else x.mean(), [None, 1, -2,
+                                                                                                 (0, -1)]),
+    Case("mean", lambda m, x: x.mean(), (rand(1, ()),), label="0d"),
+    *reductions("amax", lambda m, x, d, k: m.amax(x, d, keepdim=k), [0, -1, (0, 2)], gen=distinct),
+    *reductions("amin", lambda m, x, d, k: m.amin(x, d, keepdim=k), [1, -2, (1, 2)], gen=distinct),
+    Case("amax", lambda m, x: m.amax(x), (distinct(1, (3, 2)),), label="all"),
+    Case("amax", lambda m, x: m.amax(x), (rand(1, ()),), label="0d"),
+    Case("max_all", lambda m, x: m.max(x), (distinct(1, (3, 2)),)),
+    Case("min_all", lambda m, x: x.min(), (distinct(2, (2, 1, 3)),)),
+    *reductions("max", lambda m, x, d, k: m.max(x, d, keepdim=k).values, [0, 2, -1], gen=distinct),
+    *reductions("min", lambda m, x, d, k: x.min(d, keepdim=k).values, [1, -3], gen=distinct),
+    Case("max", lambda m, x: m.max(x, 0).values, (rand(1, ()),), label="0d"),
+    Case("max", lambda m, x: m.max(x, -1).values, (distinct(1, (1,)),), label="size-1"),
+    *reductions("logsumexp", lambda m, x, d, k: m.logsumexp(x, d, keepdim=k), [0, -1, (0, 2)]),
+    Case("logsumexp", lambda m, x: m.logsumexp(x, 0), (rand(1, ()),), label="0d"),
+    *[Case("softmax", lambda m, x, d=d: m.softmax(x, d), (rand(5 + d, (2, 3, 2)),), label=f"dim={d}")
+      for d in (0, 1, -1)],
+    Case("softmax", lambda m, x: m.softmax(x, 0), (rand(1, ()),), label="0d"),
+    Case("softmax", lambda m, x: m.softmax(x, -1), (rand(1, (3, 1)),), label="size-1"),
+    *[Case("log_softmax", lambda m, x, d=d: m.log_softmax(x, d), (rand(6 + d, (2, 3, 2)),), label=f"dim={d}")
+      for d in (0, -2, -1)],
+    Case("log_softmax", lambda m, x: m.log_softmax(x, -1), (rand(1, (4,)),), label="1d"),
+    *reductions("var", lambda m, x, d, k: m.var(x, d, keepdim=k), [None, 0, -1, (0, 2)]),
+    Case("var", lambda m, x: m.var(x, 1, correction=0), (rand(1, (2, 3)),), label="correction=0"),
+    *reductions("std", lambda m, x, d, k: m.std(x, d, keepdim=k), [None, -1, (1, 2)]),
+    Case("std", lambda m, x: m.std(x, 0, correction=0), (rand(1, (3, 2)),), label="correction=0"),
+    # ---------------------------------------------------------------------------------- shapes
+    Case("reshape", lambda m, x: x.reshape(3, -1), (rand(1, (2, 3)),)),
+    Case("reshape", lambda m, x: m.reshape(x, (1, 2, 1, 3)), (rand(1, (6,)),), label="size-1"),
+    Case("reshape", lambda m, x: x.reshape(()), (rand(1, (1, 1)),), label="to 0d"),
+    Case("view", lambda m, x: x.view(2, 1, 3), (rand(1, (6,)),)),
+    Case("flatten", lambda m, x: m.flatten(x, 1), (rand(1, (2, 3, 2)),)),
+    Case("flatten", lambda m, x: x.flatten(), (rand(1, ()),), label="0d"),
+    Case("squeeze", lambda m, x: x.squeeze(), (rand(1, (1, 3, 1)),)),
+    Case("squeeze", lambda m, x: x.squeeze(-1), (rand(1, (1, 3, 1)),), label="dim=-1"),
+    Case("unsqueeze", lambda m, x: x.unsqueeze(-1), (rand(1, (2, 3)),)),
+    Case("unsqueeze", lambda m, x: x.unsqueeze(0), (rand(1, ()),), label="0d"),
+    Case("transpose", lambda m, x: x.transpose(0, 1), (rand(1, (2, 3)),)),
+    Case("transpose", lambda m, x: m.transpose(x, -1, -3), (rand(1, (2, 3, 4)),), label="negative"),
+    Case("T", lambda m, x: x.T, (rand(1, (2, 3)),)),
+    Case("mT", lambda m, x: x.mT, (rand(1, (2, 3, 1)),)),
+    Case("permute", lambda m, x: x.permute(2, 0, 1), (rand(1, (2, 3, 4)),)),
+    Case("permute", lambda m, x: m.permute(x, (-1, 0, -2)), (rand(1, (2, 1, 3)),), label="negative"),
+    Case("expand", lambda m, x: x.expand(2, 3), (rand(1, (1, 3)),)),
+    Case("expand", lambda m, x: x.expand(4, -1, 2), (rand(1, (3, 1)),), label="-1, new dims"),
+    Case("expand", lambda m, x: x.expand(2, 2), (rand(1, ()),), label="0d"),
+    Case("broadcast_to", lambda m, x: m.broadcast_to(x, (2, 3, 3)), (rand(1, (3, 1)),)),
+    Case("getitem", lambda m, x: x[1], (rand(1, (3, 2)),), label="int"),
+    Case("getitem", lambda m, x: x[-1, 1:], (rand(1, (3, 3)),), label="negative int, slice"),
+    Case("getitem", lambda m, x: x[::2, None, ..., 1], (rand(1, (5, 2, 3)),), label="step, None, ellipsis"),
+    Case("getitem", lambda m, x: x[m.tensor(IDX)], (rand(1, (3, 2)),), label="repeated int array"),
+    Case("getitem", lambda m, x: x[:, m.tensor(IDX)], (rand(1, (2, 3)),), label="int array dim 1"),
+    Case("getitem", lambda m, x: x[m.tensor(COND)], (rand(1, (2, 3)),), label="bool mask"),
+    Case("getitem", lambda m, x: x[m.tensor(np.array([0, 1])), m.tensor(np.array([2, 0]))], (rand(1, (2, 3)),),
+         label="two int arrays"),
+    Case("split", lambda m, x: m.split(x, 2, -1), (rand(1, (2, 5)),)),
+    Case("split", lambda m, x: x.split([1, 2], 0), (rand(1, (3, 2)),), label="sections"),
+    Case("chunk", lambda m, x: m.chunk(x, 2, 1), (rand(1, (2, 3)),)),
+    Case("cat", lambda m, a, b, c: m.cat([a, b, c], 0), (rand(1, (1, 3)), rand(2, (2, 3)), rand(3, (1, 3)))),
+    Case("cat", lambda m, a, b: m.cat([a, b], -1), (rand(1, (2, 1)), rand(2, (2, 3))), label="dim=-1"),
+    Case("cat", lambda m, a: m.cat([a], 0), (rand(1, (3,)),), label="one"),
+    Case("stack", lambda m, a, b: m.stack([a, b]), (rand(1, (2, 3)), rand(2, (2, 3)))),
+    Case("stack", lambda m, a, b, c: m.stack([a, b, c], -1), (rand(1, (2,)), rand(2, (2,)), rand(3, (2,))),
+         label="dim=-1"),
+    Case("stack", lambda m, a, b: m.stack([a, b], 0), (rand(1, ()), rand(2, ())), label="0d"),
+    Case("pad", lambda m, x: m.pad(x, (1, 2)), (rand(1, (2, 3)),)),
+    Case("pad", lambda m, x: m.pad(x, (0, 1, 2, 0), value=1.5), (rand(1, (2, 3)),), label="2 dims, value"),
+    Case("setitem", lambda m, a, b: sym_setitem(m, a, b, (1,)), (rand(1, (3, 2)), rand(2, (2,)))),
+    Case("setitem", lambda m, a, b: sym_setitem(m, a, b, (slice(None), slice(0, 2))), (rand(1, (2, 3)), rand(2, ())),
+         label="broadcast value"),
+    Case("setitem", lambda m, a, b: sym_setitem(m, a, b, np.array([0, 2])), (rand(1, (3, 2)), rand(2, (2, 2))),
+         label="int array"),
+    Case("setitem", lambda m, a, b: sym_setitem(m, a, b, COND), (rand(1, (2, 3)), rand(2, (1,))), label="bool mask"),
+    Case("scatter", lambda m, g: sym_scatter(m, g, (3, 2), (1,)), (rand(1, (2,)),)),
+    Case("scatter", lambda m, g: sym_scatter(m, g, (3, 2), IDX), (rand(1, (4, 2)),), label="repeated"),
+    Case("scatter", lambda m, g: sym_scatter(m, g, (2, 3), (np.array([0, 1, 1]), np.array([2, 0, 0]))),
+         (rand(1, (3,)),), label="two int arrays, repeated"),
+    # ---------------------------------------------------------------------------------- linear algebra
+    Case("matmul", lambda m, a, b: a @ b, (rand(1, (3,)), rand(2, (3,))), label="1d@1d"),
+    Case("matmul", lambda m, a, b: a @ b, (rand(1, (3,)), rand(2, (3, 2))), label="1d@2d"),
+    Case("matmul", lambda m, a, b: m.matmul(a, b), (rand(1, (2, 3)), rand(2, (3,))), label="2d@1d"),
+    Case("matmul", lambda m, a, b: a @ b, (rand(1, (2, 3)), rand(2, (3, 4)))),
+    Case("matmul", lambda m, a, b: a @ b, (rand(1, (1, 1)), rand(2, (1, 2))), label="size-1"),
+    Case("matmul", lambda m, a, b: a @ b, (rand(1, (2, 2, 3)), rand(2, (3, 2))), label="batched"),
+    Case("matmul", lambda m, a, b: a @ b, (rand(1, (2, 1, 2, 3)), rand(2, (3, 3, 2))), label="broadcast batch"),
+    Case("matmul", lambda m, a, b: a @ b, (rand(1, (3,)), rand(2, (2, 3, 2))), label="1d@3d"),
+    Case("matmul", lambda m, a, b: a @ b, (rand(1, (2, 2, 3)), rand(2, (3,))), label="3d@1d"),
+    Case("linear", lambda m, x, w, b: m.linear(x, w, b), (rand(1, (4, 3)), rand(2, (2, 3)), rand(3, (2,)))),
+    Case("linear", lambda m, x, w: m.linear(x, w), (rand(1, (4, 3)), rand(2, (2, 3))), label="no bias"),
+    Case("linear", lambda m, x, w, b: m.linear(x, w, b), (rand(1, (2, 2, 3)), rand(2, (2, 3)), rand(3, (2,))),
+         label="batch of batches"),
+    Case("linear", lambda m, x, w, b: m.linear(x, w, b), (rand(1, (3,)), rand(2, (2, 3)), rand(3, (2,))),
+         label="one sample"),
+    Case("square", lambda m, x: x.square(), (rand(1, (3,)),)),
+    # -------------------------------------------------------- fused losses (ops/loss.py; more in test_losses.py)
+    Case("cross_entropy", lambda m, x: m.nn.functional.cross_entropy(x, m.tensor([0, 2, 1, 2]), label_smoothing=0.1),
+         (rand(1, (4, 3)),)),
+    Case("cross_entropy", lambda m, x, p: m.nn.functional.cross_entropy(x, p, reduction="none"),
+         (rand(1, (2, 3)), rand(2, (2, 3), 0.0, 1.0)), label="soft targets"),
+    Case("nll_loss", lambda m, x: m.nn.functional.nll_loss(x, m.tensor([1, 0, 1]), reduction="sum"),
+         (rand(1, (3, 2)),)),
+    Case("mse_loss", lambda m, a, b: m.nn.functional.mse_loss(a, b), (rand(1, (2, 3)), rand(2, (2, 3)))),
+    Case("binary_cross_entropy_with_logits", lambda m, x, y: m.nn.functional.binary_cross_entropy_with_logits(x, y),
+         (rand(1, (2, 3)), rand(2, (2, 3), 0.0, 1.0))),
+    Case("binary_cross_entropy", lambda m, p, y: m.nn.functional.binary_cross_entropy(p, y, reduction="none"),
+         (rand(1, (2, 3), 0.1, 0.9), rand(2, (2, 3), 0.0, 1.0))),
+]
+
+
+def _noncontiguous_variants(cases: list[Case]) -> list[Case]:
+    """Each case again on Fortran-ordered and on strided views of the same values (first-order checks only)."""
+    out = []
+    for c in cases:
+        if any(a.ndim >= 2 for a in c.arrays):
+            out.append(replace(c, arrays=tuple(fortran(a) for a in c.arrays), label=f"{c.label} F-order".strip(),
+                               gradgrad=False))
+        if any(a.ndim >= 1 and a.shape[-1] > 1 for a in c.arrays):
+            out.append(replace(c, arrays=tuple(strided(a) for a in c.arrays), label=f"{c.label} strided".strip(),
+                               gradgrad=False))
+    return out
+
+
+ALL_CASES = CASES + _noncontiguous_variants(CASES)
+
+
+def _leaves(arrays: tuple) -> list:
+    """glassgrad leaves sharing the case's arrays (so non-contiguous layouts reach the engine as they are)."""
+    return [gg.from_numpy(a).requires_grad_() for a in arrays]
+
+
+def _torch_leaves(arrays: tuple) -> list:
+    return [torch.tensor(np.array(a), dtype=torch.float64, requires_grad=True) for a in arrays]
+
+
+def _as_list(out: Any) -> list:
+    return list(out) if isinstance(out, (tuple, list)) else [out]
+
+
+def _close(ours: Any, theirs: Any, tol: float, what: str) -> None:
+    a = np.asarray(ours.data if isinstance(ours, gg.Tensor) else ours)
+    b = theirs.detach().numpy(force=True) if isinstance(theirs, torch.Tensor) else np.asarray(theirs)
+    assert a.shape == b.shape, f"{what}: shape {a.shape} vs torch {b.shape}"
+    np.testing.assert_allclose(a, b, rtol=tol, atol=tol, err_msg=what)
+
+
+def _grads_or_zeros(grads: tuple, like: list) -> list:
+    return [np.zeros(x.shape) if g is None else g for g, x in zip(grads, like)]
+
+
+# ------------------------------------------------------------------------------------------------ tests
+
+
+def test_every_table_op_has_cases() -> None:
+    covered = {c.op for c in CASES}
+    missing = set(TABLE) - covered
+    assert not missing, f"ops in the table with no test case: {sorted(missing)}"
+    unknown = covered - set(TABLE) - COMPOSITES
+    assert not unknown, f"cases naming no table op or known composite: {sorted(unknown)}"
+
+
+def test_cases_cover_zero_d_and_non_contiguous() -> None:
+    assert any(a.ndim == 0 for c in CASES for a in c.arrays)
+    assert any(not a.flags.c_contiguous for c in ALL_CASES for a in c.arrays)
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: c.id)
+def test_values_and_gradients_match_torch(case: Case) -> None:
+    xs, ts = _leaves(case.arrays), _torch_leaves(case.arrays)
+    outs, touts = _as_list(case.gg(*xs)), _as_list(case.torch(*ts))
+    assert len(outs) == len(touts)
+    for o, t in zip(outs, touts):
+        _close(o, t, case.tol, f"{case.id} value")
+        assert o.dtype.name == str(t.dtype).removeprefix("torch."), f"{case.id}: dtype {o.dtype} vs torch {t.dtype}"
+        assert o.requires_grad
+    r = np.random.default_rng(7)
+    ups = [r.standard_normal(o.shape) for o in outs]
+    ours = gg.autograd.grad(outs, xs, [gg.tensor(u, dtype=o.dtype) for u, o in zip(ups, outs)], allow_unused=True)
+    theirs = torch.autograd.grad(touts, ts, [torch.tensor(u, dtype=t.dtype) for u, t in zip(ups, touts)],
+                                 allow_unused=True)
+    for k, (g, x) in enumerate(zip(_grads_or_zeros(ours, xs), _grads_or_zeros(theirs, xs))):
+        _close(g, x, case.tol, f"{case.id} gradient of input {k}")
+    for g, x in zip(ours, xs):
+        assert g is None or (g.shape == x.shape and g.dtype == x.dtype)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.gradgrad], ids=lambda c: c.id)
+def test_second_order_matches_torch(case: Case) -> None:
+    """Grad of (grad · v): the create_graph path (backward written in glassgrad ops) agrees with PyTorch."""
+    r = np.random.default_rng(11)
+
+    def second(m: Any, leaves: list, grad: Callable, outs: list, make: Callable) -> list:
+        ups = [make(r_u) for r_u in up_arrays]
+        firsts = grad(outs, leaves, ups, create_graph=True, allow_unused=True)
+        total = None
+        for g, v in zip(firsts, vs):
+            if g is not None and g.requires_grad:
+                term = (g * make(v)).sum()
+                total = term if total is None else total + term
+        if total is None:
+            return [np.zeros(x.shape) for x in leaves]
+        return _grads_or_zeros(grad(total, leaves, allow_unused=True), leaves)
+
+    xs, ts = _leaves(case.arrays), _torch_leaves(case.arrays)
+    outs, touts = _as_list(case.gg(*xs)), _as_list(case.torch(*ts))
+    up_arrays = [r.standard_normal(o.shape) for o in outs]
+    vs = [r.standard_normal(a.shape) for a in case.arrays]
+    ours = second(gg, xs, gg.autograd.grad, outs, lambda a: gg.tensor(a, dtype=gg.float64))
+    theirs = second(TH, ts, torch.autograd.grad, touts, lambda a: torch.tensor(a, dtype=torch.float64))
+    for k, (a, b) in enumerate(zip(ours, theirs)):
+        _close(a, b, case.tol, f"{case.id} second derivative, input {k}")
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: c.id)
+def test_gradcheck(case: Case) -> None:
+    assert gg.gradcheck(case.gg, _leaves(case.arrays), **case.check)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.gradgrad], ids=lambda c: c.id)
+def test_gradgradcheck(case: Case) -> None:
+    assert gg.gradgradcheck(case.gg, _leaves(case.arrays), **case.check)
+
+
+# ------------------------------------------------------------------------------ generated (hypothesis)
+
+BINARY = {
+    "add": (lambda m, a, b: a + b, anyv, anyv),
+    "sub": (lambda m, a, b: m.sub(a, b), anyv, anyv),
+    "mul": (lambda m, a, b: m.mul(a, b), anyv, anyv),
+    "div": (lambda m, a, b: m.div(a, b), anyv, nonzero),
+    "pow": (lambda m, a, b: a**b, pos, anyv),
+    "maximum": (lambda m, a, b: m.maximum(a, b), lambda k, s: on_grid(k, s, 0.025), lambda k, s: on_grid(k, s, 0.075)),
+    "where": (lambda m, a, b: m.where(m.tensor(np.asarray(a.detach().numpy() > 0)), a, b), anyv, anyv),
+}
+
+
+@given(op=st.sampled_from(sorted(BINARY)), shapes=hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3,
+                                                                                    max_side=3),
+       seed=st.integers(0, 2**16))
+def test_broadcasting_pairs(op: str, shapes: Any, seed: int) -> None:
+    fn, gen_a, gen_b = BINARY[op]
+    case = Case(op, fn, (gen_a(seed, shapes.input_shapes[0]), gen_b(seed + 1, shapes.input_shapes[1])))
+    test_values_and_gradients_match_torch(case)
+    assert gg.gradcheck(case.gg, _leaves(case.arrays))
+
+
+@given(shape=hnp.array_shapes(min_dims=1, max_dims=3, max_side=3), data=st.data())
+def test_reductions_over_random_dims(shape: tuple, data: Any) -> None:
+    nd = len(shape)
+    dims = data.draw(st.lists(st.integers(-nd, nd - 1), min_size=1, max_size=nd, unique_by=lambda d: d % nd))
+    keep = data.draw(st.booleans())
+    op = data.draw(st.sampled_from(["sum", "mean", "amax", "logsumexp", "var"]))
+    dim = tuple(dims)
+    if op == "var" and int(np.prod([shape[d] for d in dims])) < 2:
+        dim = None
+    fns = {
+        "sum": lambda m, x: x.sum(dim, keepdim=keep) if dim is not None else x.sum(),
+        "mean": lambda m, x: x.mean(dim, keepdim=keep),
+        "amax": lambda m, x: m.amax(x, dim, keepdim=keep),
+        "logsumexp": lambda m, x: m.logsumexp(x, dim, keepdim=keep),
+        "var": lambda m, x: m.var(x, dim, keepdim=keep) if dim is not None else m.var(x),
+    }
+    x = distinct(len(dims), shape)
+    case = Case(op, fns[op], (x,))
+    test_values_and_gradients_match_torch(case)
+    assert gg.gradcheck(case.gg, _leaves(case.arrays))
+
+
+def test_max_with_dim_returns_torch_indices() -> None:
+    x = distinct(3, (3, 4))
+    for dim, keep in [(0, False), (-1, True)]:
+        ours, theirs = gg.max(gg.tensor(x), dim, keepdim=keep), torch.max(torch.tensor(x), dim, keepdim=keep)
+        assert ours.indices.tolist() == theirs.indices.tolist()
+        assert ours.indices.dtype == gg.int64
+        ours, theirs = gg.min(gg.tensor(x), dim, keepdim=keep), torch.min(torch.tensor(x), dim, keepdim=keep)
+        assert ours.indices.tolist() == theirs.indices.tolist()
+
+
+def test_one_hot_matches_torch() -> None:
+    idx = np.array([[0, 3], [2, 2]])
+    ours = gg.one_hot(gg.tensor(idx), 5)
+    theirs = F.one_hot(torch.tensor(idx), 5)
+    assert ours.tolist() == theirs.tolist() and ours.dtype == gg.int64 and not ours.requires_grad
+    assert gg.one_hot(gg.tensor([1, 0])).tolist() == F.one_hot(torch.tensor([1, 0])).tolist()
