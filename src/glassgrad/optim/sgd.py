@@ -1,0 +1,48 @@
+"""Stochastic gradient descent with momentum, dampening, Nesterov and weight decay (torch.optim.SGD)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from glassgrad.optim.optimizer import Optimizer, check_hyperparameters
+
+
+class SGD(Optimizer):
+    """p ← p − lr·d, d = g + wd·p, then with momentum b ← μ·b + (1−τ)·d and d = b (or d + μ·b, Nesterov)."""
+
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
+                 weight_decay: float = 0.0, nesterov: bool = False, *, maximize: bool = False) -> None:
+        check_hyperparameters(learning_rate=lr, momentum=momentum, weight_decay=weight_decay)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, {"lr": lr, "momentum": momentum, "dampening": dampening,
+                                  "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize})
+
+    def _update(self, group: dict[str, Any]) -> None:
+        lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+        wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            w, d, s = p.data, p.grad.data, self._buffer(p)
+            if wd:  # d = ±g + wd·w
+                np.multiply(w, wd, out=s)
+                (np.subtract if maximize else np.add)(s, d, out=s)
+                d = s
+            elif maximize:
+                d = np.negative(d, out=s)
+            if momentum:
+                state = self.state.setdefault(p, {})
+                buf = state.get("momentum_buffer")
+                if buf is None:
+                    buf = state["momentum_buffer"] = np.array(d, copy=True)
+                else:
+                    buf *= momentum
+                    buf += d if dampening == 0 else (1 - dampening) * d
+                d = np.add(d, momentum * buf, out=s) if nesterov else buf
+            np.multiply(d, lr, out=s)
+            np.subtract(w, s, out=w)
+            p._version[0] += 1
