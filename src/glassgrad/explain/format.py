@@ -63,7 +63,8 @@ def number(v: Any, precision: int = 4) -> str:
     """A value with `precision` significant digits, no trailing zeros ('-20', '0.1667', '1.4')."""
     a = np.asarray(v)
     if a.ndim:
-        return np.array2string(a, separator=", ", formatter={"all": lambda x: number(x, precision)})
+        return np.array2string(a, separator=", ", formatter={"all": lambda x: number(x, precision)},
+                               max_line_width=1 << 30, threshold=1 << 30).replace("\n", "")
     x = a.item()
     if isinstance(x, bool) or isinstance(x, int):
         return str(x)

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from glassgrad.explain.format import brief, latex_name, latex_number, latex_text, wrap
+from glassgrad.explain.format import brief, latex_number, latex_text, wrap
 
 JSON_SCHEMA = "glassgrad.explain/1"
 MAX_JSON_VALUES = 1000  # larger tensors are summarised in JSON (shape, min, max, mean, norm)
@@ -236,4 +236,4 @@ def as_dict(trace: Any) -> dict:
             "edges": edges, "steps": steps, "derivations": [d.to_dict() for d in _derivations(trace)]}
 
 
-__all__ = ["as_dict", "html_fragment", "html_page", "json_value", "latex", "latex_name", "markdown", "rows", "text"]
+__all__ = ["as_dict", "html_fragment", "html_page", "json_value", "latex", "markdown", "rows", "text"]

@@ -168,8 +168,9 @@ def _constant_label(a: Any, precision: int) -> str:
 class _Builder:
     """Walks the recorded graph once (forward order), labels it, then watches backward walk it."""
 
-    def __init__(self, output: Tensor, precision: int) -> None:
+    def __init__(self, output: Tensor, precision: int, model: Any = None) -> None:
         self.precision = precision
+        self.parameter_names = {} if model is None else {id(t): n for n, t in model.named_parameters()}
         self.vertices: list[Vertex] = []
         self.by_key: dict[int, Vertex] = {}
         self.counts = {"leaf": 0, "node": 0, "const": 0}
@@ -234,6 +235,9 @@ class _Builder:
             return t.name, latex_name(t.name)
         if t is output:
             return "f", "f"
+        if v.node is None and id(t) in self.parameter_names:
+            name = self.parameter_names[id(t)]
+            return name, latex_name(name)
         if v.node is None:
             kind = "leaf" if v.requires_grad else "const"
             self.counts[kind] += 1
@@ -278,11 +282,13 @@ class Trace:
     `steps` are in the order backward visited the nodes; `vertices` (every tensor of the graph) in forward order.
     """
 
-    def __init__(self, output: Tensor, gradient: Any = None, precision: int = 4, accumulate: bool = True) -> None:
+    def __init__(self, output: Tensor, gradient: Any = None, precision: int = 4, accumulate: bool = True,
+                 model: Any = None) -> None:
         if not isinstance(output, Tensor):
             raise TypeError(f"explain: expected a Tensor, got {type(output).__name__}")
         grads = autograd._root_grads([output], None if gradient is None else [gradient], False, "explain")
-        b = _Builder(output, precision)
+        b = _Builder(output, precision, model)
+        self.model = model
         self.precision = precision
         self.vertices, self.steps, self._by_key = b.vertices, b.steps, b.by_key
         self.output = b.by_key[id(b._key(output))]
@@ -322,7 +328,7 @@ class Trace:
         """The per-layer table of a network built from nn layers: δ = ∂E/∂z, ∂E/∂W = δ·aᵀ, norms, diagnostics."""
         from glassgrad.explain.layers import LayerTable
 
-        return LayerTable(self, model, **limits)
+        return LayerTable(self, model if model is not None else self.model, **limits)
 
     def check(self, t: Tensor, **options: Any) -> Any:
         """The analytic gradient beside central and forward differences, over a sweep of step sizes."""
