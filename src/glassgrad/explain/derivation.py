@@ -9,6 +9,7 @@ factor's value is the gradient carried so far, ∂output/∂station along this p
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,20 +51,40 @@ class Path:
     scalar: bool  # every tensor on the path holds one number: factors are plain derivatives
 
 
+_COEFFICIENT = re.compile(r"^([−-]?\d+(?:\.\d+)?)(?:·(.+))?$")
+
+
 def _product_symbol(symbols: list[str], latex: bool) -> str:
-    """Multiply formulas, dropping factors of 1 and collecting the signs of −1s."""
-    minus = sum(s in ("−1", "-1") for s in symbols)
-    kept = [s for s in symbols if s not in ("1", "−1", "-1")]
+    """Multiply formulas: plain numbers (and leading '2·') gather into one coefficient, factors of 1 vanish.
+
+    ('0.5', '2·(y − ŷ)', '−1' multiply to '−(y − ŷ)'.)
+    """
+    coefficient, kept = 1.0, []
+    for s in symbols:
+        m = _COEFFICIENT.match(s.replace(r" \cdot ", "·").strip() if latex else s)
+        if m:
+            coefficient *= float(m.group(1).replace("−", "-"))
+            if m.group(2):
+                kept.append(m.group(2))
+        else:
+            kept.append(s)
     dot = r" \cdot " if latex else " · "
     if latex:
-        body = dot.join(rf"\left({s}\right)" if len(kept) > 1 and (" " in s) else s for s in kept)
+        body = dot.join(rf"\left({s}\right)" if len(kept) > 1 and " " in s and not s.lstrip("{").startswith(r"\left(")
+                        else s
+                        for s in kept)
     else:
         body = dot.join(wrap(s) if len(kept) > 1 else s for s in kept)
-    sign = "-" if latex else "−"
+    sign = ("-" if latex else "−") if coefficient < 0 else ""
+    size = abs(coefficient)
     if not body:
-        return sign + "1" if minus % 2 else "1"
-    return (sign + (rf"\left({body}\right)" if latex and " " in body else wrap(body) if " " in body else body)
-            if minus % 2 else body)
+        return sign + number(size, 6)
+    if size != 1:
+        body = number(size, 6) + (r" \cdot " if latex else "·") + (
+            (rf"\left({body}\right)" if latex else f"({body})") if " " in body and not body.startswith("(") else body)
+    elif sign and " " in body and not (body.startswith("(") or body.lstrip("{").startswith(r"\left(")):
+        body = rf"\left({body}\right)" if latex else f"({body})"
+    return sign + body
 
 
 def _scalar_factor(e: Edge) -> Any:
