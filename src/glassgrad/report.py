@@ -1,0 +1,149 @@
+"""The report: every lesson (✓/✗ per article number, with glassgrad's derivations and graphs), the pictures, and a
+training run, in ONE self-contained HTML file. Images are data: URIs, styles inline, no scripts: it opens from
+disk with no server and no network.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import glassgrad as gg
+from glassgrad import plots
+from glassgrad.lessons import LessonResult, Step
+
+_CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:0 auto;padding:0 20px 60px;
+color:#1d1d28;line-height:1.45}
+header{border-bottom:3px solid #335;margin-bottom:16px}h1{margin-bottom:4px}
+h2{border-bottom:1px solid #ccd;padding-bottom:4px;margin-top:42px}
+nav ul{columns:2;list-style:none;padding:0}nav a{text-decoration:none}
+pre{background:#f6f6fa;border:1px solid #e3e3ec;border-radius:4px;padding:8px 10px;overflow-x:auto;font-size:13px}
+pre.code{background:#1f2330;color:#e8e8f0}
+table.checks{border-collapse:collapse;font-size:14px;margin:10px 0}
+table.checks td,table.checks th{border:1px solid #ccd;padding:3px 8px;text-align:left}
+table.checks th{background:#eef}
+.ok{color:#11802a;font-weight:bold}.bad{color:#c21b1b;font-weight:bold}
+.lesson{border:1px solid #dde;border-radius:6px;padding:4px 18px 12px;margin:18px 0;background:#fcfcff}
+.step h4{margin-bottom:4px}
+figure{margin:18px 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
+figcaption{color:#555;font-size:14px}
+details{margin:6px 0}summary{cursor:pointer;color:#335}
+.summary{font-size:18px}
+"""
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _figure(fig: Any, caption: str, ident: str, fmt: str = "png") -> str:
+    return (f"<figure id='{_e(ident)}'><img alt='{_e(caption)}' src='{plots.data_uri(fig, fmt)}'>"
+            f"<figcaption>{_e(caption)}</figcaption></figure>")
+
+
+def _step_html(step: Step) -> str:
+    out = [f"<div class='step'><h4>{_e(step.title)}</h4><pre>{_e(step.text)}</pre>"]
+    if step.code:
+        out.append(f"<pre class='code'>{_e(step.code)}</pre>")
+    for d in step.derivations:
+        out.append(f"<pre class='derivation'>{_e(d)}</pre>")
+    if step.trace is not None and not step.derivations:
+        out.append(f"<pre class='derivation'>{_e(step.trace)}</pre>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def _checks_html(result: LessonResult) -> str:
+    rows = "".join(
+        f"<tr><td class='{'ok' if c.ok else 'bad'}'>{c.mark}</td><td>{_e(c.label)}</td>"
+        f"<td>{c.computed:.10g}</td><td>{c.expected:.10g}</td><td>{_e(c.source)}</td></tr>" for c in result.checks)
+    return ("<table class='checks'><tr><th></th><th>number</th><th>glassgrad</th><th>expected</th>"
+            f"<th>from</th></tr>{rows}</table>")
+
+
+def lesson_html(result: LessonResult) -> str:
+    """One lesson: its steps with derivations, the backward pass and graph (collapsed), and its checks."""
+    seed = f" <small>(article {_e(result.seed)})</small>" if result.seed else " <small>(micro-lesson)</small>"
+    passed = sum(c.ok for c in result.checks)
+    verdict = f"<span class='{'ok' if result.ok else 'bad'}'>{passed}/{len(result.checks)} ✓</span>"
+    out = [f"<article class='lesson' id='lesson-{_e(result.name)}'><h3>{_e(result.title)}{seed} {verdict}</h3>"]
+    out += [_step_html(s) for s in result.steps]
+    traces = [s.trace for s in result.steps if s.trace is not None]
+    for i, trace in enumerate(dict.fromkeys(traces)):  # each trace once, in order (steps may share one)
+        out.append(f"<details><summary>Backward pass {i + 1}: every step, and the computation graph</summary>"
+                   f"{trace.to_html(full=False)}</details>")
+    out.append(_checks_html(result) + "</article>")
+    return "".join(out)
+
+
+def pictures_html(results: dict[str, LessonResult], extra: Sequence[str] = ()) -> str:
+    """The lessons' pictures: descent paths on a contour, the learning-rate sweep, gradient norms, convergence."""
+    figures = []
+    if "many-starts" in results:
+        r = results["many-starts"]
+        figures.append(_figure(plots.loss_contour(r.data["surface"], r.data["paths"]),
+                               "Gradient descent from three starts on f(u, v) = (u²−1)² + (v²−1)²: each start "
+                               "ends in its own valley (seed 001's contour picture).", "fig-contour"))
+    if "learning-rate" in results:
+        figures.append(_figure(plots.lr_sweep(results["learning-rate"].data["lr_sweep"]),
+                               "The perceptron trained with nine learning rates: above 4/9 the loss grows.",
+                               "fig-lr-sweep"))
+    if "how-networks-learn" in results:
+        figures.append(_figure(plots.gradient_norms(results["how-networks-learn"].data["grad_norms"]),
+                               "Per-layer gradient norms of a 12-layer network: sigmoid (left) vanishes towards "
+                               "the input, ReLU (right) does not.", "fig-grad-norms"))
+    if "perceptron" in results:
+        figures.append(_figure(plots.loss_curve(results["perceptron"].data["costs"], "Perceptron: cost per update",
+                                                xlabel="update", log=True),
+                               "Seed 002: the cost as w walks 0.8 → 0.59 → … → 1/3.", "fig-perceptron-loss"))
+    return "<section id='pictures'><h2>Pictures</h2>" + "".join(figures) + "".join(extra) + "</section>"
+
+
+def page(results: list[LessonResult], sections: Sequence[tuple[str, str, str]] = ()) -> str:
+    """The whole HTML document. `sections`: extra (id, title, html) sections, e.g. the training run."""
+    by_name = {r.name: r for r in results}
+    checks = [c for r in results for c in r.checks]
+    passed = sum(c.ok for c in checks)
+    verdict = "ok" if passed == len(checks) else "bad"
+    nav = "".join(f"<li><a href='#lesson-{_e(r.name)}'>{_e(r.title)}</a></li>" for r in results)
+    nav += "<li><a href='#pictures'>Pictures</a></li>"
+    nav += "".join(f"<li><a href='#{_e(ident)}'>{_e(title)}</a></li>" for ident, title, _ in sections)
+    summary_rows = "".join(
+        f"<tr><td><a href='#lesson-{_e(r.name)}'>{_e(r.name)}</a></td><td>{_e(r.seed or '—')}</td>"
+        f"<td class='{'ok' if r.ok else 'bad'}'>{sum(c.ok for c in r.checks)}/{len(r.checks)}</td></tr>"
+        for r in results)
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>glassgrad report</title><style>{_CSS}</style></head><body>"
+        f"<header><h1>glassgrad report</h1><p>Backpropagation you can see through. glassgrad {gg.__version__}, "
+        f"{_e(when)}.</p></header>"
+        f"<p class='summary' id='summary'>Article numbers reproduced: <span class='{verdict}'>"
+        f"{passed}/{len(checks)} ✓</span></p>"
+        f"<table class='checks'><tr><th>lesson</th><th>article</th><th>checks</th></tr>{summary_rows}</table>"
+        f"<nav><h2>Contents</h2><ul>{nav}</ul></nav>"
+        "<section id='lessons'><h2>Lessons</h2>" + "".join(lesson_html(r) for r in results) + "</section>"
+        + pictures_html(by_name)
+        + "".join(f"<section id='{_e(ident)}'><h2>{_e(title)}</h2>{body}</section>" for ident, title, body in sections)
+        + "<footer><p>Generated by <code>glassgrad report</code>. Self-contained: no scripts, no network.</p>"
+          "</footer></body></html>")
+
+
+def write(out_dir: str | Path, results: list[LessonResult],
+          sections: Sequence[tuple[str, str, str]] = ()) -> Path:
+    """Write report.html into `out_dir` atomically; returns its path."""
+    return plots.write_atomic(Path(out_dir) / "report.html", page(results, sections).encode("utf-8"))
+
+
+def build(out_dir: str | Path = "report", training: Callable[[], tuple[str, str, str]] | None = None) -> Path:
+    """Run every lesson, add the training section if given, write the report; returns its path."""
+    import glassgrad.lessons as lessons
+
+    results = lessons.run_all()
+    sections = [training()] if training is not None else []
+    return write(out_dir, results, sections)
