@@ -79,14 +79,17 @@ class BatchNorm1d(Module):
     """Per-feature normalisation by batch statistics in training, by running statistics in eval mode."""
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
-                 track_running_stats: bool = True, dtype: Any = None) -> None:
+                 track_running_stats: bool = True, dtype: Any = None, *, bias: bool = True) -> None:
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
-        self.affine, self.track_running_stats = affine, track_running_stats
+        self.affine, self.track_running_stats, self.has_bias = affine, track_running_stats, bias
         d = dtype or get_default_dtype()
         if affine:
             self.weight = Parameter(_make(np.ones(num_features, dtype=d), False))
-            self.bias = Parameter(_make(np.zeros(num_features, dtype=d), False))
+            if bias:
+                self.bias = Parameter(_make(np.zeros(num_features, dtype=d), False))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -114,7 +117,7 @@ class BatchNorm1d(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"track_running_stats={self.track_running_stats}")
+                f"bias={self.has_bias}, track_running_stats={self.track_running_stats}")
 
 
 class LayerNorm(Module):
@@ -124,7 +127,7 @@ class LayerNorm(Module):
                  bias: bool = True, dtype: Any = None) -> None:
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-        self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
+        self.normalized_shape, self.eps, self.elementwise_affine, self.has_bias = shape, eps, elementwise_affine, bias
         d = dtype or get_default_dtype()
         if elementwise_affine:
             self.weight = Parameter(_make(np.ones(shape, dtype=d), False))
@@ -140,7 +143,8 @@ class LayerNorm(Module):
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+                f"bias={self.has_bias}")
 
 
 class MLP(Sequential):
