@@ -27,7 +27,8 @@ class Exercise:
     title: str
     question: str  # prose (ASCII) with math in $...$
     answer: str  # the derivation, same conventions
-    values: dict[str, float]  # glassgrad's numbers, for checking a sheet programmatically
+    answers: dict[str, float]  # glassgrad's numbers, for checking a sheet programmatically
+    given: dict[str, float]  # the numbers the question gives
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def _estimate(rng: np.random.Generator) -> Exercise:
         f"(a) $dy/dx = {power}x^{power - 1} = {n(slope)}$. (b) $dy \\approx {n(slope)} \\cdot {dx} = "
         f"{n(slope * dx)}$. (c) $({n(x0 + dx)})^{power} - {x0}^{power} = {n(true)}$: close, and the gap shrinks "
         "with $dx$ (the slope changes along the way).",
-        {"dy/dx": slope, "estimate": slope * dx, "true change": true})
+        {"dy/dx": slope, "estimate": slope * dx, "true change": true}, {"power": power, "x": x0, "dx": dx})
 
 
 def _one_weight(rng: np.random.Generator) -> Exercise:
@@ -143,7 +144,7 @@ def _one_weight(rng: np.random.Generator) -> Exercise:
         f"(a) $\\hat y = {x0} \\cdot {w0} = {n(y_hat.item())}$, $C = {n(y_hat.item())} - {target} = "
         f"{n(cost.item())}$. (b) $dC/dw = x = {n(_g(w))}$. (c) The cost is {sign}, "
         f"so {direction} $w$; $C = 0$ at $w = y/x = {k}$.",
-        {"ŷ": y_hat.item(), "C": cost.item(), "dC/dw": _g(w), "w*": float(k)})
+        {"ŷ": y_hat.item(), "C": cost.item(), "dC/dw": _g(w), "w*": float(k)}, {"x": x0, "w": w0, "y": target})
 
 
 def _two_weights(rng: np.random.Generator) -> Exercise:
@@ -163,7 +164,8 @@ def _two_weights(rng: np.random.Generator) -> Exercise:
         f"(a) $\\hat y = ({x0} \\cdot {a}) \\cdot {b} = {n(y_hat.item())}$, $C = {n(cost.item())}$. "
         f"(b) $dC/dw_1 = x \\cdot w_2 = {n(_g(w1))}$, $dC/dw_2 = x \\cdot w_1 = {n(_g(w2))}$. "
         f"(c) $w_1 = {a} - {lr} \\cdot {pn(_g(w1))} = {n(new1)}$, $w_2 = {b} - {lr} \\cdot {pn(_g(w2))} = {n(new2)}$.",
-        {"ŷ": y_hat.item(), "C": cost.item(), "dC/dw1": _g(w1), "dC/dw2": _g(w2), "w1'": new1, "w2'": new2})
+        {"ŷ": y_hat.item(), "C": cost.item(), "dC/dw1": _g(w1), "dC/dw2": _g(w2), "w1'": new1, "w2'": new2},
+        {"x": x0, "w1": a, "w2": b, "y": target, "lr": lr})
 
 
 # ------------------------------------------------------------------------------------------------ level 2
@@ -185,7 +187,8 @@ def _perceptron(rng: np.random.Generator) -> Exercise:
         f"(a) $a = {i0} \\cdot {n(w0)} = {n(a.item())}$, $C = ({n(a.item())} - {n(target)})^2 = {n(cost.item())}$. "
         f"(b) $dC/da = 2(a - y) = {n(_g(a))}$; $dC/dw = dC/da \\cdot da/dw = {pn(_g(a))} \\cdot {i0} = {n(_g(w))}$. "
         f"(c) $w = {n(w0)} - {lr} \\cdot {pn(_g(w))} = {n(w0 - lr * _g(w))}$.",
-        {"a": a.item(), "C": cost.item(), "dC/da": _g(a), "dC/dw": _g(w), "w'": w0 - lr * _g(w)})
+        {"a": a.item(), "C": cost.item(), "dC/da": _g(a), "dC/dw": _g(w), "w'": w0 - lr * _g(w)},
+        {"i": i0, "w": w0, "y": target, "lr": lr})
 
 
 def _two_paths(rng: np.random.Generator) -> Exercise:
@@ -202,7 +205,7 @@ def _two_paths(rng: np.random.Generator) -> Exercise:
         f"(a) $dg/dx = {k}$, $dh/dx = 2x = {2 * x0}$, $\\partial y/\\partial g = h = {x0 * x0}$, "
         f"$\\partial y/\\partial h = g = {k * x0}$. (b) $dy/dx = {k} \\cdot {x0 * x0} + {2 * x0} \\cdot {k * x0} = "
         f"{n(_g(x))}$. (c) $y = {k}x^3$, $dy/dx = {3 * k}x^2 = {n(3 * k * x0 * x0)}$.",
-        {"dy/dx": _g(x)})
+        {"dy/dx": _g(x)}, {"x": x0, "k": k})
 
 
 def _squared_loss(rng: np.random.Generator) -> Exercise:
@@ -222,7 +225,8 @@ def _squared_loss(rng: np.random.Generator) -> Exercise:
         f"(3) $\\partial L/\\partial w = -2(y - y_{{pred}}) \\cdot x = "
         f"-2 \\cdot {pn(target - pred.item())} \\cdot {x0} = "
         f"{n(_g(w))}$. (4) $w = {w0} - {lr} \\cdot {pn(_g(w))} = {n(w0 - lr * _g(w))}$.",
-        {"y_pred": pred.item(), "L": loss.item(), "dL/dw": _g(w), "w'": w0 - lr * _g(w)})
+        {"y_pred": pred.item(), "L": loss.item(), "dL/dw": _g(w), "w'": w0 - lr * _g(w)},
+        {"w": w0, "x": x0, "y": target, "lr": lr})
 
 
 # ------------------------------------------------------------------------------------------------ level 3
@@ -262,7 +266,7 @@ def _network(rng: np.random.Generator) -> Exercise:
         f"{n(a22.grad.item())})$; $\\delta^{{[1]}} = \\delta^{{[2]}}_1 w^{{[2]}}_{{1,1}} + \\delta^{{[2]}}_2 "
         f"w^{{[2]}}_{{2,1}} = {n(a1.grad.item())}$. (c) Each weight's gradient is its neuron's delta times the "
         f"input it multiplies; each bias's is the delta: {grads}.",
-        {k: _g(t) for k, t in p.items()})
+        {k: _g(t) for k, t in p.items()}, {**values, "x": x0, "y": target})
 
 
 def _sigmoid_at_zero(rng: np.random.Generator) -> Exercise:
@@ -290,7 +294,8 @@ def _sigmoid_at_zero(rng: np.random.Generator) -> Exercise:
         f"{n(z2.grad.item())}$; $\\partial E/\\partial w_2 = \\delta_2 a_1 = {n(_g(w2))}$. (c) $\\delta_1 = \\delta_2 "
         f"\\cdot w_2 \\cdot a_1(1 - a_1) = {pn(z2.grad.item())} \\cdot {pn(w2_0)} \\cdot 0.25 = {n(z1.grad.item())}$; "
         f"$\\partial E/\\partial w_1 = \\delta_1 x = {n(_g(w1))}$.",
-        {"E": error.item(), "δ2": z2.grad.item(), "dE/dw2": _g(w2), "δ1": z1.grad.item(), "dE/dw1": _g(w1)})
+        {"E": error.item(), "δ2": z2.grad.item(), "dE/dw2": _g(w2), "δ1": z1.grad.item(), "dE/dw1": _g(w1)},
+        {"x": x0, "w1": w1_0, "b1": b1_0, "w2": w2_0, "b2": b2_0, "y": 1.0})
 
 
 def _cost_mean(rng: np.random.Generator) -> Exercise:
@@ -309,7 +314,8 @@ def _cost_mean(rng: np.random.Generator) -> Exercise:
         f"(a) $\\partial L/\\partial w = 2(iw - y) \\cdot i$: ${n(per[0])}$ and ${n(per[1])}$. "
         f"(b) $\\partial J/\\partial w = ({n(per[0])} + {pn(per[1])})/2 = {n(_g(w))}$. "
         f"(c) $w = {w0} - 0.1 \\cdot {pn(_g(w))} = {n(w0 - 0.1 * _g(w))}$.",
-        {"dJ/dw": _g(w), "w'": w0 - 0.1 * _g(w)})
+        {"dJ/dw": _g(w), "w'": w0 - 0.1 * _g(w)}, {"w": w0, "i1": data[0][0], "y1": data[0][1], "i2": data[1][0],
+                                                  "y2": data[1][1]})
 
 
 EXERCISES: dict[int, tuple[Callable[[np.random.Generator], Exercise], ...]] = {
