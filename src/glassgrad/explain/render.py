@@ -94,7 +94,11 @@ def text(trace: Any, max_width: int = 48) -> str:
         lines.append("")
         lines.append("Gradients of the leaves:")
         for v in leaves:
-            lines.append(f"  ∂{wrap(trace.output.label)}/∂{wrap(v.label)} = {brief(v.grad, trace.precision)}")
+            total = brief(v.grad, trace.precision)
+            if len(v.incoming) > 1:
+                total = " + ".join(f"{brief(g, trace.precision)} (from {e.consumer.label})" for e, g in v.incoming) + (
+                    f" = {total}  (sum over {len(v.incoming)} paths)")
+            lines.append(f"  ∂{wrap(trace.output.label)}/∂{wrap(v.label)} = {total}")
     return "\n".join(lines)
 
 
