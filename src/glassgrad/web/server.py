@@ -15,6 +15,7 @@ from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, File, Form, Path, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -119,6 +120,13 @@ def create_app(capacity: int = 64) -> FastAPI:
     @app.exception_handler(SessionNotFound)
     async def _not_found(request: Request, exc: SessionNotFound) -> JSONResponse:
         return _error(404, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's default echoes the offending input, which may be NaN (not JSON): keep where and why only
+        errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+                  for e in exc.errors()]
+        return JSONResponse(status_code=422, content={"detail": errors})
 
     @app.exception_handler(PlaygroundError)
     async def _bad_request(request: Request, exc: PlaygroundError) -> JSONResponse:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 import glassgrad as gg
+from glassgrad.explain.check import replay
 from glassgrad.ops.base import Op
 from glassgrad.ops.xp import NUMPY
 from glassgrad.web.network import PlaygroundError, Run
@@ -61,15 +62,6 @@ class Pass:
 def _check_example(run: Run, example: int) -> None:
     if not 0 <= example < len(run.data.x):
         raise PlaygroundError(f"example {example} does not exist: the dataset has rows 0 to {len(run.data.x) - 1}")
-
-
-def example_loss(run: Run, example: int, weights: list[np.ndarray], biases: list[np.ndarray | None]) -> float:
-    """The loss of one example with the given weights, forward only (for finite differences)."""
-    with gg.no_grad():
-        a = gg.tensor(run.data.x[example: example + 1], dtype=gg.float64)
-        for w, b, module in zip(weights, biases, run.activations()):
-            a = module(gg.linear(a, gg.tensor(w), None if b is None else gg.tensor(b)))
-        return float(run.loss_of(a, run.targets(np.array([example]))).item())
 
 
 def forward_backward(run: Run, example: int) -> Pass:
@@ -225,14 +217,13 @@ def weight_derivation(run: Run, layer: int, row: int, col: int, example: int) ->
         {"label": f"∂{z}/∂{wl} = {_a_label(layer - 1, col)}", "factors": [], "value": a_in},
     ]
     engine = _g(w, row, col)
-    weights = [np.asarray(t.data).copy() for t in p.weights]
-    biases = [None if t is None else np.asarray(t.data).copy() for t in p.biases]
+    vertex = p.trace.vertex(w)
     base = float(p.loss.item())
 
-    def loss_at(delta: float) -> float:
-        moved = [m.copy() for m in weights]
-        moved[layer - 1][row, col] += delta
-        return example_loss(run, example, moved, biases)
+    def loss_at(delta: float) -> float:  # the recorded graph replayed with this one weight moved
+        moved = np.array(w.data, dtype=np.float64)
+        moved[row, col] += delta
+        return replay(p.trace, {vertex.id: moved})
 
     sweep = []
     for h in SWEEP:

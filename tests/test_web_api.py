@@ -1,0 +1,449 @@
+"""The playground's JSON API: every endpoint, its numbers against PyTorch and the articles, and its refusals.
+
+PyTorch (float64) is the oracle for the walkthrough's forward values, deltas and weight gradients; the lessons
+are checked against the figures the articles print. Malformed, out-of-bounds and oversized requests must get a
+4xx with a message, and one session must never see or change another.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+import torch
+from fastapi.testclient import TestClient
+from safetensors.numpy import load as load_safetensors
+
+from glassgrad.web import server
+from glassgrad.web.schemas import MAX_STEPS_PER_REQUEST, MAX_UPLOAD_BYTES
+
+
+@pytest.fixture
+def client() -> TestClient:
+    return TestClient(server.create_app(capacity=4))
+
+
+def lesson(client: TestClient, lesson_id: str) -> dict:
+    lessons = {entry["id"]: entry for entry in client.get("/api/options").json()["lessons"]}
+    return lessons[lesson_id]["config"]
+
+
+def create(client: TestClient, **config) -> dict:
+    r = client.post("/api/sessions", json=config)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+SMALL = dict(dataset="moons", samples=60, noise=0.1, hidden=[3, 2], activations=["tanh", "relu", "sigmoid"],
+             loss="bce", optimizer="sgd", lr=0.1, batch_size=8, seed=3)
+
+
+# ------------------------------------------------------------------------------------------ page and options
+def test_page_and_static_files_are_served(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert '<script type="module" src="/static/app.js">' in page.text
+    for name in ("app.js", "api.js", "graph.js", "plots.js", "urlstate.js", "style.css"):
+        assert client.get(f"/static/{name}").status_code == 200, name
+    assert client.get("/static/nope.js").status_code == 404
+
+
+def test_options_publish_limits_and_lessons(client):
+    options = client.get("/api/options").json()
+    assert {"xor", "moons", "circles", "spirals", "blobs"} <= set(options["datasets"])
+    assert options["limits"] == {"layers": 8, "width": 64, "rows": 5000, "upload_bytes": 1_000_000,
+                                 "steps_per_request": MAX_STEPS_PER_REQUEST}
+    assert {"seed004-one-weight", "seed002-perceptron", "seed001-two-paths"} <= {x["id"] for x in options["lessons"]}
+
+
+def test_openapi_schema_documents_the_bounds(client):
+    schema = client.get("/openapi.json").json()
+    config = schema["components"]["schemas"]["NetworkConfig"]["properties"]
+    assert config["hidden"]["maxItems"] == 7 and config["hidden"]["items"]["maximum"] == 64
+    assert config["samples"]["maximum"] == 5000
+    assert config["lr"]["exclusiveMinimum"] == 0 and config["lr"]["maximum"] == 10
+    assert "/api/sessions/{sid}/train" in schema["paths"]
+
+
+# ------------------------------------------------------------------------------------------ sessions
+def test_create_returns_a_secret_id_and_the_network(client):
+    state = create(client, **SMALL)
+    assert len(state["session_id"]) >= 32
+    assert state["sizes"] == [2, 3, 2, 1]
+    assert [np.shape(layer["weight"]) for layer in state["layers"]] == [(3, 2), (2, 3), (1, 2)]
+    assert state["step"] == 0 and state["losses"] == [] and state["layers"][0]["weight_grad"] is None
+    assert state["boundary"]["nx"] * state["boundary"]["ny"] == len(state["boundary"]["values"])
+    assert client.get(f"/api/sessions/{state['session_id']}").json()["layers"] == state["layers"]
+
+
+def test_same_seed_gives_the_same_weights_other_seeds_do_not(client):
+    a, b = create(client, **SMALL), create(client, **SMALL)
+    c = create(client, **{**SMALL, "seed": 4})
+    assert a["session_id"] != b["session_id"]
+    assert a["layers"] == b["layers"]
+    assert a["layers"][0]["weight"] != c["layers"][0]["weight"]
+
+
+def test_sessions_are_isolated(client):
+    a, b = create(client, **SMALL), create(client, **SMALL)
+    client.post(f"/api/sessions/{a['session_id']}/train", json={"steps": 5})
+    after_a = client.get(f"/api/sessions/{a['session_id']}").json()
+    after_b = client.get(f"/api/sessions/{b['session_id']}").json()
+    assert after_a["step"] == 5 and after_b["step"] == 0
+    assert after_b["layers"] == b["layers"] and after_a["layers"] != a["layers"]
+
+
+def test_unknown_malformed_and_deleted_ids(client):
+    sid = create(client, **SMALL)["session_id"]
+    assert client.get("/api/sessions/" + "A" * 32).status_code == 404
+    assert "no such session" in client.get("/api/sessions/" + "A" * 32).json()["detail"]
+    assert client.get("/api/sessions/bad%20id!!").status_code == 422
+    assert client.post("/api/sessions/" + "B" * 40 + "/train", json={"steps": 1}).status_code == 404
+    assert client.delete(f"/api/sessions/{sid}").status_code == 204
+    assert client.get(f"/api/sessions/{sid}").status_code == 404
+    assert client.delete(f"/api/sessions/{sid}").status_code == 404
+
+
+def test_store_is_bounded_and_evicts_the_least_recently_used(client):
+    ids = [create(client, **SMALL)["session_id"] for _ in range(4)]
+    client.get(f"/api/sessions/{ids[0]}")  # used: ids[1] is now the oldest
+    create(client, **SMALL)
+    assert client.get(f"/api/sessions/{ids[1]}").status_code == 404
+    assert client.get(f"/api/sessions/{ids[0]}").status_code == 200
+    assert len(client.app.state.playground.store) == 4
+
+
+# ------------------------------------------------------------------------------------------ the articles' numbers
+def test_seed004_one_weight_lesson_shows_the_articles_numbers(client):
+    state = create(client, **lesson(client, "seed004-one-weight"))
+    walk = client.get(f"/api/sessions/{state['session_id']}/walkthrough").json()
+    assert walk["loss"] == pytest.approx(4.0)  # L = (12 − 2·5)²
+    neuron = [s for s in walk["steps"] if s["phase"] == "backward" and s["kind"] == "neuron"][0]
+    assert neuron["grads"][0]["value"] == pytest.approx(-20.0)  # ∂L/∂w = −20
+
+
+def test_seed002_perceptron_lesson_numbers_and_update(client):
+    state = create(client, **lesson(client, "seed002-perceptron"))
+    sid = state["session_id"]
+    walk = client.get(f"/api/sessions/{sid}/walkthrough").json()
+    forward = walk["steps"][0]
+    assert forward["values"]["a"] == pytest.approx(1.2)
+    neuron = [s for s in walk["steps"] if s["phase"] == "backward" and s["kind"] == "neuron"][0]
+    assert neuron["values"]["upstream"] == pytest.approx(1.4)  # dC/da
+    assert neuron["grads"][0]["value"] == pytest.approx(2.1)  # dC/dw
+    trained = client.post(f"/api/sessions/{sid}/train", json={"steps": 1}).json()["state"]
+    assert trained["layers"][0]["weight"][0][0] == pytest.approx(0.59)
+
+
+def test_seed001_two_paths_meet_and_are_summed(client):
+    state = create(client, **lesson(client, "seed001-two-paths"))
+    walk = client.get(f"/api/sessions/{state['session_id']}/walkthrough").json()
+    first = [s for s in walk["steps"] if s["phase"] == "backward" and s["layer"] == 1][0]
+    assert len(first["terms"]) == 2 and "2 paths meet" in first["formula"]
+    assert sum(t["value"] for t in first["terms"]) == pytest.approx(first["values"]["upstream"], abs=1e-15)
+
+
+# ------------------------------------------------------------------------------------------ walkthrough vs PyTorch
+def torch_pass(state: dict, x: list[float], y: float, loss: str, activations: list[str]):
+    """The same example through torch.nn.functional in float64: z, a per layer and their gradients."""
+    a = torch.tensor([x], dtype=torch.float64)
+    params, zs, acts = [], [], []
+    fns = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid, "identity": lambda t: t,
+           "leaky_relu": torch.nn.functional.leaky_relu}
+    for layer, act in zip(state["layers"], activations):
+        w = torch.tensor(layer["weight"], dtype=torch.float64, requires_grad=True)
+        b = torch.tensor(layer["bias"], dtype=torch.float64, requires_grad=True)
+        z = torch.nn.functional.linear(a, w, b)
+        z.retain_grad()
+        a = fns[act](z)
+        if a is not z:
+            a.retain_grad()
+        params.append((w, b))
+        zs.append(z)
+        acts.append(a)
+    target = torch.tensor([[y]], dtype=torch.float64)
+    if loss == "bce":
+        value = torch.nn.functional.binary_cross_entropy(a, target)
+    elif loss == "mse":
+        value = torch.nn.functional.mse_loss(a, target)
+    else:
+        value = torch.nn.functional.cross_entropy(a, torch.tensor([int(y)]))
+    value.backward()
+    return value, params, zs, acts
+
+
+@pytest.mark.parametrize("config", [
+    SMALL,
+    {**SMALL, "hidden": [4], "activations": ["leaky_relu", "identity"], "loss": "mse", "seed": 7},
+    {**SMALL, "dataset": "blobs", "hidden": [5], "activations": ["sigmoid", "identity"], "loss": "cross_entropy"},
+])
+def test_walkthrough_numbers_equal_pytorch(client, config):
+    state = create(client, **config)
+    sid = state["session_id"]
+    data = client.get(f"/api/sessions/{sid}/data").json()
+    example = 5
+    walk = client.get(f"/api/sessions/{sid}/walkthrough", params={"example": example}).json()
+    loss, params, zs, acts = torch_pass(state, data["x"][example], data["y"][example], config["loss"],
+                                        config["activations"])
+    assert walk["loss"] == pytest.approx(loss.item(), rel=1e-12)
+    assert walk["x"] == data["x"][example]
+    for s in walk["steps"]:
+        if s["kind"] == "loss":
+            continue
+        li, k = s["layer"] - 1, s["unit"]
+        if s["phase"] == "forward":
+            assert s["values"]["z"] == pytest.approx(zs[li][0, k].item(), rel=1e-12, abs=1e-15)
+            assert s["values"]["a"] == pytest.approx(acts[li][0, k].item(), rel=1e-12, abs=1e-15)
+            assert sum(t["value"] for t in s["terms"]) == pytest.approx(s["values"]["z"], rel=1e-12, abs=1e-14)
+        else:
+            delta = zs[li].grad[0, k].item()
+            assert s["values"]["delta"] == pytest.approx(delta, rel=1e-10, abs=1e-15)
+            assert s["values"]["upstream"] == pytest.approx(acts[li].grad[0, k].item(), rel=1e-10, abs=1e-15)
+            assert s["values"]["upstream"] * s["values"]["local"] == pytest.approx(delta, rel=1e-10, abs=1e-15)
+            assert sum(t["value"] for t in s["terms"]) == pytest.approx(s["values"]["upstream"], rel=1e-10,
+                                                                        abs=1e-15)
+            w_grad, b_grad = params[li][0].grad[k].tolist(), params[li][1].grad[k].item()
+            assert [g["value"] for g in s["grads"]] == pytest.approx(w_grad + [b_grad], rel=1e-10, abs=1e-15)
+    kinds = [(s["phase"], s["kind"]) for s in walk["steps"]]
+    neurons = sum(state["sizes"][1:])
+    assert kinds == [("forward", "neuron")] * neurons + [("forward", "loss"), ("backward", "loss")] + [
+        ("backward", "neuron")] * neurons
+
+
+def test_weight_derivation_equals_pytorch_and_finite_differences(client):
+    state = create(client, **SMALL)
+    sid = state["session_id"]
+    data = client.get(f"/api/sessions/{sid}/data").json()
+    d = client.get(f"/api/sessions/{sid}/weights/2/1/2", params={"example": 3}).json()
+    _, params, _, _ = torch_pass(state, data["x"][3], data["y"][3], "bce", SMALL["activations"])
+    expected = params[1][0].grad[1, 2].item()
+    assert d["engine_grad"] == pytest.approx(expected, rel=1e-10)
+    assert d["value"] == pytest.approx(expected, rel=1e-10)
+    assert np.prod([f["value"] for f in d["factors"]]) == pytest.approx(expected, rel=1e-10)
+    assert d["central_difference"] == pytest.approx(expected, rel=1e-6)
+    assert d["rel_error"] < 1e-6
+    errors = {row["h"]: row["rel_error"] for row in d["sweep"]}
+    assert errors[1e-5] < errors[1e-1]  # a large step measures the secant, not the tangent
+    assert "∂L/∂W2" in d["explain"]
+
+
+def test_walkthrough_and_weight_refuse_what_does_not_exist(client):
+    sid = create(client, **SMALL)["session_id"]
+    r = client.get(f"/api/sessions/{sid}/walkthrough", params={"example": 60})
+    assert r.status_code == 400 and "rows 0 to 59" in r.json()["detail"]
+    assert client.get(f"/api/sessions/{sid}/walkthrough", params={"example": -1}).status_code == 422
+    assert client.get(f"/api/sessions/{sid}/walkthrough", params={"example": "x"}).status_code == 422
+    r = client.get(f"/api/sessions/{sid}/weights/4/0/0")
+    assert r.status_code == 400 and "layers 1 to 3" in r.json()["detail"]
+    r = client.get(f"/api/sessions/{sid}/weights/1/3/0")
+    assert r.status_code == 400 and "3×2" in r.json()["detail"]
+    assert client.get(f"/api/sessions/{sid}/weights/0/0/0").status_code == 422
+
+
+# ------------------------------------------------------------------------------------------ training
+def test_training_steps_follow_sgd_and_the_loss_falls(client):
+    config = {**SMALL, "samples": 200, "batch_size": 200, "lr": 0.5}
+    state = create(client, **config)
+    sid = state["session_id"]
+    data = client.get(f"/api/sessions/{sid}/data").json()
+    # one full-batch step is w − lr·∂L/∂w, with the gradient from PyTorch
+    w = [torch.tensor(layer["weight"], dtype=torch.float64, requires_grad=True) for layer in state["layers"]]
+    b = [torch.tensor(layer["bias"], dtype=torch.float64, requires_grad=True) for layer in state["layers"]]
+    a = torch.tensor(data["x"], dtype=torch.float64)
+    for wi, bi, act in zip(w, b, (torch.tanh, torch.relu, torch.sigmoid)):
+        a = act(torch.nn.functional.linear(a, wi, bi))
+    torch.nn.functional.binary_cross_entropy(a, torch.tensor(data["y"], dtype=torch.float64)[:, None]).backward()
+    one = client.post(f"/api/sessions/{sid}/train", json={"steps": 1}).json()
+    for layer, wi in zip(one["state"]["layers"], w):
+        np.testing.assert_allclose(layer["weight"], (wi - 0.5 * wi.grad).detach().numpy(), rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(layer["weight_grad"], wi.grad.numpy(), rtol=1e-10, atol=1e-14)
+        assert layer["grad_norm"] == pytest.approx(float(wi.grad.norm()), rel=1e-10)
+    more = client.post(f"/api/sessions/{sid}/train", json={"steps": 300}).json()
+    assert len(more["new_losses"]) == 300 and more["state"]["step"] == 301
+    assert more["new_losses"][-1] < 0.6 * one["new_losses"][0]
+    assert more["state"]["accuracy"] > 0.8
+
+
+def test_epochs_count_whole_passes_over_the_data(client):
+    sid = create(client, **{**SMALL, "samples": 100, "batch_size": 16})["session_id"]  # 7 steps per epoch
+    r = client.post(f"/api/sessions/{sid}/train", json={"epochs": 2}).json()
+    assert r["state"]["step"] == 14 and r["state"]["epoch"] == 2
+    client.post(f"/api/sessions/{sid}/train", json={"steps": 3})
+    r = client.post(f"/api/sessions/{sid}/train", json={"epochs": 1}).json()  # finishes the epoch begun
+    assert r["state"]["step"] == 21 and r["state"]["epoch"] == 3
+
+
+def test_training_requests_are_bounded(client):
+    sid = create(client, **{**SMALL, "samples": 5000, "batch_size": 1})["session_id"]
+    r = client.post(f"/api/sessions/{sid}/train", json={"epochs": 1})
+    assert r.status_code == 400 and "limit is 2000" in r.json()["detail"]
+    for body in ({"steps": MAX_STEPS_PER_REQUEST + 1}, {"steps": 0}, {}, {"steps": 1, "epochs": 1},
+                 {"steps": "many"}, {"steps": 1, "extra": 1}):
+        r = client.post(f"/api/sessions/{sid}/train", json=body)
+        assert r.status_code == 422, body
+        assert r.json()["detail"]
+
+
+def test_reset_restores_the_starting_weights(client):
+    state = create(client, **SMALL)
+    sid = state["session_id"]
+    client.post(f"/api/sessions/{sid}/train", json={"steps": 10})
+    again = client.post(f"/api/sessions/{sid}/reset").json()
+    assert again["layers"] == state["layers"] and again["step"] == 0 and again["losses"] == []
+
+
+def test_diverging_training_is_a_400_not_a_500(client):
+    sid = create(client, dataset="moons", samples=50, hidden=[8], activations=["relu", "identity"], loss="mse",
+                 optimizer="sgd", lr=10, batch_size=50)["session_id"]
+    r = client.post(f"/api/sessions/{sid}/train", json={"steps": 200})
+    assert r.status_code == 400 and "too large" in r.json()["detail"]
+    assert client.get(f"/api/sessions/{sid}").status_code == 200
+
+
+def test_reconfigure_keeps_the_session(client):
+    sid = create(client, **SMALL)["session_id"]
+    r = client.put(f"/api/sessions/{sid}/config", json={**SMALL, "hidden": [5], "activations": ["relu", "sigmoid"]})
+    assert r.status_code == 200 and r.json()["session_id"] == sid and r.json()["sizes"] == [2, 5, 1]
+
+
+# ------------------------------------------------------------------------------------------ validation
+@pytest.mark.parametrize("change, words", [
+    ({"hidden": [8] * 8, "activations": ["relu"] * 9}, "at most 7"),
+    ({"hidden": [65], "activations": ["relu", "sigmoid"]}, "less than or equal to 64"),
+    ({"hidden": [0], "activations": ["relu", "sigmoid"]}, "greater than or equal to 1"),
+    ({"samples": 5001}, "less than or equal to 5000"),
+    ({"lr": 0}, "greater than 0"),
+    ({"lr": 100}, "less than or equal to 10"),
+    ({"batch_size": 0}, "greater than or equal to 1"),
+    ({"dataset": "mnist"}, "'xor'"),
+    ({"activations": ["tanh", "sigmoid"]}, "need 3 activations"),
+    ({"activations": ["tanh", "tanh", "identity"]}, "output activation 'sigmoid'"),
+    ({"loss": "cross_entropy"}, "output activation 'identity'"),
+    ({"optimizer": "lbfgs"}, "'sgd'"),
+    ({"unknown": 1}, "Extra inputs"),
+    ({"hidden": "8,8"}, "valid list"),
+    ({"weights": [{"weight": [[1.0]]}]}, "3 layers"),
+    ({"data": {"x": [[1.0], [2.0, 3.0]], "y": [0, 1]}}, "same number of features"),
+    ({"data": {"x": [[1.0]], "y": [0, 1]}}, "1 rows of x but 2 targets"),
+])
+def test_bad_configs_get_422_with_a_message(client, change, words):
+    r = client.post("/api/sessions", json={**SMALL, **change})
+    assert r.status_code == 422, r.text
+    assert words in json.dumps(r.json()["detail"], ensure_ascii=False)
+
+
+def test_malformed_bodies_are_4xx(client):
+    assert client.post("/api/sessions", content=b"{not json", headers={"content-type": "application/json"}
+                       ).status_code == 422
+    assert client.post("/api/sessions", content=b'{"lr": NaN}', headers={"content-type": "application/json"}
+                       ).status_code == 422
+    assert client.post("/api/sessions", json=[1, 2]).status_code == 422
+    big = json.dumps({"hidden": [1] * 600_000})
+    r = client.post("/api/sessions", content=big.encode(), headers={"content-type": "application/json"})
+    assert r.status_code == 413 and "too large" in r.json()["detail"]
+
+
+def test_configs_that_do_not_fit_the_data_are_400(client):
+    r = client.post("/api/sessions", json={**SMALL, "dataset": "blobs"})  # 3 classes, one sigmoid output
+    assert r.status_code == 400 and "cross_entropy" in r.json()["detail"]
+    r = client.post("/api/sessions", json={**SMALL, "hidden": [2], "activations": ["tanh", "identity"],
+                                           "loss": "cross_entropy", "data": {"x": [[1.0], [2.0]], "y": [0.5, 1.5]}})
+    assert r.status_code == 400 and "class labels" in r.json()["detail"]
+    r = client.post("/api/sessions", json={**SMALL, "hidden": [], "activations": ["identity"], "loss": "mse",
+                                           "data": {"x": [[1.0]], "y": [1.0]}, "weights": [{"weight": [[1.0, 2.0]]}]})
+    assert r.status_code == 400 and "1×1" in r.json()["detail"]
+
+
+# ------------------------------------------------------------------------------------------ uploads
+def upload(client: TestClient, sid: str, content: bytes, target: str | None = None, name: str = "mine.csv"):
+    data = {} if target is None else {"target": target}
+    return client.post(f"/api/sessions/{sid}/dataset", files={"file": (name, io.BytesIO(content), "text/csv")},
+                       data=data)
+
+
+def test_upload_csv_trains_on_it(client):
+    sid = create(client, **SMALL)["session_id"]
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 3))
+    y = (x[:, 0] + x[:, 2] > 0).astype(int)
+    rows = "\n".join(f"{a:.6f},{label},{b:.6f},{c:.6f}" for (a, b, c), label in zip(x, y))
+    r = upload(client, sid, f"f1,label,f2,f3\n{rows}\n".encode(), target="label")
+    assert r.status_code == 200, r.text
+    state = r.json()
+    assert state["data_source"] == "upload: mine.csv" and state["sizes"] == [3, 3, 2, 1]
+    assert state["boundary"] is None  # three features: no 2-D picture
+    data = client.get(f"/api/sessions/{sid}/data").json()
+    assert data["feature_names"] == ["f1", "f2", "f3"] and data["y"] == y.tolist()
+    np.testing.assert_allclose(data["x"], np.round(x, 6))
+    trained = client.post(f"/api/sessions/{sid}/train", json={"epochs": 3}).json()["state"]
+    assert trained["step"] == 15 and trained["accuracy"] is not None
+    kept = client.put(f"/api/sessions/{sid}/config", json={**SMALL, "hidden": [4], "activations": ["relu", "sigmoid"]})
+    assert kept.json()["data_source"] == "upload: mine.csv" and kept.json()["sizes"] == [3, 4, 1]
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"a,b,y\n1,2,0\n3,4\n", "row"),
+    (b"a,b,y\n1,two,0\n3,4,1\n", "two"),
+    (b"", ""),
+    (b"\xff\xfe\x00garbage", ""),
+])
+def test_bad_csv_is_400_with_a_message(client, content, words):
+    sid = create(client, **SMALL)["session_id"]
+    r = upload(client, sid, content)
+    assert r.status_code == 400, r.text
+    assert words in r.json()["detail"]
+    assert client.get(f"/api/sessions/{sid}").json()["data_source"] == "moons"  # nothing changed
+
+
+def test_upload_limits(client):
+    sid = create(client, **SMALL)["session_id"]
+    r = upload(client, sid, b"a,y\n" + b"1,0\n" * 5001)
+    assert r.status_code == 400 and "5000 rows" in r.json()["detail"]
+    r = upload(client, sid, b"a,y\n" + b"1.000000000,0\n" * (MAX_UPLOAD_BYTES // 14 + 10))
+    assert r.status_code == 413
+    r = upload(client, sid, b"a,y\n1,0\n2,1\n", target="nope")
+    assert r.status_code == 400 and "nope" in r.json()["detail"]
+    assert client.post(f"/api/sessions/{sid}/dataset").status_code == 422  # no file
+    assert upload(client, "C" * 32, b"a,y\n1,0\n").status_code == 404
+
+
+# ------------------------------------------------------------------------------------------ downloads
+def test_download_is_safetensors_with_pytorch_names(client):
+    state = create(client, **SMALL)
+    sid = state["session_id"]
+    r = client.get(f"/api/sessions/{sid}/model.safetensors")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    tensors = load_safetensors(r.content)
+    assert sorted(tensors) == ["0.bias", "0.weight", "2.bias", "2.weight", "4.bias", "4.weight"]
+    np.testing.assert_array_equal(tensors["2.weight"], state["layers"][1]["weight"])
+    model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh(), torch.nn.Linear(3, 2), torch.nn.ReLU(),
+                                torch.nn.Linear(2, 1), torch.nn.Sigmoid()).double()
+    model.load_state_dict({k: torch.from_numpy(v) for k, v in tensors.items()})
+    data = client.get(f"/api/sessions/{sid}/data").json()
+    walk = client.get(f"/api/sessions/{sid}/walkthrough", params={"example": 2}).json()
+    out = model(torch.tensor([data["x"][2]], dtype=torch.float64)).item()
+    assert walk["steps"][len(walk["steps"]) // 2 - 2]["values"]["a"] == pytest.approx(out, rel=1e-12)
+
+
+def test_explanation_exports(client):
+    sid = create(client, **lesson(client, "seed004-one-weight"))["session_id"]
+    md = client.get(f"/api/sessions/{sid}/explanation", params={"format": "markdown"})
+    assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown")
+    assert "Backward pass of `L`" in md.text and "-20" in md.text
+    js = client.get(f"/api/sessions/{sid}/explanation", params={"format": "json"})
+    doc = js.json()
+    assert {"schema", "nodes", "steps", "derivations"} <= set(doc)
+    assert client.get(f"/api/sessions/{sid}/explanation", params={"format": "pdf"}).status_code == 422
+
+
+# ------------------------------------------------------------------------------------------ serve
+def test_run_binds_localhost_and_prints_the_url(monkeypatch, capsys):
+    calls = {}
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: calls.update(kw, app=app))
+    server.run()
+    assert calls["host"] == "127.0.0.1" and calls["port"] == 8000
+    assert "http://127.0.0.1:8000/" in capsys.readouterr().out
+    server.run(host="::1", port=9000)
+    assert "http://[::1]:9000/" in capsys.readouterr().out
