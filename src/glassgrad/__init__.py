@@ -9,7 +9,7 @@ from glassgrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_e
 from glassgrad.functional import *  # noqa: F403
 from glassgrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from glassgrad.explain import explain  # gg.explain(E): the function (its package stays glassgrad.explain.*)
-from glassgrad import nn, optim
+from glassgrad import data, nn, optim
 
 half, double, long = float16, float64, int64
 autograd.gradcheck, autograd.gradgradcheck = gradcheck, gradgradcheck

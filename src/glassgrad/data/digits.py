@@ -1,0 +1,26 @@
+"""The 8×8 handwritten digits that scikit-learn ships (1,797 images, no download), split reproducibly."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from glassgrad.tensor import Tensor, _make, get_default_dtype
+
+
+def digits(split: str | None = None, test_fraction: float = 0.2, seed: int = 0) -> tuple[Tensor, Tensor]:
+    """(X, y): X of shape (n, 64) scaled to [0, 1], y the digit 0–9; `split` "train"/"test" or None for all."""
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:  # pragma: no cover - the data extra installs it
+        raise ImportError("gg.data.digits needs scikit-learn: pip install 'glassgrad[data]'") from None
+    if split not in (None, "train", "test"):
+        raise ValueError(f"digits: split must be 'train', 'test' or None, got {split!r}")
+    bunch = load_digits()
+    x = (bunch.data / 16.0).astype(get_default_dtype())
+    y = bunch.target.astype(np.int64)
+    if split is not None:
+        order = np.random.default_rng(seed).permutation(len(x))
+        n_test = int(round(len(x) * test_fraction))
+        rows = order[:n_test] if split == "test" else order[n_test:]
+        x, y = x[rows], y[rows]
+    return _make(x, False), _make(y, False)

@@ -1,0 +1,126 @@
+"""gg.data: batching and shuffling, the toy sets' geometry, the digits split, and CSV files with bad rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits, make_circles, make_moons
+
+import glassgrad as gg
+from glassgrad.data import DataLoader, Dataset, TensorDataset
+
+
+def _sorted_rows(a: np.ndarray) -> np.ndarray:
+    return a[np.lexsort(a.T[::-1])]
+
+
+def test_dataloader_batches_in_order_with_a_short_last_batch() -> None:
+    x, y = gg.arange(10).reshape(10, 1), gg.arange(10) * 2
+    batches = list(DataLoader(TensorDataset(x, y), batch_size=4))
+    assert [b[0].shape[0] for b in batches] == [4, 4, 2]
+    np.testing.assert_array_equal(batches[2][1].data, [16, 18])
+    assert len(DataLoader(TensorDataset(x, y), batch_size=4)) == 3
+    dropped = DataLoader(TensorDataset(x, y), batch_size=4, drop_last=True)
+    assert len(dropped) == 2 and [b[0].shape[0] for b in dropped] == [4, 4]
+
+
+def test_shuffle_is_a_seeded_permutation_that_changes_each_epoch() -> None:
+    ds = TensorDataset(gg.arange(50))
+    loader = DataLoader(ds, batch_size=7, shuffle=True, seed=3)
+    epoch1 = np.concatenate([b[0].data for b in loader])
+    epoch2 = np.concatenate([b[0].data for b in loader])
+    assert sorted(epoch1) == list(range(50)) and sorted(epoch2) == list(range(50))
+    assert not np.array_equal(epoch1, epoch2)
+    again = np.concatenate([b[0].data for b in DataLoader(ds, batch_size=7, shuffle=True, seed=3)])
+    np.testing.assert_array_equal(epoch1, again)
+
+
+def test_generic_dataset_is_collated() -> None:
+    class Squares(Dataset):
+        def __len__(self) -> int:
+            return 5
+
+        def __getitem__(self, i: int):
+            return gg.tensor([float(i), float(i * i)]), i
+
+    x, y = next(iter(DataLoader(Squares(), batch_size=3)))
+    np.testing.assert_array_equal(x.data, [[0, 0], [1, 1], [2, 4]])
+    np.testing.assert_array_equal(y.data, [0, 1, 2])
+
+
+def test_tensor_dataset_checks_lengths() -> None:
+    with pytest.raises(ValueError, match=r"size mismatch.*\[3, 4\]"):
+        TensorDataset(gg.zeros(3, 2), gg.zeros(4))
+    with pytest.raises(ValueError, match="positive integer"):
+        DataLoader(TensorDataset(gg.zeros(3)), batch_size=0)
+
+
+def test_moons_and_circles_match_scikit_learn_geometry() -> None:
+    x, y = gg.data.moons(100, noise=0.0, seed=0)
+    ref_x, ref_y = make_moons(100, noise=0.0, shuffle=False)
+    np.testing.assert_allclose(_sorted_rows(np.c_[x.data, y.data]), _sorted_rows(np.c_[ref_x, ref_y]), atol=1e-6)
+    x, y = gg.data.circles(60, noise=0.0, factor=0.5, seed=0)
+    ref_x, ref_y = make_circles(60, noise=0.0, factor=0.5, shuffle=False)
+    np.testing.assert_allclose(_sorted_rows(np.c_[x.data, y.data]), _sorted_rows(np.c_[ref_x, ref_y]), atol=1e-6)
+
+
+def test_toy_sets_are_seeded_and_shaped() -> None:
+    for make in (gg.data.xor, gg.data.moons, gg.data.circles, gg.data.spirals, gg.data.blobs, gg.data.linear):
+        x1, y1 = make(seed=5)
+        x2, y2 = make(seed=5)
+        np.testing.assert_array_equal(x1.data, x2.data)
+        np.testing.assert_array_equal(y1.data, y2.data)
+        assert x1.dtype == gg.float32 and x1.shape[0] == y1.shape[0]
+    x, y = gg.data.xor(4, noise=0.0)
+    np.testing.assert_array_equal(np.c_[x.data, y.data], [[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0]])
+    x, y = gg.data.spirals(300, classes=3, seed=0)
+    assert np.bincount(y.data).tolist() == [100, 100, 100]
+    assert np.abs(x.data).max() <= 1.5
+
+
+def test_linear_regression_set_is_linear_plus_noise() -> None:
+    x, y = gg.data.linear(500, features=3, noise=0.0, seed=1)
+    a = np.c_[x.data, np.ones(500)]
+    coef, residual, *_ = np.linalg.lstsq(a, y.data, rcond=None)
+    assert residual.item() < 1e-8
+
+
+def test_digits_split_is_disjoint_and_complete() -> None:
+    xtr, ytr = gg.data.digits("train")
+    xte, yte = gg.data.digits("test")
+    assert xtr.shape == (1438, 64) and xte.shape == (359, 64)
+    assert 0.0 <= xtr.data.min() and xtr.data.max() == 1.0
+    ref = load_digits()
+    both = np.concatenate([np.c_[xtr.data * 16, ytr.data], np.c_[xte.data * 16, yte.data]])
+    np.testing.assert_allclose(_sorted_rows(both), _sorted_rows(np.c_[ref.data, ref.target]))
+
+
+def test_from_csv_reads_header_features_and_labels(tmp_path) -> None:
+    p = tmp_path / "iris.csv"
+    p.write_text("length,width,species\n5.1,3.5,setosa\n7.0,3.2,versicolor\n\n6.3,3.3,virginica\n5.0,3.6,setosa\n")
+    ds = gg.data.from_csv(p, target="species")
+    x, y = ds.tensors
+    np.testing.assert_allclose(x.data, [[5.1, 3.5], [7.0, 3.2], [6.3, 3.3], [5.0, 3.6]], rtol=1e-6)
+    assert y.data.tolist() == [0, 1, 2, 0] and ds.classes == ["setosa", "versicolor", "virginica"]
+    assert ds.feature_names == ["length", "width"] and ds.target_name == "species"
+    q = tmp_path / "numbers.csv"
+    q.write_text("1,2.5,0\n3,4.5,1\n")
+    ds = gg.data.from_csv(q, target=0)
+    assert ds.tensors[1].data.tolist() == [1, 3] and ds.tensors[1].dtype == gg.int64
+    np.testing.assert_allclose(ds.tensors[0].data, [[2.5, 0], [4.5, 1]])
+    assert gg.data.from_csv(q, target=1).tensors[1].dtype == gg.float32
+
+
+def test_from_csv_errors_say_where(tmp_path) -> None:
+    p = tmp_path / "bad.csv"
+    p.write_text("a,b,y\n1,2,0\n3,4\n")
+    with pytest.raises(ValueError, match=r"line 3 has 2 cells, expected 3"):
+        gg.data.from_csv(p)
+    p.write_text("a,b,y\n1,2,0\n3,four,1\n")
+    with pytest.raises(ValueError, match=r"line 3, column 'b': 'four' is not a number"):
+        gg.data.from_csv(p)
+    with pytest.raises(KeyError, match=r"target column 'label' not found.*\['a', 'b', 'y'\]"):
+        gg.data.from_csv(p, target="label")
+    p.write_text("a,b,y\n1,2,0\n3,4,\n")
+    with pytest.raises(ValueError, match=r"line 3: the target column 'y' is empty"):
+        gg.data.from_csv(p)
