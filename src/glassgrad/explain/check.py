@@ -34,7 +34,7 @@ def replay(trace: Any, overrides: dict[int, np.ndarray]) -> float:
         elif v.node is None:
             vals[v.id] = _f64(v.value)
         else:
-            args = [vals[e.source.id] if e.source is not None else _f64(a) for e, a in zip(v.edges, v.node.inputs)]
+            args = [vals[e.source.id] if e.source is not None else _f64(a) for e, a in zip(v.edges, v.inputs)]
             vals[v.id] = np.asarray(v.node.op.forward(*args, **v.node.params))
     out = np.asarray(vals[trace.output.id], dtype=np.float64)
     return float(np.sum(out * np.asarray(trace.output.grad, dtype=np.float64)))

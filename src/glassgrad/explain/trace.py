@@ -40,6 +40,7 @@ class Vertex:
     incoming: list[tuple[Edge, Any]] = field(default_factory=list)  # gradients arriving here, in arrival order
     grad: Any = None  # ∂output/∂this, as backward computed it
     step: Step | None = None
+    inputs: tuple = ()  # the node's inputs, kept here: a later backward() frees node.inputs, not this trace
 
     @property
     def op_name(self) -> str:
@@ -104,8 +105,8 @@ class Edge:
     def vjp(self, g: Any) -> Any:
         """Send `g` (a gradient of the consumer) back along this edge alone, with the op's declared formula."""
         d, node = self.derivative, self.consumer.node
-        args = _arrays(node)
-        out = node.out if node.out is not None else self.consumer.value
+        args = _arrays(self.consumer.inputs)
+        out = self.consumer.value
         if d.kind == "local":
             f = d.fn(NUMPY, out, *args, **node.params)
             return _sum_to_shape(np.asarray(g * f), np.shape(args[self.index]))
@@ -135,8 +136,8 @@ def _wrapped(label: str, latex_label: str, latex: bool) -> str:
     return rf"\left({latex_label}\right)" if wrap(label) != label else latex_label
 
 
-def _arrays(node: Node) -> list:
-    return [a.data if isinstance(a, Tensor) else a for a in node.inputs]
+def _arrays(inputs: tuple) -> list:
+    return [a.data if isinstance(a, Tensor) else a for a in inputs]
 
 
 def _sum_to_shape(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -219,7 +220,7 @@ class _Builder:
                    node=obj if is_node else None, tensor=t, named=named,
                    requires_grad=bool(t is not None and t.requires_grad))
         if is_node:
-            v.depth = 0
+            v.inputs = obj.inputs
             for i, a in enumerate(obj.inputs):
                 src = self.by_key.get(id(self._key(a))) if isinstance(a, Tensor) else None
                 const = "" if src is not None else _constant_label(a, self.precision)
@@ -266,9 +267,8 @@ class _Builder:
                 continue
             d = e.derivative
             if d is not None and d.kind == "local":
-                args = _arrays(node) if args is None else args
-                out = node.out if node.out is not None else v.value
-                e.local = d.fn(NUMPY, out, *args, **node.params)
+                args = _arrays(v.inputs) if args is None else args
+                e.local = d.fn(NUMPY, v.value, *args, **node.params)
                 full = np.broadcast_shapes(np.shape(g), np.shape(e.local))
                 e.broadcast = broadcast_note(full, np.shape(args[e.index]))
             if e.source is not None:
