@@ -10,6 +10,7 @@ from glassgrad.functional import *  # noqa: F403
 from glassgrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from glassgrad.explain import explain  # gg.explain(E): the function (its package stays glassgrad.explain.*)
 from glassgrad import data, nn, optim
+from glassgrad.io import load, save
 
 half, double, long = float16, float64, int64
 autograd.gradcheck, autograd.gradgradcheck = gradcheck, gradgradcheck
