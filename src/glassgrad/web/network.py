@@ -22,6 +22,8 @@ MODULES = {"identity": nn.Identity, "relu": nn.ReLU, "leaky_relu": nn.LeakyReLU,
            "sigmoid": nn.Sigmoid}
 HISTORY = 2000  # loss values kept per session
 GRID = 40  # decision-boundary resolution per axis
+MAX_WORK_PER_REQUEST = 2_000_000_000  # steps × batch rows × parameters: about a second of NumPy
+_QUIET = np.errstate(over="ignore", invalid="ignore", divide="ignore")  # a diverging run is reported, not warned
 
 
 class PlaygroundError(ValueError):
@@ -49,22 +51,30 @@ def builtin_dataset(config: NetworkConfig) -> Dataset:
         x = np.asarray(config.data.x, dtype=np.float64)
         names = [f"x{i + 1}" for i in range(x.shape[1])]
         return Dataset(x, np.asarray(config.data.y, dtype=np.float64), names, "inline")
-    make = getattr(gg.data, config.dataset)
-    ds = make(config.samples, noise=config.noise, seed=config.seed)
-    x, y = (np.asarray(t.data, dtype=np.float64) for t in ds.tensors)
-    return Dataset(x, y.reshape(-1), ["x1", "x2"], config.dataset)
+    n, noise, seed = config.samples, config.noise, config.seed
+    if config.dataset == "blobs":  # three Gaussian clusters; noise widens them
+        x, y = gg.data.blobs(n, centers=3, std=1.0 + 10.0 * noise, seed=seed)
+    elif config.dataset == "spirals":  # two arms, as in TensorFlow Playground
+        x, y = gg.data.spirals(n, classes=2, noise=noise, seed=seed)
+    else:
+        x, y = getattr(gg.data, config.dataset)(n, noise=noise, seed=seed)
+    return Dataset(np.asarray(x.data, dtype=np.float64), np.asarray(y.data, dtype=np.float64).reshape(-1),
+                   ["x1", "x2"], config.dataset)
 
 
 def csv_dataset(path: str, target: str | int | None, filename: str) -> Dataset:
     """An uploaded CSV through gg.data.from_csv, within the playground's size bounds."""
-    ds = gg.data.from_csv(path, target=-1 if target is None else target)
+    try:
+        ds = gg.data.from_csv(path, target=-1 if target is None else target)
+    except (ValueError, IndexError, KeyError) as e:  # from_csv's messages name the line and column; not our path
+        raise PlaygroundError(str(e).replace(path, filename)) from None
     x, y = (np.asarray(t.data, dtype=np.float64) for t in ds.tensors)
     if x.ndim != 2 or not 1 <= x.shape[1] <= MAX_FEATURES:
         raise PlaygroundError(f"{filename}: the playground takes 1 to {MAX_FEATURES} feature columns, "
                               f"got {x.shape[1] if x.ndim == 2 else 0}")
     if not 1 <= len(x) <= MAX_ROWS:
         raise PlaygroundError(f"{filename}: the playground takes 1 to {MAX_ROWS} rows, got {len(x)}")
-    names = list(getattr(ds, "feature_names", None) or [f"x{i + 1}" for i in range(x.shape[1])])
+    names = list(ds.feature_names)
     return Dataset(x, y.reshape(-1), names, f"upload: {filename}")
 
 
@@ -159,6 +169,7 @@ class Run:
             self.epoch += 1
         return rows
 
+    @_QUIET
     def train(self, steps: int | None = None, epochs: int | None = None) -> list[float]:
         """Take `steps` optimizer steps, or enough to finish `epochs` more epochs; return each step's loss."""
         if epochs is not None:
@@ -167,6 +178,10 @@ class Run:
         if steps is None or steps > MAX_STEPS_PER_REQUEST:
             raise PlaygroundError(f"that is {steps} steps in one request; the limit is {MAX_STEPS_PER_REQUEST}: "
                                   "ask for fewer epochs, or a larger batch size")
+        work = steps * min(self.config.batch_size, len(self.data.x)) * sum(p.numel() for p in self.model.parameters())
+        if work > MAX_WORK_PER_REQUEST:
+            raise PlaygroundError(f"{steps} steps of batch {self.config.batch_size} through this network is too much "
+                                  "work for one request (about a second's worth is allowed): ask for fewer steps")
         new = []
         for _ in range(steps):
             rows = self._next_batch()
@@ -184,10 +199,12 @@ class Run:
         return new
 
     # ------------------------------------------------------------------------------------------ read-outs
+    @_QUIET
     def predict(self, x: np.ndarray) -> np.ndarray:
         with gg.no_grad():
             return np.asarray(self.model(gg.tensor(x, dtype=gg.float64)).data)
 
+    @_QUIET
     def evaluate(self) -> tuple[float | None, float | None]:
         """Loss and accuracy on the whole dataset (accuracy only where the targets are classes)."""
         out = self.predict(self.data.x)
