@@ -32,11 +32,12 @@ class _Group(click.Group):
 
 def _message(e: Exception) -> str:
     from glassgrad.formula import FormulaError
-    from glassgrad.lessons import UnknownLesson
 
-    if isinstance(e, (FormulaError, UnknownLesson, ValueError, OSError)):
-        return str(e).splitlines()[0] if str(e) else type(e).__name__
-    return f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''} (GLASSGRAD_DEBUG=1 shows the traceback)"
+    text = str(e.args[0]) if isinstance(e, LookupError) and e.args else str(e)  # KeyError's str() adds quotes
+    first = text.splitlines()[0] if text else type(e).__name__
+    if isinstance(e, (FormulaError, ValueError, LookupError, OSError)):
+        return first
+    return f"{type(e).__name__}: {first} (GLASSGRAD_DEBUG=1 shows the traceback)"
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -109,6 +110,49 @@ def explain(expr: str, at: str, precision: int, fmt: str) -> None:
         click.echo(str(trace.derivation(t)))
 
 
+def _layers(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(v) for v in value.split(",") if v.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: give hidden layer sizes as whole numbers, e.g. 64,32") from None
+    if any(v < 1 for v in sizes):
+        raise click.BadParameter(f"{value!r}: layer sizes must be at least 1")
+    return sizes
+
+
+@cli.command()
+@click.argument("dataset", default="digits")
+@click.option("--target", help="CSV only: the target column, by name or index (default: the last column).")
+@click.option("--layers", callback=_layers, default="64", show_default=True, metavar="64,32",
+              help="Hidden layer sizes, comma-separated ('' for none).")
+@click.option("--activation", default="relu", show_default=True,
+              help="relu, tanh, sigmoid, gelu, leaky_relu, softplus or identity.")
+@click.option("--optimizer", type=click.Choice(["sgd", "adam", "adamw", "rmsprop", "adagrad"]), default="adam",
+              show_default=True)
+@click.option("--lr", type=click.FloatRange(0, min_open=True), default=0.01, show_default=True, help="Learning rate.")
+@click.option("--epochs", type=click.IntRange(1, 10_000), default=10, show_default=True)
+@click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seeds the split, the weights and the shuffling.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the checkpoint and plots [default: runs/DATASET].")
+def train(dataset: str, target: str | None, layers: tuple[int, ...], activation: str, optimizer: str, lr: float,
+          epochs: int, batch_size: int, seed: int, out: Path | None) -> None:
+    """Train an MLP classifier (or regressor) on DATASET: digits, moons, circles, xor, spirals, blobs, or a CSV.
+
+    Shows a progress bar; saves the model (safetensors, loadable into the equivalent torch.nn model), the run's
+    settings and results (run.json) and its plots (loss, gradient norms, decision boundary for 2-D data).
+    """
+    from glassgrad import experiment
+
+    config = experiment.Config(dataset, target, layers, activation, optimizer, lr, epochs, batch_size, seed)
+    run = experiment.run(config)
+    metric = "accuracy" if run.data.classes else "R²"
+    click.echo(f"{run.data.name}: train {metric} {run.train_accuracy:.4f}, test {metric} {run.test_accuracy:.4f}, "
+               f"final loss {run.losses[-1]:.4f}")
+    for path in experiment.save(run, out or Path("runs") / run.data.name):
+        click.echo(str(path))
+
+
 @cli.command()
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of the numbers: the same seed, the same sheet.")
@@ -122,6 +166,31 @@ def worksheet(seed: int, level: int, out: Path) -> None:
 
     for path in make(seed, level).write(out):
         click.echo(str(path))
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("report"), show_default=True,
+              help="Folder for report.html (and the digits model's checkpoint).")
+@click.option("--epochs", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="Epochs of the digits classifier.")
+@click.option("--quick", is_flag=True, help="Train for one epoch only (for a fast look, and for tests).")
+def report(out: Path, epochs: int, quick: bool) -> None:
+    """Run every lesson (✓/✗ per article number), train a digits classifier, write ONE self-contained HTML page.
+
+    Prints the report's path. Exit status 3 when any lesson's number disagreed with its article.
+    """
+    import glassgrad.lessons as lessons
+    from glassgrad import report as report_
+
+    results = lessons.run_all()
+    for r in results:
+        click.echo(f"{'✓' if r.ok else '✗'} {r.title} ({sum(c.ok for c in r.checks)}/{len(r.checks)})")
+        for c in r.checks:
+            click.echo(f"    {c.line()}")
+    path = report_.build(out, results, epochs=1 if quick else epochs)
+    click.echo(str(path.resolve()))
+    if not all(r.ok for r in results):
+        sys.exit(CHECK_FAILED)
 
 
 @cli.command()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -140,10 +140,38 @@ def write(out_dir: str | Path, results: list[LessonResult],
     return plots.write_atomic(Path(out_dir) / "report.html", page(results, sections).encode("utf-8"))
 
 
-def build(out_dir: str | Path = "report", training: Callable[[], tuple[str, str, str]] | None = None) -> Path:
-    """Run every lesson, add the training section if given, write the report; returns its path."""
-    import glassgrad.lessons as lessons
+def training_html(digits: Any, moons: Any) -> str:
+    """The training runs: the digits classifier (loss, per-layer gradient norms) and a 2-D classifier's boundary."""
+    from glassgrad import experiment
 
-    results = lessons.run_all()
-    sections = [training()] if training is not None else []
-    return write(out_dir, results, sections)
+    c = digits.config
+    rows = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in (
+        ("data", f"scikit-learn's 8×8 digits: {len(digits.data.x_train)} train, {len(digits.data.x_test)} test"),
+        ("model", f"MLP {[digits.data.x_train.shape[1], *c.hidden, digits.data.classes]}, {c.activation}"),
+        ("optimizer", f"{c.optimizer}, lr {c.lr}"), ("epochs × batch", f"{c.epochs} × {c.batch_size}"),
+        ("steps", len(digits.losses)), ("final loss", f"{digits.losses[-1]:.4f}"),
+        ("train accuracy", f"{digits.train_accuracy:.2%}"), ("test accuracy", f"{digits.test_accuracy:.2%}")))
+    figs = experiment.figures(digits)
+    out = [f"<table class='checks' id='training-summary'>{rows}</table>",
+           _figure(figs["loss"], "Cross-entropy loss per step on the digits.", "fig-training-loss"),
+           _figure(figs["grad_norms"], "Gradient norm of each layer's weights per step.", "fig-training-norms")]
+    boundary = experiment.figures(moons)["decision_boundary"]
+    out.append(_figure(boundary, f"A 2-D classifier (MLP {[2, *moons.config.hidden, 2]}) on the moons data: "
+                                 f"test accuracy {moons.test_accuracy:.2%}.", "fig-decision-boundary"))
+    return "".join(out)
+
+
+def build(out_dir: str | Path = "report", results: list[LessonResult] | None = None, epochs: int = 10,
+          progress: bool = True) -> Path:
+    """Run every lesson (unless `results` are given), train the digits classifier (and a 2-D one), write the
+    report; returns its path. The digits model's checkpoint and the run's settings are saved beside the report.
+    """
+    import glassgrad.lessons as lessons
+    from glassgrad import experiment
+
+    results = lessons.run_all() if results is None else results
+    digits = experiment.run(experiment.Config("digits", hidden=(64,), epochs=epochs, lr=0.005), progress)
+    moons = experiment.run(experiment.Config("moons", hidden=(16, 16), epochs=max(3, epochs * 2), lr=0.02,
+                                             batch_size=32), progress=False)
+    experiment.save(digits, Path(out_dir) / "digits")
+    return write(out_dir, results, [("training", "Training a digits classifier", training_html(digits, moons))])

@@ -1,0 +1,181 @@
+"""A training run as the command line and the report do it: data (a built-in set or a CSV), an MLP, an optimizer,
+`gg.train` with its progress bar, then a checkpoint and pictures. One place, so both tell the same story."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import glassgrad as gg
+import glassgrad.data  # noqa: F401 - gg.data
+from glassgrad import plots
+
+TOY = ("moons", "circles", "xor", "spirals", "blobs")
+DATASETS = ("digits", *TOY)
+OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "adagrad": "Adagrad"}
+
+
+@dataclass(frozen=True)
+class Config:
+    dataset: str = "digits"  # a built-in name or the path of a CSV file
+    target: str | None = None  # the CSV's target column (name or index); default: the last column
+    hidden: tuple[int, ...] = (64,)
+    activation: str = "relu"
+    optimizer: str = "adam"
+    lr: float = 0.01
+    epochs: int = 10
+    batch_size: int = 64
+    seed: int = 0
+    test_fraction: float = 0.2
+
+
+@dataclass
+class Data:
+    name: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    classes: int  # 0 for regression
+    feature_names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Run:
+    config: Config
+    data: Data
+    model: Any
+    losses: list[float]  # per step
+    grad_norms: dict[str, list[float]]  # per layer, per step
+    train_accuracy: float
+    test_accuracy: float  # R² for regression
+
+
+def load(config: Config) -> Data:
+    """The data of a run, split into train and test reproducibly from the seed."""
+    name = config.dataset
+    if name == "digits":
+        x_train, y_train = gg.data.digits("train", config.test_fraction, config.seed)
+        x_test, y_test = gg.data.digits("test", config.test_fraction, config.seed)
+        return Data(name, x_train.data, y_train.data, x_test.data, y_test.data, 10)
+    if name in TOY:
+        x, y = getattr(gg.data, name)(n=400, seed=config.seed)
+        x, y, names = x.data, y.data, ["x₁", "x₂"]
+    else:
+        path = Path(name)
+        if not path.is_file():
+            raise ValueError(f"unknown dataset {name!r}: give one of {', '.join(DATASETS)} or the path of a CSV file")
+        target: int | str = -1 if config.target is None else int(config.target) if config.target.lstrip(
+            "-").isdigit() else config.target
+        table = gg.data.from_csv(path, target=target)
+        x, y = table.tensors[0].data, table.tensors[1].data
+        names = table.feature_names
+    y = y.reshape(-1) if y.ndim > 1 and y.shape[1] == 1 else y
+    order = np.random.default_rng(config.seed).permutation(len(x))
+    n_test = max(1, int(round(len(x) * config.test_fraction)))
+    if len(x) - n_test < 1:
+        raise ValueError(f"{name} has {len(x)} rows: too few to keep {n_test} for testing and still train")
+    test, train = order[:n_test], order[n_test:]
+    classes = int(y.max()) + 1 if y.dtype.kind in "iu" else 0
+    if classes and y.min() < 0:
+        raise ValueError(f"{name}: class labels must be 0, 1, 2, …; found {int(y.min())}")
+    return Data(Path(name).stem, x[train], y[train], x[test], y[test], classes, names)
+
+
+def build_model(config: Config, data: Data) -> Any:
+    sizes = [data.x_train.shape[1], *config.hidden, max(data.classes, 1)]
+    return gg.nn.MLP(sizes, activation=config.activation)
+
+
+def optimizer(config: Config, model: Any) -> Any:
+    if config.optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {config.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+    return getattr(gg.optim, OPTIMIZERS[config.optimizer])(model.parameters(), lr=config.lr)
+
+
+def accuracy(model: Any, x: np.ndarray, y: np.ndarray, classes: int) -> float:
+    """Share of correct classes, or R² for regression."""
+    with gg.no_grad():
+        model.eval()
+        out = model(gg.tensor(x, dtype=gg.float32)).data
+        model.train()
+    if classes:
+        return float(np.mean(out.argmax(1) == y))
+    y = y.reshape(out.shape)
+    return float(1 - np.sum((y - out) ** 2) / max(np.sum((y - y.mean()) ** 2), 1e-12))
+
+
+def predictor(model: Any) -> Any:
+    """The class a model gives each row of a NumPy array (for decision-boundary pictures)."""
+
+    def predict(points: np.ndarray) -> np.ndarray:
+        with gg.no_grad():
+            return model(gg.tensor(points, dtype=gg.float32)).data.argmax(1)
+
+    return predict
+
+
+def run(config: Config, progress: bool = True) -> Run:
+    """Train an MLP on the configured data; a progress bar shows epochs, loss and speed unless `progress` is off."""
+    from tqdm.auto import tqdm
+
+    gg.manual_seed(config.seed)
+    data = load(config)
+    model = build_model(config, data)
+    opt = optimizer(config, model)
+    loss_fn = gg.nn.CrossEntropyLoss() if data.classes else gg.nn.MSELoss()
+    y_train = data.y_train if data.classes else data.y_train.reshape(len(data.y_train), -1)
+    loader = gg.data.DataLoader(gg.data.TensorDataset(gg.tensor(data.x_train, dtype=gg.float32),
+                                                      gg.tensor(y_train)), config.batch_size, shuffle=True,
+                                seed=config.seed)
+    layers = [(name, p) for name, p in model.named_parameters() if name.endswith("weight")]
+    losses: list[float] = []
+    norms: dict[str, list[float]] = {name: [] for name, _ in layers}
+    bar = tqdm(total=config.epochs * len(loader), disable=not progress, unit="step", desc=f"training on {data.name}")
+    for epoch in range(config.epochs):
+        for x, y in loader:
+            opt.zero_grad()
+            loss = loss_fn(model(x), y if data.classes else y.float())
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+            for name, p in layers:
+                norms[name].append(float(np.linalg.norm(p.grad.data)))
+            bar.update()
+            bar.set_postfix(epoch=epoch + 1, loss=f"{losses[-1]:.4f}")
+        if not np.isfinite(losses[-1]):
+            bar.close()
+            raise ValueError(f"the loss became {losses[-1]} in epoch {epoch + 1}: lower the learning rate")
+    bar.close()
+    return Run(config, data, model, losses, norms, accuracy(model, data.x_train, data.y_train, data.classes),
+               accuracy(model, data.x_test, data.y_test, data.classes))
+
+
+def save(run: Run, out_dir: str | Path) -> list[Path]:
+    """Checkpoint (safetensors), the run's settings and results (JSON), and its pictures (PNG and SVG)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    checkpoint = out / "model.safetensors"
+    gg.save(run.model.state_dict(), checkpoint)
+    summary = {"config": asdict(run.config), "train_accuracy": run.train_accuracy, "test_accuracy":
+               run.test_accuracy, "final_loss": run.losses[-1] if run.losses else None}
+    paths = [checkpoint, plots.write_atomic(out / "run.json", json.dumps(summary, indent=2).encode())]
+    for stem, fig in figures(run).items():
+        paths += plots.save(fig, out / stem)
+    return paths
+
+
+def figures(run: Run) -> dict[str, Any]:
+    """The run's pictures: loss per step, gradient norm per layer, and the decision boundary for 2-D data."""
+    figs = {"loss": plots.loss_curve(run.losses, f"Training loss on {run.data.name}", log=True)}
+    if run.grad_norms:
+        figs["grad_norms"] = plots.loss_curve(run.grad_norms, "Gradient norm per layer", log=True)
+        figs["grad_norms"].axes[0].set_ylabel("‖∂L/∂W‖")
+    if run.data.x_train.shape[1] == 2 and run.data.classes:
+        figs["decision_boundary"] = plots.decision_boundary(
+            predictor(run.model), run.data.x_train, run.data.y_train, f"Decision boundary on {run.data.name}")
+    return figs
