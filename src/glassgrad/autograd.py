@@ -42,6 +42,7 @@ class set_grad_enabled:
 
     def __call__(self, fn: Callable) -> Callable:
         mode = self.mode
+        _state["grad"] = self.prev  # as a decorator it only applies inside fn: undo the switch __init__ made
 
         @functools.wraps(fn)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
@@ -162,23 +163,41 @@ class Node:
         return f"<{self.name()} object at {id(self):#x}>"
 
 
+def _forward_error(op: type[Op], arrays: list, e: ValueError) -> RuntimeError:
+    shapes = " and ".join(str(list(np.shape(a))) for a in arrays if a is not None)
+    hint = (" Shapes broadcast when, aligned from the right, each pair of sizes is equal or one of them is 1; "
+            "reshape or unsqueeze an input so they do." if "broadcast" in str(e) else "")
+    return RuntimeError(f"{op.name}: cannot compute it for inputs of shapes {shapes}: {str(e).strip()}.{hint}")
+
+
 def apply(op: type[Op], *args: Any, **params: Any) -> Tensor:
     """Run `op` forward on tensors (or constants) and record it when any input requires grad."""
-    arrays = [a.data if isinstance(a, Tensor) else a for a in args]
-    out = op.forward(*arrays, **params)
-    if out.__class__ is not np.ndarray:
-        out = np.asarray(out)
-    if not _state["grad"] or not op.differentiable:
-        return _make(out, False)
+    # One pass over the arguments (this runs for every op, so no comprehensions): the arrays to compute on,
+    # whether any input requires grad, and each input's version now (what backward checks in-place edits against).
+    arrays = []
+    versions = []
+    wanted = False
     for a in args:
-        if isinstance(a, Tensor) and a.requires_grad:
-            break
-    else:
+        if isinstance(a, Tensor):
+            arrays.append(a.data)
+            versions.append(a._version[0])
+            if a.requires_grad:
+                wanted = True
+        else:
+            arrays.append(a)
+            versions.append(0)
+    try:
+        out = op.forward(*arrays, **params)
+    except ValueError as e:  # NumPy's message names neither the op nor what to do
+        raise _forward_error(op, arrays, e) from None
+    if out.__class__ is not np.ndarray:
+        out = np.asarray(out)  # NumPy gives scalars for 0-d results; a Tensor always holds an array
+    if not wanted or not _state["grad"] or not op.differentiable:
         return _make(out, False)
     result = _make(out, True)
     node = Node(op, args, params, out if op.needs_out else None, out.shape)
     if op.needs_inputs:
-        node.versions = tuple(a._version[0] if isinstance(a, Tensor) else 0 for a in args)
+        node.versions = tuple(versions)
     if op.needs_out:
         node.out_version = (result._version, 0)
     if op.is_view and out.base is not None:
@@ -200,7 +219,7 @@ _FREED = (
 
 
 def _check_versions(node: Node) -> None:
-    for i, (t, v) in enumerate(zip(node.inputs, node.versions)):
+    for i, (t, v) in enumerate(zip(node.inputs, node.versions or ())):
         if isinstance(t, Tensor) and t._version[0] != v:
             _raise_modified(t, node, i, t._version[0], v)
     if node.out_version is not None and node.out_version[0][0] != node.out_version[1]:
@@ -226,6 +245,11 @@ def _node_grads(node: Node, g: Any, xp: Any, graph: bool) -> list:
     if graph:
         vals = inputs
         out = apply(op, *inputs, **node.params) if op.needs_out else None
+    elif node.shape == () and _elementwise(op):
+        # 0-d elementwise node: its formulas run on NumPy scalars, which NumPy computes ~10x faster than 0-d
+        # arrays (same dtypes, same values). The scalar chains of the overhead benchmarks live on this path.
+        vals = [a.data[()] if isinstance(a, Tensor) else a for a in inputs]
+        out = None if node.out is None else node.out[()]
     else:
         vals = [a.data if isinstance(a, Tensor) else a for a in inputs]
         out = node.out
@@ -242,12 +266,23 @@ def _node_grads(node: Node, g: Any, xp: Any, graph: bool) -> list:
         if d.kind == "local":
             f = d.fn(xp, out, *vals, **node.params)
             gi = g if f.__class__ is int and f == 1 else -g if f.__class__ is int and f == -1 else g * f
-            if gi.shape != a.shape:
-                gi = sum_to(xp, gi, a.shape)
+            if gi.shape != a.data.shape:
+                gi = sum_to(xp, gi, a.data.shape)
         else:
             gi = d.fn(xp, g, out, *vals, **node.params)
         grads.append(gi)
     return grads
+
+
+_ELEMENTWISE: dict[type[Op], bool] = {}
+
+
+def _elementwise(op: type[Op]) -> bool:
+    """Whether every derivative of `op` is local (an elementwise op), worked out once per op."""
+    known = _ELEMENTWISE.get(op)
+    if known is None:
+        known = _ELEMENTWISE[op] = all(d is None or d.kind == "local" for d in op.derivatives)
+    return known
 
 
 def _check_finite(node: Node, grads: list) -> None:
@@ -273,10 +308,8 @@ def run_backward(
     accumulated and the gradients of `inputs` are returned. `observer(node, g, grads)` sees every step (used
     by the explainer, and nothing else).
     """
-    from glassgrad.ops.xp import NUMPY, TENSOR
-
     graph = create_graph
-    xp = TENSOR if graph else NUMPY
+    xp = _namespace(graph)
     want = None
     if inputs is not None:
         want = {id(t): i for i, t in enumerate(inputs)}
@@ -308,28 +341,41 @@ def run_backward(
                         deps[c] = 1
                         stack.append(c)
     ready = [n for n in grads if deps[n] == 0]
+    for n in ready:
+        del deps[n]
     anomaly = _state["anomaly"]
-    done = []
-    with _GradMode(graph):
+    grad_mode = _state["grad"]
+    _state["grad"] = graph  # backward formulas are recorded only for create_graph (as `with _GradMode`, cheaper)
+    try:
         while ready:
             n = ready.pop()
-            g = grads.pop(n)
-            if n.hooks:
-                for h in n.hooks:
-                    r = h(_as_grad_tensor(g, graph))
-                    if r is not None:
-                        g = r if graph else r.data
-            if n.retain is not None and (t := n.retain()) is not None:
-                t.grad = _as_grad_tensor(g, graph) if t.grad is None else _as_grad_tensor(t.grad.data + g, graph)
-            if n.versions is not None:
-                _check_versions(n)
-            out_grads = _node_grads(n, g, xp, graph)
-            if anomaly:
-                _check_finite(n, out_grads)
-            if observer is not None:
-                observer(n, g, out_grads)
-            for t, gi in zip(n.inputs, out_grads):
+            g = grads.pop(n, None)
+            inputs = n.inputs
+            if g is None:  # every edge into this node carried no gradient: only its own edges to release
+                out_grads = [None] * len(inputs)
+            else:
+                if n.hooks:
+                    for h in n.hooks:
+                        r = h(_as_grad_tensor(g, graph))
+                        if r is not None:
+                            g = r if graph else r.data
+                if n.retain is not None and (t := n.retain()) is not None:
+                    t.grad = _as_grad_tensor(g, graph) if t.grad is None else _as_grad_tensor(t.grad.data + g,
+                                                                                               graph)
+                if n.versions is not None or n.out_version is not None:
+                    _check_versions(n)
+                out_grads = _node_grads(n, g, xp, graph)
+                if anomaly:
+                    _check_finite(n, out_grads)
+                if observer is not None:
+                    observer(n, g, out_grads)
+            if not retain_graph:  # free saved values as soon as they are used, as PyTorch does (lower peak memory)
+                n.inputs = None
+                n.out = None
+            for t, gi in zip(inputs, out_grads):
                 if gi is None:
+                    if isinstance(t, Tensor) and t.grad_fn is not None and t.requires_grad:
+                        _edge_done(t.grad_fn, deps, ready)  # counted above, so it must be released
                     continue
                 if want is not None and id(t) in want:
                     i = want[id(t)]
@@ -340,10 +386,9 @@ def run_backward(
                         _arrive_leaf(t, gi, leaves, graph)
                     continue
                 grads[c] = grads[c] + gi if c in grads else gi
-                deps[c] -= 1
-                if deps[c] == 0:
-                    ready.append(c)
-            done.append(n)
+                _edge_done(c, deps, ready)
+    finally:
+        _state["grad"] = grad_mode
     if want is not None:
         for r, g in zip(roots, root_grads):  # an input that is itself an output
             if id(r) in want:
@@ -351,13 +396,27 @@ def run_backward(
                 found[i] = g if found[i] is None else found[i] + g
     else:
         _accumulate(leaves, graph)
-    if not retain_graph:
-        for n in done:
-            n.inputs = None
-            n.out = None
     if want is not None:
         return found
     return None
+
+
+@functools.cache
+def _namespace(graph: bool) -> Any:
+    """The array namespace backward formulas run on (imported on first use: the op modules import this one)."""
+    from glassgrad.ops.xp import NUMPY, TENSOR
+
+    return TENSOR if graph else NUMPY
+
+
+def _edge_done(node: Node, deps: dict, ready: list) -> None:
+    """One edge into `node` has delivered its gradient; when none is left to come, `node` is ready."""
+    left = deps[node] - 1
+    if left:
+        deps[node] = left
+    else:
+        del deps[node]  # (dropping it as soon as it is ready lets freed nodes go during the walk)
+        ready.append(node)
 
 
 def _arrive_leaf(t: Tensor, g: Any, leaves: dict, graph: bool) -> None:
@@ -369,7 +428,9 @@ def _arrive_leaf(t: Tensor, g: Any, leaves: dict, graph: bool) -> None:
 
 
 def _as_grad_tensor(g: Any, graph: bool) -> Tensor:
-    return g if graph else _make(g, False)
+    if graph:
+        return g
+    return _make(g if g.__class__ is np.ndarray else np.asarray(g), False)  # a NumPy scalar (0-d arithmetic)
 
 
 def _accumulate(leaves: dict, graph: bool) -> None:
@@ -389,14 +450,16 @@ def _accumulate(leaves: dict, graph: bool) -> None:
         if g.dtype != t.data.dtype:
             g = g.astype(t.data.dtype)
         if t.grad is None:
-            if not g.flags.writeable or id(g) in given or g.base is not None:
+            if g.__class__ is not np.ndarray:
+                g = np.asarray(g)  # a NumPy scalar, from 0-d arithmetic: .grad holds an array (a new one here)
+            elif not g.flags.writeable or id(g) in given or g.base is not None:
                 g = g.copy()
             given.add(id(g))
             t.grad = _make(g, False)
         elif t.grad.data.shape == g.shape and t.grad.data.flags.writeable and not t.grad.requires_grad:
             np.add(t.grad.data, g, out=t.grad.data)
         else:
-            t.grad = t.grad + g if t.grad.requires_grad else _make(t.grad.data + g, False)
+            t.grad = t.grad + g if t.grad.requires_grad else _make(np.asarray(t.grad.data + g), False)
 
 
 def _root_grads(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None, graph: bool, what: str) -> list:
@@ -414,7 +477,7 @@ def _root_grads(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None, g
                 raise RuntimeError(
                     f"grad can be implicitly created only for scalar outputs: the output has shape "
                     f"{tuple(out.shape)}. Call .sum() or .mean() first, or pass gradient= a tensor of that shape.")
-            g = np.ones(out.data.shape, dtype=out.data.dtype)
+            g = np.array(1, dtype=out.data.dtype, ndmin=out.data.ndim)  # one element: every dim is 1 (~4x np.ones)
         else:
             g = np.array(go.data if isinstance(go, Tensor) else go, dtype=out.data.dtype)
             if g.shape != out.data.shape:

@@ -1,0 +1,135 @@
+"""A 1,000,000-op chain: backward time and peak memory, glassgrad against PyTorch.
+
+The chain is y = y*w + c repeated 500,000 times on 0-d float32 tensors (w, c and the start x are leaves that
+require grad), so 1,000,000 recorded ops: the graph walk must be iterative (no RecursionError) and must free
+what it no longer needs.
+
+Time: backward only (the chain is rebuilt, untimed, before each round), interleaved rounds, median; the forward
+time of the same builds is printed too. torch runs with torch.set_num_threads(1).
+
+Memory, measured for each library in a fresh child process so that neither sees the other's freed memory:
+  - peak RSS: the process's resident-set high-water mark (Linux VmHWM, reset through /proc/self/clear_refs just
+    before the build) minus the RSS before the build; the same measure for both libraries, covering everything
+    they allocate (Python objects, NumPy buffers, torch's C++ graph).
+  - kept: RSS after backward (output still referenced, graph freed by backward) minus the RSS before the build.
+  - for glassgrad also tracemalloc's peak (Python objects and NumPy buffers, which NumPy reports to tracemalloc);
+    torch's C++ allocations are invisible to tracemalloc, so no such figure is given for it.
+
+Run from the repository root:  .venv/bin/python bench/deep_chain.py  [--ops N] [--rounds R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+from _common import format_table, machine_facts
+
+LIBRARIES = ("glassgrad", "torch")
+
+
+def leaves(lib: str) -> tuple:
+    if lib == "torch":
+        import torch
+
+        torch.set_num_threads(1)
+        return tuple(torch.tensor(v, requires_grad=True) for v in (1.0, 0.9999, 0.001))
+    import glassgrad as gg
+
+    return tuple(gg.tensor(v, requires_grad=True) for v in (1.0, 0.9999, 0.001))
+
+
+def build(x, w, c, ops: int):
+    y = x
+    for _ in range(ops // 2):
+        y = y * w + c
+    return y
+
+
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(f"{field} not in /proc/self/status")
+
+
+def measure_memory(lib: str, ops: int, use_tracemalloc: bool) -> dict:
+    """Build and backpropagate one chain; the figures in MiB (run in a child process: see the module docstring)."""
+    x, w, c = leaves(lib)
+    build(x, w, c, 1000).backward()  # warm up lazy initialisation before the baseline
+    gc.collect()
+    if use_tracemalloc:
+        tracemalloc.start()
+    before = _status_kib("VmRSS")
+    Path("/proc/self/clear_refs").write_text("5")  # reset the high-water mark to the current RSS
+    y = build(x, w, c, ops)
+    y.backward()
+    figures = {"peak_rss": (_status_kib("VmHWM") - before) / 1024, "kept_rss": (_status_kib("VmRSS") - before) / 1024}
+    if use_tracemalloc:
+        figures["tracemalloc_peak"] = tracemalloc.get_traced_memory()[1] / 2**20
+        figures["tracemalloc_kept"] = tracemalloc.get_traced_memory()[0] / 2**20
+    return figures
+
+
+def memory_in_child(lib: str, ops: int, use_tracemalloc: bool) -> dict:
+    cmd = [sys.executable, __file__, "--child", lib, "--ops", str(ops)] + (["--tracemalloc"] if use_tracemalloc else [])
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def time_backward(ops: int, rounds: int) -> tuple[dict, dict]:
+    """Interleaved rounds: build each library's chain (timed as forward), then time its backward."""
+    inputs = {lib: leaves(lib) for lib in LIBRARIES}
+    forward: dict[str, list[float]] = {lib: [] for lib in LIBRARIES}
+    backward: dict[str, list[float]] = {lib: [] for lib in LIBRARIES}
+    for r in range(rounds):
+        for lib in LIBRARIES[r % 2:] + LIBRARIES[:r % 2]:
+            gc.collect()  # (the collector stays on, as in _common.time_once)
+            t0 = time.perf_counter()
+            y = build(*inputs[lib], ops)
+            t1 = time.perf_counter()
+            y.backward()
+            t2 = time.perf_counter()
+            del y
+            forward[lib].append(t1 - t0)
+            backward[lib].append(t2 - t1)
+    return forward, backward
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ops", type=int, default=1_000_000, help="ops in the chain")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds")
+    parser.add_argument("--child", choices=LIBRARIES, help=argparse.SUPPRESS)
+    parser.add_argument("--tracemalloc", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure_memory(args.child, args.ops, args.tracemalloc)))
+        return
+
+    print(machine_facts(torch_threads=1))
+    forward, backward = time_backward(args.ops, args.rounds)
+    for title, samples in ((f"{args.ops:,}-op chain: backward", backward), ("  (its forward)", forward)):
+        medians = {lib: statistics.median(s) for lib, s in samples.items()}
+        print(format_table(medians, samples, "torch", title=title))
+        print("  per op:  " + ",  ".join(f"{k} {v / args.ops * 1e6:.2f} µs" for k, v in medians.items()))
+
+    print(f"{args.ops:,}-op chain: memory (MiB, each library in a fresh process)")
+    for lib in LIBRARIES:
+        m = memory_in_child(lib, args.ops, use_tracemalloc=False)
+        line = f"  {lib:<9}  peak RSS {m['peak_rss']:8.1f}   kept after backward {m['kept_rss']:7.1f}"
+        if lib == "glassgrad":
+            t = memory_in_child(lib, args.ops, use_tracemalloc=True)
+            line += f"   tracemalloc peak {t['tracemalloc_peak']:8.1f}, kept {t['tracemalloc_kept']:6.1f}"
+        print(line + f"   ({m['peak_rss'] * 2**20 / args.ops:.0f} bytes/op peak)")
+
+
+if __name__ == "__main__":
+    main()
