@@ -65,10 +65,10 @@ class Div(Op):
 
 def _pow_base(xp: Any, out: Any, a: Any, b: Any) -> Any:
     # PyTorch's rule: where the exponent is 0 the derivative is 0 (not 0·a^-1, which is nan at a = 0)
-    d = b * a ** (b - 1)
     if isinstance(b, (int, float)):
-        return 0 if b == 0 else d
-    return xp.where(value(b) == 0, 0.0, d)
+        return 0 if b == 0 else b * a ** (b - 1)
+    zero = value(b) == 0  # exponent 1 there, so 0^-1 is never computed (no divide-by-zero warning)
+    return xp.where(zero, 0.0, b * a ** xp.where(zero, 1.0, b - 1))
 
 
 def _pow_exponent(xp: Any, out: Any, a: Any, b: Any) -> Any:
