@@ -11,6 +11,7 @@ from glassgrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from glassgrad.explain import explain  # gg.explain(E): the function (its package stays glassgrad.explain.*)
 from glassgrad import data, nn, optim
 from glassgrad.io import load, save
+from glassgrad.train import train
 
 half, double, long = float16, float64, int64
 autograd.gradcheck, autograd.gradgradcheck = gradcheck, gradgradcheck
