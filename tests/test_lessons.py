@@ -136,3 +136,17 @@ def test_lookup_by_seed_number_and_unknown_name() -> None:
     assert lessons.get("2").name == "perceptron" and lessons.get("000").name == "simplest"
     with pytest.raises(lessons.UnknownLesson, match="choose one of: simplest"):
         lessons.get("nope")
+
+
+def test_lessons_carry_glassgrads_derivations() -> None:
+    """Each lesson's steps carry gg.explain's derivations, whose values are the gradients the lesson checks."""
+    d_w2 = result("by-hand").steps[0].derivations[0]
+    assert float(d_w2.value) == pytest.approx(computed("by-hand", "∂E/∂w₂"), rel=1e-12)
+    assert "−(y − ŷ)" in str(d_w2) or "-(y - ŷ)" in str(d_w2)
+    d_w1, d_w2 = result("simplest").steps[2].derivations
+    assert (float(d_w1.value), float(d_w2.value)) == (6.0, 8.0)
+    sigmoid_table, relu_table = result("how-networks-learn").steps[-1].derivations
+    assert "vanishing gradient" in str(sigmoid_table) and "vanishing gradient" not in str(relu_table)
+    for name in lessons.LESSONS:
+        if lessons.get(name).seed is not None:
+            assert any(s.derivations or s.trace for s in result(name).steps), name

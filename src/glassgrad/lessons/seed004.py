@@ -3,30 +3,35 @@ on w = 2, x = 5, target 12, the chain through out/net/w, and vanishing gradients
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 import glassgrad as gg
-from glassgrad.lessons.base import Check, Lesson, LessonResult, Step, const, explained_step, leaf
+from glassgrad.lessons.base import Check, Lesson, LessonResult, Step, const, explain_backward, explained_step, leaf
 
 ARTICLE = {"y_pred": 10.0, "L": 4.0, "∂L/∂w": -20.0}
 LR = 0.01
 DEPTH, WIDTH = 12, 16
 
 
-def layer_gradient_norms(activation: str, depth: int = DEPTH, width: int = WIDTH, seed: int = 0) -> list[float]:
-    """‖∂L/∂W‖ of each layer (first to last) of a deep square network with one activation, same weights for both.
+def deep_network(activation: str, depth: int = DEPTH, width: int = WIDTH, seed: int = 0) -> tuple[Any, gg.Tensor]:
+    """A deep square MLP (the activation after every layer) and its loss on a fixed batch, for one activation.
 
-    Weights use Xavier-style scale 1/√width; the loss is the mean of the last layer's output. Built from raw
-    tensors so the lesson does not depend on the nn package.
+    The same seed gives the same Xavier-normal weights (std 1/√width) whichever the activation, so the two
+    networks differ only in the slope each layer multiplies the gradient by.
     """
-    rng = np.random.default_rng(seed)
-    x = const(rng.standard_normal((8, width)))
-    weights = [leaf(rng.standard_normal((width, width)) / np.sqrt(width), f"W{i + 1}") for i in range(depth)]
-    h = x
-    for w in weights:
-        h = getattr(h @ w, activation)()
-    h.mean().backward()
-    return [float(np.linalg.norm(w.grad.data)) for w in weights]
+    gg.manual_seed(seed)
+    model = gg.nn.MLP([width] * (depth + 1), activation=activation, output_activation=activation, dtype=gg.float64)
+    for name, p in model.named_parameters():
+        (gg.nn.init.xavier_normal_ if name.endswith("weight") else gg.nn.init.zeros_)(p)
+    x = const(np.random.default_rng(seed).standard_normal((8, width)))
+    return model, model(x).mean()
+
+
+def layer_gradient_norms(model: Any) -> list[float]:
+    """‖∂L/∂W‖ of each layer of `model`, first to last (after backward)."""
+    return [float(np.linalg.norm(p.grad.data)) for name, p in model.named_parameters() if name.endswith("weight")]
 
 
 def run() -> LessonResult:
@@ -68,14 +73,21 @@ def _vanishing(r: LessonResult) -> None:
     s = z.sigmoid()
     s.backward()
     r.check("σ'(0), the sigmoid's largest slope", 0.25, z.grad, "hand derivation")
-    norms = {a: layer_gradient_norms(a) for a in ("sigmoid", "relu")}
+    tables, norms = [], {}
+    for activation in ("sigmoid", "relu"):
+        model, loss = deep_network(activation)
+        trace, _ = explain_backward(loss)
+        norms[activation] = layer_gradient_norms(model)
+        if trace is not None:
+            tables.append(trace.deltas(model))
     ratio = {a: n[0] / n[-1] for a, n in norms.items()}
     r.steps.append(Step(
         "Vanishing gradients: sigmoid beside ReLU",
         f"A {DEPTH}-layer network, the same weights, two activations. Each layer multiplies the gradient by the\n"
         "activation's slope, and σ'(z) ≤ 1/4, so through sigmoids it shrinks geometrically. ReLU's slope is 1\n"
         "where it is active. First-layer gradient norm / last-layer gradient norm:\n"
-        f"sigmoid {ratio['sigmoid']:.2e}, ReLU {ratio['relu']:.2e}."))
+        f"sigmoid {ratio['sigmoid']:.2e}, ReLU {ratio['relu']:.2e}. glassgrad's layer view (sigmoid, then ReLU)\n"
+        "shows δ = ∂L/∂z per layer and flags the layers whose gradient vanished.", derivations=tables))
     r.checks.append(Check("sigmoid: first layer gets < 1% of the last layer's gradient", 1.0,
                           float(ratio["sigmoid"] < 0.01), "claim"))
     r.checks.append(Check("ReLU: first layer keeps > 10% of the last layer's gradient", 1.0,
