@@ -206,16 +206,16 @@ class Run:
 
     @_QUIET
     def evaluate(self) -> tuple[float | None, float | None]:
-        """Loss and accuracy on the whole dataset (accuracy only where the targets are classes)."""
+        """Loss and accuracy on the whole dataset (accuracy for the classification losses only)."""
         out = self.predict(self.data.x)
         rows = np.arange(len(self.data.x))
         with gg.no_grad():
             loss = float(self.loss_of(gg.tensor(out, dtype=gg.float64), self.targets(rows)).item())
         if self.config.loss == "cross_entropy":
             return loss, float(np.mean(out.argmax(axis=1) == self.data.y))
-        if self.data.classes == 2:
+        if self.config.loss == "bce":
             return loss, float(np.mean((out[:, 0] > 0.5) == (self.data.y > 0.5)))
-        return loss, None
+        return loss, None  # mse: a regression, where accuracy means nothing
 
     def boundary(self) -> dict | None:
         """The model's output over a grid around the data (2-D inputs only): what the page paints."""

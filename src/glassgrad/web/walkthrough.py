@@ -124,7 +124,7 @@ def forward_steps(p: Pass) -> list[dict]:
             steps.append({
                 "phase": "forward", "kind": "neuron", "layer": li, "unit": k,
                 "title": f"Forward: layer {li}, neuron {k + 1}",
-                "formula": f"{z} = Σⱼ w[{li}]{k + 1},ⱼ·{_a_label(li - 1, 0)[:-1]}ⱼ"
+                "formula": f"{z} = Σ_j w[{li}]{k + 1},j·{_a_label(li - 1, 0)[:-1]}j"
                            f"{f' + b[{li}]{k + 1}' if b is not None else ''};   {a} = {act.text(z)}",
                 "terms": terms, "grads": [],
                 "values": {"z": _v(p.zs[li - 1], 0, k), "a": _v(p.acts[li - 1], 0, k)},
