@@ -82,7 +82,8 @@ def lesson(name: str | None, no_explain: bool) -> None:
               help="Significant digits of the numbers shown.")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "latex", "html", "json"]), default="text",
               show_default=True, help="How to render the explanation.")
-def explain(expr: str, at: str, precision: int, fmt: str) -> None:
+@click.option("--check", is_flag=True, help="Also check each gradient against finite differences (text only).")
+def explain(expr: str, at: str, precision: int, fmt: str, check: bool) -> None:
     """Differentiate formula EXPR at the given values and show every backward step and derivation.
 
     EXPR uses numbers, variables, + - * / ** and exp log sin cos tanh sigmoid relu sqrt abs, e.g.
@@ -108,6 +109,8 @@ def explain(expr: str, at: str, precision: int, fmt: str) -> None:
     for t in leaves.values():
         click.echo("")
         click.echo(str(trace.derivation(t)))
+        if check:
+            click.echo(str(trace.check(t)))
 
 
 def _layers(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, ...]:

@@ -131,8 +131,9 @@ def render(fig: Figure, fmt: str = "png") -> bytes:
 
 def data_uri(fig: Figure, fmt: str = "png") -> str:
     """The figure as a data: URI, for HTML that must not load anything from outside itself."""
-    mime = "image/svg+xml" if fmt == "svg" else "image/png"
-    return f"data:{mime};base64,{base64.b64encode(render(fig, fmt)).decode()}"
+    if fmt == "svg":
+        return svg_data_uri(render(fig, "svg").decode())
+    return f"data:image/png;base64,{base64.b64encode(render(fig, fmt)).decode()}"
 
 
 def write_atomic(path: str | Path, data: bytes) -> Path:
@@ -157,7 +158,11 @@ def save(fig: Figure, stem: str | Path, formats: Sequence[str] = ("png", "svg"))
     return [write_atomic(stem.with_suffix(f".{fmt}"), render(fig, fmt)) for fmt in formats]
 
 
-def computation_graph(trace: Any) -> str:
+def computation_graph(trace: Any, highlight: Any = None) -> str:
     """The computation graph as SVG text, drawn by the explain feature (`trace.graph()`), not redrawn here."""
-    svg = trace.graph()
-    return svg if isinstance(svg, str) else getattr(svg, "data", None) or svg._repr_svg_()
+    return trace.graph(highlight).svg
+
+
+def svg_data_uri(svg: str) -> str:
+    """SVG text (e.g. the computation graph) as a data: URI, for an <img> that needs nothing from outside."""
+    return f"data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}"

@@ -31,6 +31,7 @@ table.checks th{background:#eef}
 .step h4{margin-bottom:4px}
 figure{margin:18px 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{color:#555;font-size:14px}
+figure.wide{overflow-x:auto}figure.wide img{max-width:none}
 details{margin:6px 0}summary{cursor:pointer;color:#335}
 .summary{font-size:18px}
 """
@@ -96,6 +97,14 @@ def pictures_html(results: dict[str, LessonResult], extra: Sequence[str] = ()) -
         figures.append(_figure(plots.gradient_norms(results["how-networks-learn"].data["grad_norms"]),
                                "Per-layer gradient norms of a 12-layer network: sigmoid (left) vanishes towards "
                                "the input, ReLU (right) does not.", "fig-grad-norms"))
+    if "by-hand" in results and results["by-hand"].steps[0].trace is not None:
+        r = results["by-hand"]
+        svg = plots.computation_graph(r.steps[0].trace, r.data["w₁"])
+        figures.append(f"<figure id='fig-graph' class='wide'><img alt='computation graph' "
+                       f"src='{plots.svg_data_uri(svg)}'>"
+                       "<figcaption>Seed 003's network as glassgrad records it: value and gradient on every node, "
+                       "the local derivative on every edge, the path from E back to w₁ highlighted.</figcaption>"
+                       "</figure>")
     if "perceptron" in results:
         figures.append(_figure(plots.loss_curve(results["perceptron"].data["costs"], "Perceptron: cost per update",
                                                 xlabel="update", log=True),

@@ -113,6 +113,12 @@ class LessonResult:
     def __str__(self) -> str:
         return self.to_text()
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows a lesson as the report does."""
+        from glassgrad.report import lesson_html
+
+        return lesson_html(self)
+
 
 def explanation_texts(step: Step) -> list[str]:
     """The derivations of a step as text (the whole trace when the step names no single leaf)."""

@@ -34,6 +34,8 @@ def _derivative_as_estimate(r: LessonResult) -> None:
         "For dx = 0.5 the estimate 6 is poor: the true change is 2.5³ − 8 = 7.625. The estimate only holds for\n"
         "small steps, because the slope itself changes along the way.",
         y, [x], code="x = gg.tensor(2.0, requires_grad=True); y = x**3; y.backward(); x.grad")
+    if step.trace is not None:  # the estimate against the true change for steps from 0.5 down to round-off
+        step.derivations.append(step.trace.check(x, sweep=(0.5, 0.1, 0.01, 1e-3, 1e-6, 1e-9, 1e-12)))
     r.steps.append(step)
     slope = num(x.grad)
     r.check("dy/dx at x=2", ARTICLE["dy/dx at x=2"], slope)

@@ -70,6 +70,7 @@ def run() -> LessonResult:
     for label, t in computed.items():
         r.check(label, hand[label], t, "hand derivation")
     r.data["factors"] = hand
+    r.data["w₁"] = w1  # the leaf whose path the report's graph highlights
     return r
 
 
