@@ -448,5 +448,9 @@ def test_run_binds_localhost_and_prints_the_url(monkeypatch, capsys):
     server.run()
     assert calls["host"] == "127.0.0.1" and calls["port"] == 8000
     assert "http://127.0.0.1:8000/" in capsys.readouterr().out
+    served = TestClient(calls["app"], base_url="http://127.0.0.1:8000")
+    assert served.get("/api/options").status_code == 200
+    rebound = TestClient(calls["app"], base_url="http://attacker.example:8000")  # DNS rebinding: refused
+    assert rebound.get("/api/options").status_code == 400
     server.run(host="::1", port=9000)
     assert "http://[::1]:9000/" in capsys.readouterr().out

@@ -18,6 +18,7 @@ from fastapi import FastAPI, File, Form, Path, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 import glassgrad as gg
 from glassgrad.web.lessons import LESSONS
@@ -46,6 +47,7 @@ from glassgrad.web.sessions import SessionNotFound, SessionStore
 from glassgrad.web.walkthrough import explanation, walkthrough, weight_derivation
 
 STATIC = FilePath(__file__).parent / "static"
+LOOPBACK = ["127.0.0.1", "localhost"]  # Host headers accepted when serving on localhost
 SessionId = Annotated[str, Path(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
                                 description="the secret id POST /api/sessions returned")]
 Example = Annotated[int, Query(ge=0, lt=MAX_ROWS, description="row of the dataset to walk through")]
@@ -74,22 +76,16 @@ class Playground:
         """A new network from `config` in the same session; an uploaded dataset stays unless the config has data."""
         with self.store.use(sid) as run:
             keep = run.data.source.startswith("upload") and config.data is None
-            return self._replace(sid, Run(config, run.data if keep else builtin_dataset(config)))
+            return self.store.replace(sid, Run(config, run.data if keep else builtin_dataset(config)))
 
     def upload(self, sid: str, content: bytes, filename: str, target: str | None) -> Run:
-        with self.store.use(sid) as run:
-            with tempfile.TemporaryDirectory() as tmp:
-                path = os.path.join(tmp, "upload.csv")
-                with open(path, "wb") as f:
-                    f.write(content)
-                data = csv_dataset(path, _column(target), filename)
+        """Train on an uploaded CSV from now on: same layers and settings, input and output sized to the file."""
+        with self.store.use(sid) as run, tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "upload.csv")
+            FilePath(path).write_bytes(content)
+            data = csv_dataset(path, _column(target), filename)
             config = run.config.model_copy(update={"data": None, "weights": None})
-            return self._replace(sid, Run(config, data))
-
-    def _replace(self, sid: str, new: Run) -> Run:
-        with self.store.use(sid) as run:
-            run.__dict__.update(new.__dict__)
-            return run
+            return self.store.replace(sid, Run(config, data))
 
 
 def _column(target: str | None) -> str | int | None:
@@ -110,10 +106,16 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": message})
 
 
-def create_app(capacity: int = 64) -> FastAPI:
-    """The playground app; `capacity` bounds the live sessions (the least recently used is evicted)."""
+def create_app(capacity: int = 64, allowed_hosts: list[str] | None = None) -> FastAPI:
+    """The playground app; `capacity` bounds the live sessions (the least recently used is evicted).
+
+    `allowed_hosts` restricts the Host header (served on localhost, a web page elsewhere cannot reach the API
+    through DNS rebinding); None allows any.
+    """
     app = FastAPI(title="glassgrad playground", version=gg.__version__,
                   description="Build a small network, step through its backward pass one neuron at a time, train it.")
+    if allowed_hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     pg = Playground(capacity)
     app.state.playground = pg
 
@@ -258,4 +260,5 @@ def run(host: str = "127.0.0.1", port: int = 8000) -> None:
 
     shown = f"[{host}]" if ":" in host else host
     print(f"glassgrad playground: http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    allowed = LOOPBACK if host in LOOPBACK else None
+    uvicorn.run(create_app(allowed_hosts=allowed), host=host, port=port, log_level="warning")

@@ -53,6 +53,15 @@ class SessionStore(Generic[T]):
             self._items.move_to_end(sid)
             yield item
 
+    def replace(self, sid: str, item: T) -> T:
+        """Put a new session object behind an existing id (a rebuilt network keeps its session)."""
+        with self._lock:
+            if sid not in self._items:
+                raise SessionNotFound("no such session: it expired or never existed")
+            self._items[sid] = item
+            self._items.move_to_end(sid)
+            return item
+
     def delete(self, sid: str) -> None:
         with self._lock:
             if self._items.pop(sid, None) is None:

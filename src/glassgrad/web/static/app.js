@@ -293,6 +293,8 @@ async function showWeight(layer, row, col) {
     valuesLine([['backward gave', d.engine_grad, 'engine'], ['central difference', d.central_difference, 'central']]),
     h('p', { class: ok ? 'ok' : 'bad' }, `relative error ${d.rel_error.toExponential(2)} ${ok ? '✓' : '✗'}`),
     h('details', {}, h('summary', {}, 'finite differences at other step sizes (too large: truncation; too small: round-off)'), sweep),
+    h('details', {}, h('summary', {}, `gg.explain's derivation of the whole ∂L/∂W${layer}`),
+      h('pre', { class: 'formula' }, d.explain || '')),
   );
   panel.hidden = false;
   render();
@@ -334,6 +336,13 @@ function loadLesson(id) {
 
 function wire() {
   $('hidden').addEventListener('change', () => renderActivationSelects());
+  $('dataset').addEventListener('change', () => {  // blobs has three classes: one output per class
+    const several = $('dataset').value === 'blobs';
+    if (several !== ($('loss').value === 'cross_entropy')) {
+      $('loss').value = several ? 'cross_entropy' : 'bce';
+      $('loss').dispatchEvent(new Event('change'));
+    }
+  });
   $('loss').addEventListener('change', () => {
     const selects = $('activations').querySelectorAll('select');
     selects[selects.length - 1].value = outputActivation($('loss').value);
