@@ -128,8 +128,8 @@ def test_derivations_equal_backward_on_random_graphs(program):
             np.testing.assert_allclose(total, t.grad.data, rtol=1e-9, atol=1e-12)
         for p in d.paths:
             if p.scalar and p.factors:
-                assert np.prod([float(f.value) for f in p.factors]) == pytest.approx(float(p.product), rel=1e-9,
-                                                                                     abs=1e-12)
+                product = np.asarray(p.product).item()
+                assert np.prod([float(f.value) for f in p.factors]) == pytest.approx(product, rel=1e-9, abs=1e-12)
             stations = [v for v in p.vertices[1:-1] if v.named]
             if p.factors:  # named tensors are the stations: each factor ends at one, the last at the target
                 assert [f.lower for f in p.factors] == stations + [p.vertices[-1]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from math import isfinite
 from typing import Any
 
 import numpy as np
@@ -17,13 +18,13 @@ def _float_formatter(values: np.ndarray, precision: int = 4):
     nonzero = np.abs(finite[finite != 0])
     whole = finite.size == 0 or bool(np.all(finite == np.round(finite)))
     sci = nonzero.size > 0 and (nonzero.max() / nonzero.min() > 1000.0 or nonzero.max() > 1e8 or nonzero.min() < 1e-4)
-    if whole and not (nonzero.size and nonzero.max() > 1e8):
+    if whole and not sci:
         fmt = lambda v: f"{v:.0f}." if np.isfinite(v) else str(v)  # noqa: E731
     elif sci:
         fmt = lambda v: f"{v:.{precision}e}"  # noqa: E731
     else:
         fmt = lambda v: f"{v:.{precision}f}"  # noqa: E731
-    width = max((len(fmt(v)) for v in values.flat), default=0)
+    width = max((len(fmt(v)) for v in finite[finite != 0].flat), default=0)  # as PyTorch: only finite non-zeros
     return lambda v: fmt(v).rjust(width)
 
 
@@ -42,7 +43,7 @@ def format_array(values: np.ndarray, prefix: str = "tensor(") -> str:
 def tensor_repr(t: Any) -> str:
     body = format_array(t.data)
     extra = []
-    if t.data.size == 0 and t.data.ndim > 1 or t.data.size == 0:
+    if t.data.size == 0 and t.data.ndim != 1:
         extra.append(f"size={tuple(t.shape)}")
     if t.dtype.name not in _DEFAULT_DTYPES:
         extra.append(f"dtype=glassgrad.{t.dtype.name}")
@@ -59,24 +60,35 @@ def tensor_html(t: Any) -> str:
     return f"<div class='gg-tensor'>{name}<code>{html.escape(tensor_repr(t))}</code>{grad}</div>"
 
 
+def _scalar(x: Any, precision: int) -> str:
+    if isinstance(x, float):
+        if x == 0:
+            return "0"
+        if not isfinite(x):
+            return str(x)
+        s = format(x, _SPECS[precision] if precision < len(_SPECS) else f".{precision}g")
+        if "e" in s:
+            mant, exp = s.split("e")
+            return f"{mant}e{int(exp)}"
+        return s
+    return str(x)
+
+
+_SPECS = [f".{p}g" for p in range(20)]
+
+
+def _nested(x: list, precision: int) -> str:
+    return "[" + ", ".join(_nested(e, precision) if isinstance(e, list) else _scalar(e, precision) for e in x) + "]"
+
+
 def number(v: Any, precision: int = 4) -> str:
-    """A value with `precision` significant digits, no trailing zeros ('-20', '0.1667', '1.4')."""
+    """A value with `precision` significant digits, no trailing zeros ('-20', '0.1667', '1.4'); arrays on one line."""
+    if isinstance(v, (float, int)):
+        return _scalar(v, precision)
     a = np.asarray(v)
-    if a.ndim:
-        return np.array2string(a, separator=", ", formatter={"all": lambda x: number(x, precision)},
-                               max_line_width=1 << 30, threshold=1 << 30).replace("\n", "")
-    x = a.item()
-    if isinstance(x, bool) or isinstance(x, int):
-        return str(x)
-    if x == 0:
-        return "0"
-    if not np.isfinite(x):
-        return str(x)
-    s = f"{x:.{precision}g}"
-    if "e" in s:
-        mant, exp = s.split("e")
-        return f"{mant}e{int(exp)}"
-    return s
+    if a.ndim == 0:
+        return _scalar(a.item(), precision)
+    return _nested(a.tolist(), precision)
 
 
 def brief(v: Any, precision: int = 4, max_items: int = 6) -> str:
@@ -117,15 +129,10 @@ def fill(template: str, names: dict[str, str]) -> str:
     return template
 
 
-_ATOMIC = set("0123456789.ₓ₀₁₂₃₄₅₆₇₈₉ʹ′^[]_")
-
-
 def wrap(label: str) -> str:
     """Parenthesise a label that is an expression (so 'a + b' times c prints as (a + b)·c)."""
-    if all(ch.isalnum() or ch in _ATOMIC for ch in label) or (label.startswith("(") and label.endswith(")")):
-        return label
-    if label.startswith("-") or label.startswith("−") or " " in label:
-        return f"({label})"
+    if " " in label or label[:1] in "-−":
+        return label if label[:1] == "(" and label[-1:] == ")" else f"({label})"
     return label
 
 

@@ -29,7 +29,7 @@ class Vertex:
 
     id: int
     label: str
-    latex: str
+    latex_label: str | None  # None: the LaTeX of the expression, made when first asked for
     value: np.ndarray
     node: Node | None = None
     tensor: Tensor | None = None
@@ -41,6 +41,14 @@ class Vertex:
     grad: Any = None  # ∂output/∂this, as backward computed it
     step: Step | None = None
     inputs: tuple = ()  # the node's inputs, kept here: a later backward() frees node.inputs, not this trace
+    _names: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def latex(self) -> str:
+        """The label as LaTeX math."""
+        if self.latex_label is None:
+            self.names(latex=True)
+        return self.latex_label
 
     @property
     def op_name(self) -> str:
@@ -55,11 +63,18 @@ class Vertex:
         return self.node.site if self.node is not None else None
 
     def names(self, latex: bool = False) -> dict[str, str]:
-        """The template substitutions of this node: $a, $b, … its inputs' labels, $out its own."""
-        names = {k: _wrapped(e.label, e.latex_label, latex) for k, e in zip(_INPUT_KEYS, self.edges)}
-        names["out"] = _wrapped(self.label, self.latex, latex)
-        names["g"] = "g"
-        return names
+        """The template substitutions of this node: $a, $b, … its inputs' labels, $out its own (computed once)."""
+        cached = self._names.get(latex)
+        if cached is None:
+            cached = {k: _wrapped(e, latex) for k, e in zip(_INPUT_KEYS, self.edges)}
+            cached["g"] = "g"
+            if latex and self.latex_label is None:  # an expression label: its LaTeX is the op's LaTeX template
+                self.latex_label = fill(self.node.op.latex, cached)
+            wrapped = wrap(self.label)
+            cached["out"] = (wrapped if not latex else self.latex_label if wrapped == self.label
+                             else rf"\left({self.latex_label}\right)")
+            self._names[latex] = cached
+        return cached
 
     def formula(self, latex: bool = False) -> str:
         """The op applied to its inputs, e.g. 'w·x' (empty for leaves)."""
@@ -129,11 +144,12 @@ class Step:
         return self.vertex.edges
 
 
-def _wrapped(label: str, latex_label: str, latex: bool) -> str:
-    """A label ready to substitute into a template: parenthesised when it is an expression."""
+def _wrapped(edge: Edge, latex: bool) -> str:
+    """An input's label ready to substitute into a template: parenthesised when it is an expression."""
+    label = edge.label
     if not latex:
         return wrap(label)
-    return rf"\left({latex_label}\right)" if wrap(label) != label else latex_label
+    return rf"\left({edge.latex_label}\right)" if wrap(label) != label else edge.latex_label
 
 
 def _arrays(inputs: tuple) -> list:
@@ -227,7 +243,7 @@ class _Builder:
                 v.edges.append(Edge(v, i, src, const))
                 if src is not None:
                     v.depth = max(v.depth, src.depth + 1)
-        v.label, v.latex = self._labels(v, t, output)
+        v.label, v.latex_label = self._labels(v, t, output)
         self.by_key[id(obj)] = v
         self.vertices.append(v)
 
@@ -248,9 +264,10 @@ class _Builder:
             k = self.counts[kind]
             return (f"x{k}", f"x_{{{k}}}") if kind == "leaf" else (f"c{k}", f"c_{{{k}}}")
         self.counts["node"] += 1
-        text = v.formula()
-        if len(text) <= _MAX_EXPRESSION:
-            return text, v.formula(latex=True)
+        estimate = len(v.node.op.text) + sum(len(e.label) for e in v.edges)
+        text = v.formula() if estimate <= 2 * _MAX_EXPRESSION else ""
+        if text and len(text) <= _MAX_EXPRESSION:
+            return text, None
         k = self.counts["node"]
         return f"v{k}", f"v_{{{k}}}"
 
@@ -269,8 +286,9 @@ class _Builder:
             if d is not None and d.kind == "local":
                 args = _arrays(v.inputs) if args is None else args
                 e.local = d.fn(NUMPY, v.value, *args, **node.params)
-                full = np.broadcast_shapes(np.shape(g), np.shape(e.local))
-                e.broadcast = broadcast_note(full, np.shape(args[e.index]))
+                shape, local_shape = np.shape(args[e.index]), np.shape(e.local)
+                if np.shape(g) != shape or local_shape not in ((), shape):
+                    e.broadcast = broadcast_note(np.broadcast_shapes(np.shape(g), local_shape), shape)
             if e.source is not None:
                 e.source.incoming.append((e, gi))
         self.steps.append(step)
