@@ -16,9 +16,9 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from _common import compare, machine_facts
 
 import glassgrad as gg
+from _common import compare, machine_facts
 
 
 def build(reps: int) -> tuple:
