@@ -161,7 +161,7 @@ def test_train_builtin_dataset_progress_and_accuracy(tmp_path) -> None:
     result = CliRunner().invoke(cli.cli, ["train", "moons", "--layers", "16,16", "--epochs", "15", "--lr", "0.02",
                                           "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "training on moons" in result.stderr  # tqdm's progress bar
+    assert "epoch 15/15" in result.stderr and "val_acc" in result.stderr  # gg.train's progress bar
     accuracy = float(result.stdout.split("test accuracy ")[1].split(",")[0])
     assert accuracy >= 0.9
 
@@ -183,3 +183,12 @@ def test_train_bad_target_dataset_and_options(tmp_path) -> None:
     one_line_error(run("train", data, "--activation", "swish"), "unknown activation 'swish'")
     bad_layers = run("train", data, "--layers", "8,x")
     assert bad_layers.exit_code == 2 and "give hidden layer sizes as whole numbers" in bad_layers.output
+
+
+def test_train_that_diverges_stops_with_one_clear_line(tmp_path) -> None:
+    result = CliRunner().invoke(cli.cli, ["train", "moons", "--optimizer", "sgd", "--lr", "1e30", "--epochs", "2",
+                                          "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1 and "the loss became nan" in errors[0] and "smaller learning rate" in errors[0]
+    assert not (tmp_path / "model.safetensors").exists()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,8 @@ from typing import Any
 import numpy as np
 
 import glassgrad as gg
-import glassgrad.data  # noqa: F401 - gg.data
 from glassgrad import plots
+from glassgrad.train import TrainingStopped
 
 TOY = ("moons", "circles", "xor", "spirals", "blobs")
 DATASETS = ("digits", *TOY)
@@ -50,7 +51,7 @@ class Run:
     data: Data
     model: Any
     losses: list[float]  # per step
-    grad_norms: dict[str, list[float]]  # per layer, per step
+    grad_norms: dict[str, list[float]]  # per layer (its weight and bias together), per step
     train_accuracy: float
     test_accuracy: float  # R² for regression
 
@@ -120,38 +121,25 @@ def predictor(model: Any) -> Any:
 
 
 def run(config: Config, progress: bool = True) -> Run:
-    """Train an MLP on the configured data; a progress bar shows epochs, loss and speed unless `progress` is off."""
-    from tqdm.auto import tqdm
-
+    """Train an MLP on the configured data with `gg.train` (its progress bar shows loss, accuracy and speed)."""
     gg.manual_seed(config.seed)
     data = load(config)
     model = build_model(config, data)
-    opt = optimizer(config, model)
     loss_fn = gg.nn.CrossEntropyLoss() if data.classes else gg.nn.MSELoss()
-    y_train = data.y_train if data.classes else data.y_train.reshape(len(data.y_train), -1)
-    loader = gg.data.DataLoader(gg.data.TensorDataset(gg.tensor(data.x_train, dtype=gg.float32),
-                                                      gg.tensor(y_train)), config.batch_size, shuffle=True,
-                                seed=config.seed)
-    layers = [(name, p) for name, p in model.named_parameters() if name.endswith("weight")]
-    losses: list[float] = []
-    norms: dict[str, list[float]] = {name: [] for name, _ in layers}
-    bar = tqdm(total=config.epochs * len(loader), disable=not progress, unit="step", desc=f"training on {data.name}")
-    for epoch in range(config.epochs):
-        for x, y in loader:
-            opt.zero_grad()
-            loss = loss_fn(model(x), y if data.classes else y.float())
-            loss.backward()
-            opt.step()
-            losses.append(loss.item())
-            for name, p in layers:
-                norms[name].append(float(np.linalg.norm(p.grad.data)))
-            bar.update()
-            bar.set_postfix(epoch=epoch + 1, loss=f"{losses[-1]:.4f}")
-        if not np.isfinite(losses[-1]):
-            bar.close()
-            raise ValueError(f"the loss became {losses[-1]} in epoch {epoch + 1}: lower the learning rate")
-    bar.close()
-    return Run(config, data, model, losses, norms, accuracy(model, data.x_train, data.y_train, data.classes),
+
+    def loader(x: np.ndarray, y: np.ndarray, shuffle: bool) -> Any:
+        y = gg.tensor(y) if data.classes else gg.tensor(y.reshape(len(y), -1), dtype=gg.float32)
+        return gg.data.DataLoader(gg.data.TensorDataset(gg.tensor(x, dtype=gg.float32), y), config.batch_size,
+                                  shuffle=shuffle, seed=config.seed)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TrainingStopped)  # raised below as a one-line error instead
+        history = gg.train(model, loss_fn, optimizer(config, model), loader(data.x_train, data.y_train, True),
+                           config.epochs, val_loader=loader(data.x_test, data.y_test, False), progress=progress)
+    if history.stopped:
+        raise ValueError(history.stopped)
+    return Run(config, data, model, history.loss, history.grad_norms,
+               accuracy(model, data.x_train, data.y_train, data.classes),
                accuracy(model, data.x_test, data.y_test, data.classes))
 
 
@@ -174,7 +162,7 @@ def figures(run: Run) -> dict[str, Any]:
     figs = {"loss": plots.loss_curve(run.losses, f"Training loss on {run.data.name}", log=True)}
     if run.grad_norms:
         figs["grad_norms"] = plots.loss_curve(run.grad_norms, "Gradient norm per layer", log=True)
-        figs["grad_norms"].axes[0].set_ylabel("‖∂L/∂W‖")
+        figs["grad_norms"].axes[0].set_ylabel("‖∂L/∂θ‖ of the layer's weights and bias")
     if run.data.x_train.shape[1] == 2 and run.data.classes:
         figs["decision_boundary"] = plots.decision_boundary(
             predictor(run.model), run.data.x_train, run.data.y_train, f"Decision boundary on {run.data.name}")

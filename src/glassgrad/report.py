@@ -163,7 +163,8 @@ def training_html(digits: Any, moons: Any) -> str:
     figs = experiment.figures(digits)
     out = [f"<table class='checks' id='training-summary'>{rows}</table>",
            _figure(figs["loss"], "Cross-entropy loss per step on the digits.", "fig-training-loss"),
-           _figure(figs["grad_norms"], "Gradient norm of each layer's weights per step.", "fig-training-norms")]
+           _figure(figs["grad_norms"], "Gradient norm of each layer (weights and bias) per step.",
+                   "fig-training-norms")]
     boundary = experiment.figures(moons)["decision_boundary"]
     out.append(_figure(boundary, f"A 2-D classifier (MLP {[2, *moons.config.hidden, 2]}) on the moons data: "
                                  f"test accuracy {moons.test_accuracy:.2%}.", "fig-decision-boundary"))
