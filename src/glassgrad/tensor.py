@@ -232,34 +232,39 @@ class Tensor:
 
     # ------------------------------------------------------------------------------------------ operators
     def __add__(self, other: Any) -> Tensor:
-        return _ops.add(self, _operand(self, other))
+        return _ops.add(*_promoted(self, other))
 
     def __radd__(self, other: Any) -> Tensor:
-        return _ops.add(_operand(self, other), self)
+        a, b = _promoted(self, other)
+        return _ops.add(b, a)
 
     def __sub__(self, other: Any) -> Tensor:
-        return _ops.sub(self, _operand(self, other))
+        return _ops.sub(*_promoted(self, other))
 
     def __rsub__(self, other: Any) -> Tensor:
-        return _ops.sub(_operand(self, other), self)
+        a, b = _promoted(self, other)
+        return _ops.sub(b, a)
 
     def __mul__(self, other: Any) -> Tensor:
-        return _ops.mul(self, _operand(self, other))
+        return _ops.mul(*_promoted(self, other))
 
     def __rmul__(self, other: Any) -> Tensor:
-        return _ops.mul(_operand(self, other), self)
+        a, b = _promoted(self, other)
+        return _ops.mul(b, a)
 
     def __truediv__(self, other: Any) -> Tensor:
-        return _ops.div(_float(self), _operand(self, other))
+        return _ops.div(*_promoted(self, other, True))
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return _ops.div(_operand(self, other), _float(self))
+        a, b = _promoted(self, other, True)
+        return _ops.div(b, a)
 
     def __pow__(self, other: Any) -> Tensor:
-        return _ops.pow(self, _operand(self, other))
+        return _ops.pow(*_promoted(self, other))
 
     def __rpow__(self, other: Any) -> Tensor:
-        return _ops.pow(_operand(self, other), self)
+        a, b = _promoted(self, other)
+        return _ops.pow(b, a)
 
     def __matmul__(self, other: Any) -> Tensor:
         return _ops.matmul(self, _as(other))
@@ -456,9 +461,54 @@ def _operand(t: Tensor, other: Any) -> Any:
     return np.asarray(other)
 
 
-def _float(t: Tensor) -> Tensor:
-    """True division of integers gives the default float dtype, as in PyTorch."""
-    return t if t.data.dtype.kind in "fc" else _ops.cast(t, _config["dtype"])
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+
+
+def _promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
+    """PyTorch's promote_types: a higher category wins outright (int64 with float32 is float32, not float64)."""
+    ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]
+    return np.promote_types(a, b) if ca == cb else a if ca > cb else b
+
+
+def _promoted(t: Tensor, other: Any, divide: bool = False) -> tuple[Any, Any]:
+    """`t` and the other operand of an arithmetic operator, cast to the result dtype PyTorch's promotion gives.
+
+    A dimensioned tensor's dtype wins over a 0-d tensor's, and that over a Python number's, unless the lesser one
+    is of a higher category (bool < integer < float): float32 * 2.5 and float32 * float64 0-d stay float32,
+    int64 * 2.5 is the default float; true division of integers gives the default float.
+    """
+    d = t.data.dtype
+    if isinstance(other, Tensor):
+        od = other.data.dtype
+        if od is d or od == d:
+            if not divide or d.kind in "fc":
+                return t, other  # the common case, kept cheap: it runs for every operator
+            target = d
+        elif (t.data.ndim > 0) == (other.data.ndim > 0):
+            target = _promote_types(d, od)
+        else:
+            hi, lo = (d, od) if t.data.ndim > 0 else (od, d)
+            target = lo if _CATEGORY[lo.kind] > _CATEGORY[hi.kind] else hi
+    else:
+        if d.kind == "f" and other.__class__ in (_pyfloat, _pyint):
+            return t, other
+        if isinstance(other, np.generic):
+            other = other.item()
+        if other.__class__ in (_pyfloat, _pyint, bool):  # Python numbers are weak: they never widen a float
+            kind = "f" if other.__class__ is _pyfloat else "i" if other.__class__ is _pyint else "b"
+            if _CATEGORY[kind] <= _CATEGORY[d.kind]:
+                target = d
+            else:
+                target = _config["dtype"] if kind == "f" else int64
+        else:
+            return _promoted(t, _make(np.asarray(other), False), divide)
+    if divide and target.kind not in "fc":
+        target = _config["dtype"]
+    if d != target:
+        t = _ops.cast(t, target)
+    if isinstance(other, Tensor) and other.data.dtype != target:
+        other = _ops.cast(other, target)
+    return t, other
 
 
 def _as(x: Any) -> Tensor:
