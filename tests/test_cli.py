@@ -189,6 +189,7 @@ def test_train_that_diverges_stops_with_one_clear_line(tmp_path) -> None:
     result = CliRunner().invoke(cli.cli, ["train", "moons", "--optimizer", "sgd", "--lr", "1e30", "--epochs", "2",
                                           "--out", str(tmp_path)])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
-    assert len(errors) == 1 and "the loss became nan" in errors[0] and "smaller learning rate" in errors[0]
+    error = result.stderr.rstrip().rsplit("\r", 1)[-1].splitlines()[-1]  # after the progress bar's last redraw
+    assert result.stderr.count("Error: ") == 1 and error.startswith("Error: gg.train stopped: the loss became nan")
+    assert "smaller learning rate" in error
     assert not (tmp_path / "model.safetensors").exists()

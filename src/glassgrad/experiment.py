@@ -132,8 +132,9 @@ def run(config: Config, progress: bool = True) -> Run:
         return gg.data.DataLoader(gg.data.TensorDataset(gg.tensor(x, dtype=gg.float32), y), config.batch_size,
                                   shuffle=shuffle, seed=config.seed)
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", TrainingStopped)  # raised below as a one-line error instead
+    # a diverging run overflows on its way to nan: gg.train stops there and says so, raised below as one line
+    with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
+        warnings.simplefilter("ignore", TrainingStopped)
         history = gg.train(model, loss_fn, optimizer(config, model), loader(data.x_train, data.y_train, True),
                            config.epochs, val_loader=loader(data.x_test, data.y_test, False), progress=progress)
     if history.stopped:
