@@ -78,7 +78,9 @@ _SPECS = [f".{p}g" for p in range(20)]
 
 
 def _nested(x: list, precision: int) -> str:
-    return "[" + ", ".join(_nested(e, precision) if isinstance(e, list) else _scalar(e, precision) for e in x) + "]"
+    if x and not isinstance(x[0], list):
+        return "[" + ", ".join([_scalar(e, precision) for e in x]) + "]"
+    return "[" + ", ".join([_nested(e, precision) for e in x]) + "]"
 
 
 def number(v: Any, precision: int = 4) -> str:
@@ -95,9 +97,11 @@ def brief(v: Any, precision: int = 4, max_items: int = 6) -> str:
     """A value for a table cell: the number(s) when few, else the shape and norm (so a 10,000-row table stays fast)."""
     if v is None:
         return ""
+    if isinstance(v, float):
+        return _scalar(v, precision)
     a = np.asarray(v)
     if a.size <= max_items:
-        return number(a.reshape(()) if a.size == 1 and a.ndim == 0 else a, precision)
+        return _scalar(a.item(), precision) if a.ndim == 0 else _nested(a.tolist(), precision)
     if a.dtype.kind not in "fiu":
         return f"{a.dtype.name}{list(a.shape)}"
     return f"{list(a.shape)} ‖·‖={number(np.linalg.norm(a.astype(np.float64)), precision)}"
@@ -106,6 +110,7 @@ def brief(v: Any, precision: int = 4, max_items: int = 6) -> str:
 _NUM = r"(-?\d+(?:\.\d+)?)"
 _ARITH = re.compile(r"([({])" + _NUM + r"\s*([−+-])\s*" + _NUM + r"([)}])")
 _POWER_ONE = re.compile(r"\^(?:\(1\)|\{1\}|1(?![\d.]))")
+_DIGIT = re.compile(r"\d")
 
 
 def _arith(m: re.Match) -> str:
@@ -124,7 +129,7 @@ def fill(template: str, names: dict[str, str]) -> str:
     """
     for key in sorted(names, key=len, reverse=True):
         template = template.replace("$" + key, names[key])
-    if any(ch.isdigit() for ch in template):
+    if _DIGIT.search(template):
         template = _POWER_ONE.sub("", _ARITH.sub(_arith, template))
     return template
 

@@ -59,17 +59,20 @@ def rows(trace: Any) -> list[Row]:
         for e in v.edges:
             if e.sent is None:
                 continue
-            symbol = e.symbol()
+            symbol, sent = e.symbol(), brief(e.sent, p)
             if e.local is not None:
-                same = symbol.replace("−", "-") == brief(e.local, p)
-                local = symbol if same else f"{symbol} = {brief(e.local, p)}"
-                sent = f"{up} × {brief(e.local, p)} = {brief(e.sent, p)}" if np.size(e.local) == 1 else brief(e.sent, p)
+                local_value = brief(e.local, p)
+                local = symbol if symbol.replace("−", "-") == local_value else f"{symbol} = {local_value}"
+                if np.size(e.local) == 1:
+                    sent = f"{up} × {local_value} = {sent}"
             else:
-                local, sent = f"{symbol} (vector-Jacobian product)", brief(e.sent, p)
-            notes = [n for n in (summed if first else "", e.broadcast, (v.site or "") if first else "") if n]
-            out.append(Row(str(s.index + 1) if first else "", node if first else "", brief(v.value, p) if first else "",
-                           up if first else "", e.label, local, sent, "; ".join(notes)))
-            first = False
+                local = f"{symbol} (vector-Jacobian product)"
+            notes = "; ".join(n for n in (summed if first else "", e.broadcast, (v.site or "") if first else "") if n)
+            if first:
+                out.append(Row(str(s.index + 1), node, brief(v.value, p), up, e.label, local, sent, notes))
+                first = False
+            else:
+                out.append(Row("", "", "", "", e.label, local, sent, notes))
     return out
 
 
