@@ -78,7 +78,7 @@ export function drawGraph(svg, { sizes, layers, showGrads, values, highlight, se
       el('circle', { cx: p.x, cy: p.y, r: radius }, g);
       const text = values[`${l},${k}`];
       if (text !== undefined && radius >= 6) {
-        el('text', { x: p.x + radius + 2, y: p.y - radius + 1, class: 'val' }, g).textContent = text;
+        el('text', { x: p.x, y: p.y - radius - 3, class: 'val' }, g).textContent = text;
       }
     });
   });
