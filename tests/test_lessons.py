@@ -150,3 +150,13 @@ def test_lessons_carry_glassgrads_derivations() -> None:
     for name in lessons.LESSONS:
         if lessons.get(name).seed is not None:
             assert any(s.derivations or s.trace for s in result(name).steps), name
+
+
+def test_seed001_network_in_nn_layers_gives_the_same_nine_gradients() -> None:
+    r = result("chain-rule")
+    from glassgrad.lessons.seed001 import IN_LAYERS
+
+    for name, (key, index) in IN_LAYERS.items():
+        assert r.checked(f"∂L/∂{name} in {key}{list(index)}").computed == NETWORK_GRADS[name]
+    table = next(s for s in r.steps if s.title.startswith("The same network")).derivations[0]
+    assert "∂E/∂w^[1]_1,1 = δ^[1]_1 · a^[0]_1 = (8)(2) = 16" in str(table)  # the article's w^[i]_{j,k} notation

@@ -28,7 +28,8 @@ table.checks td,table.checks th{border:1px solid #ccd;padding:3px 8px;text-align
 table.checks th{background:#eef}
 .ok{color:#11802a;font-weight:bold}.bad{color:#c21b1b;font-weight:bold}
 .lesson{border:1px solid #dde;border-radius:6px;padding:4px 18px 12px;margin:18px 0;background:#fcfcff}
-.step h4{margin-bottom:4px}
+.step h4{margin-bottom:4px}.by{color:#557;font-size:13px;margin:4px 0 -4px}
+pre.derivation{border-left:3px solid #c60}
 figure{margin:18px 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{color:#555;font-size:14px}
 figure.wide{overflow-x:auto}figure.wide img{max-width:none}
@@ -50,10 +51,10 @@ def _step_html(step: Step) -> str:
     out = [f"<div class='step'><h4>{_e(step.title)}</h4><pre>{_e(step.text)}</pre>"]
     if step.code:
         out.append(f"<pre class='code'>{_e(step.code)}</pre>")
-    for d in step.derivations:
-        out.append(f"<pre class='derivation'>{_e(d)}</pre>")
-    if step.trace is not None and not step.derivations:
-        out.append(f"<pre class='derivation'>{_e(step.trace)}</pre>")
+    shown = step.derivations or ([step.trace] if step.trace is not None else [])
+    if shown:
+        out.append("<p class='by'>glassgrad's own account (gg.explain):</p>")
+    out += [f"<pre class='derivation'>{_e(d)}</pre>" for d in shown]
     out.append("</div>")
     return "".join(out)
 

@@ -3,8 +3,22 @@ the 1-1-2-1 linear network with its 9 parameters, y = mx + c walked backwards, a
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
+import numpy as np
+
 import glassgrad as gg
-from glassgrad.lessons.base import Lesson, LessonResult, Step, const, explained_step, finite_difference, leaf, num
+from glassgrad.lessons.base import (
+    Lesson,
+    LessonResult,
+    Step,
+    const,
+    explain_backward,
+    explained_step,
+    finite_difference,
+    leaf,
+    num,
+)
 
 ARTICLE = {"f(1.001) − f(1)": 0.002, "slope of f(x)=2x": 2.0, "dg/dx": 3.0, "dy/dg": 2.0, "dy/dx (chain)": 6.0,
            "∂y/∂c": 1.0, "∂y/∂(mx+c)": 1.0, "∂y/∂(mx)": 1.0}
@@ -15,6 +29,14 @@ NETWORK = {"w[1]_1,1": 0.5, "b[1]_1": 0.0, "w[2]_1,1": 2.0, "b[2]_1": 1.0, "w[2]
            "w[3]_1,1": 1.0, "w[3]_1,2": 2.0, "b[3]_1": 0.0}
 EXAMPLE = (2.0, 6.0)  # (x, y)
 BATCH = ((2.0, 6.0), (0.0, 4.0), (4.0, 9.0))  # m = 3 examples for the cost J
+
+
+# where each scalar parameter lives in the same network built from gg.nn.Linear layers: (state-dict key, index)
+IN_LAYERS = {"w[1]_1,1": ("layer1.weight", (0, 0)), "b[1]_1": ("layer1.bias", (0,)),
+             "w[2]_1,1": ("layer2.weight", (0, 0)), "b[2]_1": ("layer2.bias", (0,)),
+             "w[2]_2,1": ("layer2.weight", (1, 0)), "b[2]_2": ("layer2.bias", (1,)),
+             "w[3]_1,1": ("layer3.weight", (0, 0)), "w[3]_1,2": ("layer3.weight", (0, 1)),
+             "b[3]_1": ("layer3.bias", (0,))}
 
 
 def forward(p: dict[str, gg.Tensor], x: gg.Tensor) -> gg.Tensor:
@@ -56,6 +78,7 @@ def run() -> LessonResult:
     _chain_rule(r)
     _two_paths(r)
     _network(r)
+    _network_in_layers(r)
     _mx_plus_c(r)
     _cost_as_mean(r)
     return r
@@ -133,6 +156,30 @@ def _network(r: LessonResult) -> None:
         r.check(f"∂L/∂{k} (finite differences)", finite_difference(loss_value, t), t.grad, "finite differences",
                 tol=1e-6)
     r.data["network_gradients"] = {k: num(t.grad) for k, t in p.items()}
+
+
+def _network_in_layers(r: LessonResult) -> None:
+    model = gg.nn.Sequential(OrderedDict(
+        (f"layer{i}", gg.nn.Linear(n_in, n_out, dtype=gg.float64)) for i, (n_in, n_out) in enumerate(
+            [(1, 1), (1, 2), (2, 1)], 1)))
+    state = {k: np.zeros(v.shape) for k, v in model.state_dict().items()}
+    for name, (key, index) in IN_LAYERS.items():
+        state[key][index] = NETWORK[name]
+    model.load_state_dict({k: const(v) for k, v in state.items()})
+    x, y = const([[EXAMPLE[0]]], "x"), const([[EXAMPLE[1]]], "y")
+    loss = ((y - model(x)) ** 2).sum()
+    loss.name = "L"
+    trace, _ = explain_backward(loss)
+    r.steps.append(Step(
+        "The same network from gg.nn.Linear layers, layer by layer",
+        "Layers hold their weights as matrices, W[i] of shape (neurons, inputs), so w[i]_j,k is row j, column k.\n"
+        "Per layer, δ[i] = ∂L/∂z[i] and ∂L/∂W[i] = δ[i]ᵀ·a[i−1]: the same 9 numbers as the scalar network.",
+        code="model = gg.nn.Sequential(OrderedDict(layer1=Linear(1, 1), layer2=Linear(1, 2), layer3=Linear(2, 1)))",
+        trace=trace, derivations=[trace.deltas(model)] if trace is not None else []))
+    grads = {k: p.grad.data for k, p in model.named_parameters()}
+    hand = hand_gradients(NETWORK, *EXAMPLE)
+    for name, (key, index) in IN_LAYERS.items():
+        r.check(f"∂L/∂{name} in {key}{list(index)}", hand[name], grads[key][index], "hand derivation")
 
 
 def _mx_plus_c(r: LessonResult) -> None:
