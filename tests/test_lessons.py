@@ -99,6 +99,7 @@ def test_seed004_four_steps_and_vanishing_gradients() -> None:
     assert computed("how-networks-learn", "∂L/∂w") == -20.0
     assert computed("how-networks-learn", "w after update (lr 0.01)") == pytest.approx(2.2)
     assert computed("how-networks-learn", "L after update") == pytest.approx(1.0)
+    assert result("how-networks-learn").data["sgd_losses"] == pytest.approx([4, 1, 0.25, 0.0625, 0.015625])
     norms = result("how-networks-learn").data["grad_norms"]
     assert norms["sigmoid"][0] / norms["sigmoid"][-1] < 1e-3
     assert norms["relu"][0] / norms["relu"][-1] > 0.1

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 import glassgrad as gg
-from glassgrad.lessons.base import Check, Lesson, LessonResult, Step, const, explain_backward, explained_step, leaf
+from glassgrad.lessons.base import Check, Lesson, LessonResult, Step, const, explain_backward, explained_step, leaf, num
 
 ARTICLE = {"y_pred": 10.0, "L": 4.0, "∂L/∂w": -20.0}
 LR = 0.01
@@ -66,6 +66,32 @@ def _four_steps(r: LessonResult) -> None:
         code="with gg.no_grad():\n    w -= 0.01 * w.grad"))
     r.check("w after update (lr 0.01)", 2 - LR * -20, w, "hand derivation")
     r.check("L after update", (12 - (2 - LR * -20) * 5) ** 2, new_loss, "hand derivation")
+    _training_loop(r)
+
+
+def _training_loop(r: LessonResult) -> None:
+    """The four steps repeated by gg.optim.SGD: w ← w + 0.01·2·5·(12 − 5w) = 0.5·w + 1.2, so w → 12/5."""
+    w = gg.nn.Parameter(gg.tensor([2.0], dtype=gg.float64))
+    optimizer = gg.optim.SGD([w], lr=LR)
+    weights, losses = [], []
+    for _ in range(5):
+        optimizer.zero_grad()
+        loss = ((12.0 - w * 5.0) ** 2).sum()  # forward and loss
+        loss.backward()  # backward
+        weights.append(num(w))
+        losses.append(num(loss))
+        optimizer.step()  # update
+    r.steps.append(Step(
+        "The loop: the four steps, again and again",
+        "With gg.optim.SGD(lr=0.01) each step sets w ← w − 0.01·(−2·5·(12 − 5w)) = 0.5·w + 1.2: the distance to\n"
+        "the answer w = 12/5 = 2.4 halves every step, so the loss (12 − 5w)² is quartered: "
+        + ", ".join(f"{v:g}" for v in losses) + ".",
+        code="optimizer = gg.optim.SGD([w], lr=0.01)\nfor step in range(5):\n    optimizer.zero_grad()\n"
+             "    loss = (12 - w*5)**2\n    loss.backward()\n    optimizer.step()"))
+    for n, (wn, ln) in enumerate(zip(weights, losses)):
+        r.check(f"w before step {n + 1}", 2.4 - 0.4 * 0.5**n, wn, "hand derivation")
+        r.check(f"L at step {n + 1}", 4 * 0.25**n, ln, "hand derivation")
+    r.data["sgd_losses"] = losses
 
 
 def _vanishing(r: LessonResult) -> None:
