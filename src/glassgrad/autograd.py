@@ -127,7 +127,7 @@ class Node:
     """One recorded op application: what backward needs to send a gradient to the op's inputs."""
 
     __slots__ = ("op", "inputs", "params", "out", "versions", "out_version", "hooks", "retain", "site", "shape",
-                 "__weakref__")
+                 "made_at", "prior", "__weakref__")
 
     def __init__(self, op: type[Op], inputs: tuple, params: dict, out: Any, shape: tuple) -> None:
         self.op = op
@@ -140,6 +140,8 @@ class Node:
         self.hooks: list | None = None
         self.retain: Any = None
         self.site: str | None = None
+        self.made_at: int | None = None  # for an in-place change: the version it gave the tensor it changed
+        self.prior: Node | None = None  # ... and the node that had made that tensor before
 
     def name(self) -> str:
         return f"{type(self).__name__ if self.op is None else self.op.__name__}Backward0"
@@ -149,8 +151,8 @@ class Node:
         """(node or leaf tensor or None, 0) per input, as in PyTorch."""
         if self.inputs is None:
             return ()
-        return tuple(((t.grad_fn or t) if isinstance(t, Tensor) and t.requires_grad else None, 0)
-                     for t in self.inputs)
+        return tuple(((_source(t, v) or t) if isinstance(t, Tensor) and t.requires_grad else None, 0)
+                     for t, v in zip(self.inputs, self.versions))
 
     def register_hook(self, fn: Callable) -> None:
         (self.hooks if self.hooks is not None else self._new_hooks()).append(fn)
@@ -196,8 +198,7 @@ def apply(op: type[Op], *args: Any, **params: Any) -> Tensor:
         return _make(out, False)
     result = _make(out, True)
     node = Node(op, args, params, out if op.needs_out else None, out.shape)
-    if op.needs_inputs:
-        node.versions = tuple(versions)
+    node.versions = tuple(versions)
     if op.needs_out:
         node.out_version = (result._version, 0)
     if op.is_view and out.base is not None:
@@ -219,9 +220,10 @@ _FREED = (
 
 
 def _check_versions(node: Node) -> None:
-    for i, (t, v) in enumerate(zip(node.inputs, node.versions or ())):
-        if isinstance(t, Tensor) and t._version[0] != v:
-            _raise_modified(t, node, i, t._version[0], v)
+    if node.op.needs_inputs:
+        for i, (t, v) in enumerate(zip(node.inputs, node.versions)):
+            if isinstance(t, Tensor) and t._version[0] != v:
+                _raise_modified(t, node, i, t._version[0], v)
     if node.out_version is not None and node.out_version[0][0] != node.out_version[1]:
         _raise_modified(None, node, "output", node.out_version[0][0], node.out_version[1])
 
@@ -330,9 +332,9 @@ def run_backward(
         n = stack.pop()
         if n.inputs is None:
             raise RuntimeError(_FREED)
-        for t in n.inputs:
+        for t, v in zip(n.inputs, n.versions):
             if isinstance(t, Tensor) and t.requires_grad:
-                c = t.grad_fn
+                c = t.grad_fn if t._version[0] == v else _source(t, v)
                 if c is not None:
                     if c in deps:
                         deps[c] += 1
@@ -349,7 +351,7 @@ def run_backward(
         while ready:
             n = ready.pop()
             g = grads.pop(n, None)
-            inputs = n.inputs
+            inputs, versions = n.inputs, n.versions
             if g is None:  # every edge into this node carried no gradient: only its own edges to release
                 out_grads = [None] * len(inputs)
             else:
@@ -361,7 +363,7 @@ def run_backward(
                 if n.retain is not None and (t := n.retain()) is not None:
                     t.grad = _as_grad_tensor(g, graph) if t.grad is None else _as_grad_tensor(t.grad.data + g,
                                                                                                graph)
-                if n.versions is not None or n.out_version is not None:
+                if n.op.needs_inputs or n.out_version is not None:
                     _check_versions(n)
                 out_grads = _node_grads(n, g, xp, graph)
                 if anomaly:
@@ -371,15 +373,15 @@ def run_backward(
             if not retain_graph:  # free saved values as soon as they are used, as PyTorch does (lower peak memory)
                 n.inputs = None
                 n.out = None
-            for t, gi in zip(inputs, out_grads):
+            for t, v, gi in zip(inputs, versions, out_grads):
                 if gi is None:
-                    if isinstance(t, Tensor) and t.grad_fn is not None and t.requires_grad:
-                        _edge_done(t.grad_fn, deps, ready)  # counted above, so it must be released
+                    if isinstance(t, Tensor) and t.requires_grad and (c := _source(t, v)) is not None:
+                        _edge_done(c, deps, ready)  # counted above, so it must be released
                     continue
                 if want is not None and id(t) in want:
                     i = want[id(t)]
                     found[i] = gi if found[i] is None else found[i] + gi
-                c = t.grad_fn
+                c = t.grad_fn if t._version[0] == v else _source(t, v)
                 if c is None:
                     if want is None:
                         _arrive_leaf(t, gi, leaves, graph)
@@ -406,6 +408,15 @@ def _namespace(graph: bool) -> Any:
     from glassgrad.ops.xp import NUMPY, TENSOR
 
     return TENSOR if graph else NUMPY
+
+
+def _source(t: Tensor, version: int) -> Node | None:
+    """The node that made `t` as an op saw it at `version`. In-place changes since then gave `t` newer nodes; an
+    earlier use must not send its gradient through them (PyTorch fixes each edge when the op is recorded)."""
+    c = t.grad_fn
+    while c is not None and c.made_at is not None and c.made_at > version:
+        c = c.prior
+    return c
 
 
 def _edge_done(node: Node, deps: dict, ready: list) -> None:
