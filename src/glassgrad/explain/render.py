@@ -15,7 +15,7 @@ MAX_JSON_VALUES = 1000  # larger tensors are summarised in JSON (shape, min, max
 MAX_DERIVATIONS = 20  # renderers show the derivation of at most this many leaves
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One edge of one backward step: what the node received and what it sent to this input."""
 

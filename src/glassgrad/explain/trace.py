@@ -23,7 +23,7 @@ _INPUT_KEYS = ("a", "b", "c", "d", "e")
 _MAX_EXPRESSION = 24  # auto labels longer than this become v1, v2, … instead of the expression
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Vertex:
     """One tensor of the graph: a leaf, a constant tensor, or an op's output (`node` is then its Node)."""
 
@@ -83,7 +83,7 @@ class Vertex:
         return fill(self.node.op.latex if latex else self.node.op.text, self.names(latex))
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Edge:
     """Input `index` of `consumer`'s op: the way a gradient flows from `consumer` back to `source`."""
 
@@ -130,7 +130,7 @@ class Edge:
         return np.asarray(d.fn(NUMPY, g, out, *args, **node.params))
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Step:
     """What backward did at one node: the upstream gradient it received and what it sent to each input."""
 
