@@ -208,6 +208,15 @@ def test_training_lowers_the_loss(page, base_url):
     assert last < 0.6 * first
     assert float(page.inner_text("#stats-accuracy").rstrip("%")) > 80
     assert page.locator("#grad-norms .bar").count() == 3
+    state = httpx.get(base_url.rstrip("/") + session_path(page)).json()
+    for toggle, key in ((False, "weight"), (True, "weight_grad")):  # links: width ∝ |w|, or |∂L/∂w| when toggled
+        page.set_checked("#show-grads", toggle)
+        l, k, j = max(((li + 1, k, j) for li, layer in enumerate(state["layers"])
+                       for k, row in enumerate(layer[key]) for j in range(len(row))),
+                      key=lambda t: abs(state["layers"][t[0] - 1][key][t[1]][t[2]]))
+        widths = page.eval_on_selector_all("#graph line.link",
+                                           "ls => ls.map(l => Number(l.getAttribute('stroke-width')))")
+        assert float(page.get_attribute(f"#link-{l}-{k}-{j}", "stroke-width")) == max(widths)
     shot(page, "trained")
 
 

@@ -47,9 +47,13 @@ export function drawLoss(canvas, losses) {
   const { width, height } = canvas;
   ctx.clearRect(0, 0, width, height);
   if (losses.length < 2) return;
-  const top = Math.max(...losses), bottom = Math.min(0, ...losses);
+  const positive = losses.every((v) => v > 0);
+  const hi = Math.max(...losses), lo = Math.min(...losses);
+  const log = positive && hi / lo > 100;  // a loss falling by orders of magnitude reads better on a log axis
+  const t = log ? Math.log10 : (v) => v;
+  const top = t(hi), bottom = log ? t(lo) : Math.min(0, lo);
   const x = (i) => 4 + (i / (losses.length - 1)) * (width - 8);
-  const y = (v) => height - 6 - ((v - bottom) / (top - bottom || 1)) * (height - 18);
+  const y = (v) => height - 6 - ((t(v) - bottom) / (top - bottom || 1)) * (height - 18);
   ctx.strokeStyle = '#0f766e';
   ctx.lineWidth = 1.5;
   ctx.beginPath();
@@ -57,7 +61,7 @@ export function drawLoss(canvas, losses) {
   ctx.stroke();
   ctx.fillStyle = '#667085';
   ctx.font = '11px system-ui';
-  ctx.fillText(`max ${top.toPrecision(3)}`, 6, 11);
+  ctx.fillText(`max ${hi.toPrecision(3)}${log ? ' (log scale)' : ''}`, 6, 11);
   ctx.fillText(`last ${losses[losses.length - 1].toPrecision(3)}`, width - 80, 11);
 }
 
