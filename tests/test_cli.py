@@ -193,3 +193,23 @@ def test_train_that_diverges_stops_with_one_clear_line(tmp_path) -> None:
     assert result.stderr.count("Error: ") == 1 and error.startswith("Error: gg.train stopped: the loss became nan")
     assert "smaller learning rate" in error
     assert not (tmp_path / "model.safetensors").exists()
+
+
+def test_formula_builds_the_program_without_eval(monkeypatch) -> None:
+    import builtins
+    import math
+
+    from glassgrad.formula import build, parse_values
+
+    def forbidden(*args: object) -> None:
+        raise AssertionError("eval/exec must never run")
+
+    monkeypatch.setattr(builtins, "eval", forbidden)
+    monkeypatch.setattr(builtins, "exec", forbidden)
+    out, leaves = build("-x*w + sigmoid(x)/2 - exp(w)**0.5 + abs(-x)", parse_values("x=2, w=-1"))
+    out.backward()
+    s = 1 / (1 + math.exp(-2.0))
+    assert out.item() == pytest.approx(2 + s / 2 - math.exp(-0.5) + 2)
+    assert leaves["x"].grad.item() == pytest.approx(1 + s * (1 - s) / 2 + 1)
+    assert leaves["w"].grad.item() == pytest.approx(-2 - 0.5 * math.exp(-0.5))
+    assert list(leaves) == ["x", "w"] and out.name == "f"
