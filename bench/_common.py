@@ -43,17 +43,17 @@ def machine_facts(torch_threads: int | None = None) -> str:
     return ", ".join(parts)
 
 
-def time_once(fn: Callable[[], object], number: int) -> float:
+def time_once(fn: Callable[[], object], number: int, clock: Callable[[], float] = time.perf_counter) -> float:
     """Seconds per call of `fn`, over `number` back-to-back calls.
 
     Unlike timeit, the garbage collector stays on: a graph of Python objects costs collections that a C++ graph
     does not, and users pay them. Each batch starts from a fresh collection, so batches start alike.
     """
     gc.collect()
-    start = time.perf_counter()
+    start = clock()
     for _ in range(number):
         fn()
-    return (time.perf_counter() - start) / number
+    return (clock() - start) / number
 
 
 def compare(
@@ -64,11 +64,14 @@ def compare(
     baseline: str | None = None,
     unit: str = "auto",
     title: str | None = None,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> dict[str, float]:
     """Time every case, interleaved over `rounds`; print a table of medians and ratios; return the medians (s/call).
 
     Each round runs every case `number` times, in an order rotated by one each round. The ratio column is each
     case's median divided by the `baseline` case's median (the first case unless named): < 1 is faster.
+    `clock` is wall time by default; time.thread_time counts only this thread's CPU time, which a busy shared
+    machine cannot inflate (valid when every peer computes on the calling thread, e.g. with 1 BLAS thread).
     """
     names = list(cases)
     baseline = baseline or names[0]
@@ -78,7 +81,7 @@ def compare(
     for r in range(rounds):
         k = r % len(names)
         for name in names[k:] + names[:k]:
-            samples[name].append(time_once(cases[name], number))
+            samples[name].append(time_once(cases[name], number, clock))
     medians = {name: statistics.median(s) for name, s in samples.items()}
     print(format_table(medians, samples, baseline, unit, title))
     return medians
