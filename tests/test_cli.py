@@ -45,6 +45,8 @@ def test_lesson_list_and_run() -> None:
     assert result.exit_code == 0
     assert "✓ dC/dw: glassgrad 2.1, article 2.1" in result.output and "✗" not in result.output
     assert "∂C/∂w" in result.output  # glassgrad's derivation is part of the lesson
+    steps = run("lesson", "perceptron", "--steps")
+    assert steps.exit_code == 0 and "Backward pass of C" in steps.output and "local derivative" in steps.output
     by_seed = run("lesson", "0", "--no-explain")
     assert by_seed.exit_code == 0 and "Checks: 18/18" in by_seed.output and "∂y/∂x = 3·x^2" not in by_seed.output
 

@@ -53,7 +53,8 @@ def cli() -> None:
 @cli.command()
 @click.argument("name", required=False)
 @click.option("--no-explain", is_flag=True, help="Only the prose and the checks, without glassgrad's derivations.")
-def lesson(name: str | None, no_explain: bool) -> None:
+@click.option("--steps", is_flag=True, help="Also print every backward pass node by node.")
+def lesson(name: str | None, no_explain: bool, steps: bool) -> None:
     """List the lessons, or run lesson NAME (a name or an article seed number) with its step-by-step explanation.
 
     Every number the article prints is computed by glassgrad and checked: ✓ agrees, ✗ disagrees (exit status 3).
@@ -68,7 +69,7 @@ def lesson(name: str | None, no_explain: bool) -> None:
             click.echo(f"  {lesson_.name:<{width}}  {seed:<12}  {lesson_.title}")
         return
     result = lessons.run(name)
-    click.echo(result.to_text(explain=not no_explain))
+    click.echo(result.to_text(explain=not no_explain, steps=steps and not no_explain))
     if not result.ok:
         failed = sum(not c.ok for c in result.checks)
         click.echo(f"{failed} of {len(result.checks)} numbers disagree with the article", err=True)

@@ -95,16 +95,23 @@ class LessonResult:
                 return c
         raise KeyError(f"lesson {self.name!r} has no check labelled {label!r}")
 
-    def to_text(self, explain: bool = True) -> str:
-        """The lesson for the terminal: each step, glassgrad's explanation, then the checks."""
+    def to_text(self, explain: bool = True, steps: bool = False) -> str:
+        """The lesson for the terminal: each step, glassgrad's explanation, then the checks.
+
+        `steps` adds each backward pass in full (every node, its local derivative and what it sent on).
+        """
         seed = f"  (article {self.seed})" if self.seed else ""
         out = [f"{self.title}{seed}", "=" * len(self.title), ""]
+        shown: list[Any] = []  # traces already printed (steps may share one)
         for i, s in enumerate(self.steps, 1):
             out += [f"{i}. {s.title}", _indent(s.text)]
             if s.code:
                 out += ["", _indent(s.code, "    >>> ")]
             if explain:
                 out += [_indent(text) for text in explanation_texts(s)]
+            if steps and s.trace is not None and s.trace not in shown:
+                shown.append(s.trace)
+                out += ["", _indent(str(s.trace))]
             out.append("")
         passed = sum(c.ok for c in self.checks)
         out += [f"Checks: {passed}/{len(self.checks)}"] + [f"  {c.line()}" for c in self.checks]
