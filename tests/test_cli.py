@@ -215,3 +215,12 @@ def test_formula_builds_the_program_without_eval(monkeypatch) -> None:
     assert leaves["x"].grad.item() == pytest.approx(1 + s * (1 - s) / 2 + 1)
     assert leaves["w"].grad.item() == pytest.approx(-2 - 0.5 * math.exp(-0.5))
     assert list(leaves) == ["x", "w"] and out.name == "f"
+
+
+def test_train_csv_target_by_index_or_name(tmp_path) -> None:
+    data = _csv(tmp_path, "cols.csv", "label,a,b\n" + "".join(line.split(",")[2] + "," + ",".join(
+        line.split(",")[:2]) + "\n" for line in GOOD_CSV.splitlines()[1:]))
+    by_name = run("train", data, "--target", "label", "--epochs", "1", "--out", str(tmp_path / "n"))
+    by_index = run("train", data, "--target", "0", "--epochs", "1", "--out", str(tmp_path / "i"))
+    assert by_name.exit_code == by_index.exit_code == 0
+    assert by_name.stdout.splitlines()[0] == by_index.stdout.splitlines()[0]  # same run, same accuracies

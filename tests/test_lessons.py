@@ -161,3 +161,13 @@ def test_seed001_network_in_nn_layers_gives_the_same_nine_gradients() -> None:
         assert r.checked(f"∂L/∂{name} in {key}{list(index)}").computed == NETWORK_GRADS[name]
     table = next(s for s in r.steps if s.title.startswith("The same network")).derivations[0]
     assert "∂E/∂w^[1]_1,1 = δ^[1]_1 · a^[0]_1 = (8)(2) = 16" in str(table)  # the article's w^[i]_{j,k} notation
+
+
+def test_lessons_still_check_their_numbers_without_the_explain_feature(monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "glassgrad.explain", None)  # as if the explain package were missing
+    for name in ("simplest", "by-hand", "how-networks-learn"):
+        r = lessons.run(name)
+        assert r.ok and all(not s.derivations and s.trace is None for s in r.steps)
+    assert lessons.run("simplest").checked("dC/dw1").computed == 6.0

@@ -70,9 +70,7 @@ def load(config: Config) -> Data:
         path = Path(name)
         if not path.is_file():
             raise ValueError(f"unknown dataset {name!r}: give one of {', '.join(DATASETS)} or the path of a CSV file")
-        target: int | str = -1 if config.target is None else int(config.target) if config.target.lstrip(
-            "-").isdigit() else config.target
-        table = gg.data.from_csv(path, target=target)
+        table = gg.data.from_csv(path, target=_column(config.target))
         x, y = table.tensors[0].data, table.tensors[1].data
         names = table.feature_names
     y = y.reshape(-1) if y.ndim > 1 and y.shape[1] == 1 else y
@@ -85,6 +83,13 @@ def load(config: Config) -> Data:
     if classes and y.min() < 0:
         raise ValueError(f"{name}: class labels must be 0, 1, 2, …; found {int(y.min())}")
     return Data(Path(name).stem, x[train], y[train], x[test], y[test], classes, names)
+
+
+def _column(target: str | None) -> int | str:
+    """A CSV target given on the command line: a column index ("3", "-1") or a column name; default the last."""
+    if target is None:
+        return -1
+    return int(target) if target.lstrip("-").isdigit() else target
 
 
 def build_model(config: Config, data: Data) -> Any:

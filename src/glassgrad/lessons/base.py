@@ -141,9 +141,9 @@ def _indent(text: str, prefix: str = "   ") -> str:
 
 
 def explain_backward(out: gg.Tensor, leaves: Sequence[gg.Tensor] = ()) -> tuple[Any, list[Any]]:
-    """Run `out`'s backward pass, through gg.explain when it is installed, so `.grad` is filled either way.
+    """Run `out`'s backward pass through gg.explain (which fills `.grad` as backward does) when it is installed.
 
-    Returns the trace and the derivation of each of `leaves` (None and [] without the explain feature).
+    Returns the trace and the derivation of each of `leaves`; (None, []) after a plain backward without it.
     """
     try:
         from glassgrad.explain import explain
@@ -151,8 +151,6 @@ def explain_backward(out: gg.Tensor, leaves: Sequence[gg.Tensor] = ()) -> tuple[
         out.backward()
         return None, []
     trace = explain(out, precision=4)
-    if any(t.grad is None for t in leaves):  # an explainer that records without filling .grad
-        out.backward()
     return trace, [trace.derivation(t) for t in leaves]
 
 
