@@ -386,6 +386,17 @@ def test_upload_csv_trains_on_it(client):
     assert kept.json()["data_source"] == "upload: mine.csv" and kept.json()["sizes"] == [3, 4, 1]
 
 
+def test_upload_picks_a_loss_the_targets_allow(client):
+    sid = create(client, **SMALL)["session_id"]
+    rows = "\n".join(f"{i % 7},{(i * 3) % 5},{['cat', 'dog', 'eel'][i % 3]}" for i in range(30))
+    state = upload(client, sid, f"a,b,animal\n{rows}\n".encode()).json()
+    assert state["config"]["loss"] == "cross_entropy" and state["config"]["activations"][-1] == "identity"
+    assert state["sizes"] == [2, 3, 2, 3] and state["classes"] == 3
+    rows = "\n".join(f"{i},{i * 0.5 + 0.25}" for i in range(20))
+    state = upload(client, sid, f"x,price\n{rows}\n".encode()).json()
+    assert state["config"]["loss"] == "mse" and state["sizes"][-1] == 1 and state["accuracy"] is None
+
+
 @pytest.mark.parametrize("content, words", [
     (b"a,b,y\n1,2,0\n3,4\n", "row"),
     (b"a,b,y\n1,two,0\n3,4,1\n", "two"),

@@ -84,8 +84,17 @@ class Playground:
             path = os.path.join(tmp, "upload.csv")
             FilePath(path).write_bytes(content)
             data = csv_dataset(path, _column(target), filename)
-            config = run.config.model_copy(update={"data": None, "weights": None})
-            return self.store.replace(sid, Run(config, data))
+            return self.store.replace(sid, Run(_fit_loss(run.config, data), data))
+
+
+def _fit_loss(config: NetworkConfig, data: Dataset) -> NetworkConfig:
+    """The config for an uploaded file: its own rows, and a loss its targets allow (several classes need
+    cross-entropy, non-class targets a regression loss); the layers and optimizer stay as chosen."""
+    update: dict[str, Any] = {"data": None, "weights": None}
+    wanted = "cross_entropy" if data.classes > 2 else "mse" if data.classes == 0 else None
+    if wanted is not None and config.loss != wanted:
+        update.update(loss=wanted, activations=[*config.activations[:-1], "identity"])
+    return config.model_copy(update=update)
 
 
 def _column(target: str | None) -> str | int | None:
