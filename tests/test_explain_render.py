@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -195,54 +194,26 @@ def test_large_graphs_collapse_by_layer():
     for _ in range(100):
         y = gg.sin(y) * 1.01
     trace = gg.explain(y)
-    graph = trace.graph()
+    graph = trace.graph(max_nodes=60)
     root = ET.fromstring(graph.svg)
-    layers = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if "layer" in (g.get("class") or "")]
-    assert graph.collapsed and len(layers) == len({v.depth for v in trace.vertices})
+    boxes = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if "layer" in (g.get("class") or "")]
+    assert graph.collapsed and 30 <= len(boxes) <= 60  # 201 depths, merged into at most 60 boxes
+    assert sum(int(g.get("data-count")) for g in boxes) == len(trace.vertices)
 
 
-def test_jupyter_reprs():
-    x, w, h, out = small_program()
-    trace = gg.explain(out)
-    assert "<table" in trace._repr_html_() and "<svg" in trace._repr_html_()
-    assert "∂loss%/∂x" in trace.derivation(x)._repr_html_()
-    assert trace.graph()._repr_svg_().startswith("<svg")
-    assert "<pre" in trace.check(x)._repr_html_()
-
-
-def chromium_path() -> str | None:
-    return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-
-
-def test_html_renders_in_a_real_browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    path = chromium_path()
-    if path is None:
-        pytest.skip("no Chromium: install Debian's with `apt-get install -y chromium` (make test does)")
-    x, w, h, out = small_program()
-    trace = gg.explain(out)
-    page_html = trace.to_html()
-    assert page_html.startswith("<!DOCTYPE html>") and "<script" not in page_html and "http" not in page_html.replace(
-        "http://www.w3.org/2000/svg", "")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path,
-                                    args=["--no-sandbox", "--headless", "--disable-gpu",
-                                          "--disable-background-networking"])
-        try:
-            page = browser.new_page()
-            errors = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.set_content(page_html)
-            from glassgrad.explain.render import rows
-
-            assert page.locator("tr.gg-step").count() == len(rows(trace))
-            assert page.locator("svg.gg-graph g.node").count() == len(trace.vertices)
-            box = page.locator("svg.gg-graph").bounding_box()
-            assert box["width"] > 100 and box["height"] > 50  # drawn, not collapsed to nothing
-            assert "∂loss%/∂x" in page.inner_text("body")
-            assert errors == []
-        finally:
-            browser.close()
+def test_networks_collapse_by_nn_layer():
+    gg.manual_seed(0)
+    net = gg.nn.Sequential(gg.nn.Linear(2, 4), gg.nn.ReLU(), gg.nn.Linear(4, 4), gg.nn.Tanh(), gg.nn.Linear(4, 1))
+    trace = gg.explain((net(gg.randn(3, 2)) ** 2).mean(), model=net)
+    root = ET.fromstring(trace.graph(max_nodes=5).svg)
+    svg = "{http://www.w3.org/2000/svg}"
+    boxes = [g for g in root.iter(f"{svg}g") if "layer" in (g.get("class") or "")]
+    heads = [g.find(f"{svg}text").text.split(":")[0] for g in boxes]
+    members = [set(g.find(f"{svg}title").text.split(", ")) for g in boxes]
+    assert heads == ["layer 1", "layer 2", "layer 3"]  # the input data joins the layer that reads it
+    assert {"0.weight", "0.bias"} <= members[0] and {"2.weight", "2.bias"} <= members[1]
+    assert {"4.weight", "4.bias"} <= members[2]
+    assert sum(int(g.get("data-count")) for g in boxes) == len(trace.vertices)
 
 
 # ------------------------------------------------------------------------------------------ check, layers

@@ -10,6 +10,8 @@ from collections import Counter
 from html import escape
 from typing import Any
 
+import numpy as np
+
 from glassgrad.explain.format import brief
 
 _W, _H, _GAP_X, _GAP_Y, _PAD = 170, 58, 90, 26, 20
@@ -66,6 +68,38 @@ def _layers(vertices: list, depth: Any) -> list[list]:
     return layers
 
 
+def _groups(trace: Any, limit: int) -> list[tuple[str, list]]:
+    """Vertices grouped by nn layer (each linear node starts one; leaves join their first consumer's group) or,
+    without linear nodes, by depth; consecutive groups merged so that there are at most `limit`."""
+    vertices = trace.vertices
+    if any(v.node is not None and v.node.op.name == "linear" for v in vertices):
+        key: dict[int, int] = {}
+        for v in vertices:
+            if v.node is not None:
+                key[v.id] = max((key[e.source.id] for e in v.edges if e.source is not None and e.source.id in key),
+                                default=0) + (v.node.op.name == "linear")
+        users: dict[int, list[int]] = {}
+        for v in vertices:
+            for e in v.edges:
+                if e.source is not None:
+                    users.setdefault(e.source.id, []).append(key[v.id])
+        for v in vertices:  # leaves: the group of the first op that uses them
+            if v.node is None:
+                key[v.id] = min(users.get(v.id, [0]))
+        label = lambda k: f"layer {k}" if k else "inputs"  # noqa: E731
+    else:
+        key = {v.id: v.depth for v in vertices}
+        label = lambda k: f"depth {k}"  # noqa: E731
+    keys = sorted(set(key.values()))
+    size = -(-len(keys) // max(1, limit))
+    groups = []
+    for start in range(0, len(keys), size):
+        chunk = set(keys[start:start + size])
+        name = label(keys[start]) if size == 1 else f"{label(keys[start])} to {keys[min(start + size, len(keys)) - 1]}"
+        groups.append((name, [v for v in vertices if key[v.id] in chunk]))
+    return groups
+
+
 def _cut(s: str, n: int = 24) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
@@ -74,7 +108,7 @@ class Graph:
     """An SVG drawing of a trace: `.svg` is the markup; Jupyter shows it inline."""
 
     def __init__(self, trace: Any, highlight: Any = None, max_nodes: int = 60) -> None:
-        self.trace, self.highlight = trace, highlight
+        self.trace, self.highlight, self.max_nodes = trace, highlight, max_nodes
         self.collapsed = len(trace.vertices) > max_nodes
         self.svg = self._collapsed() if self.collapsed else self._full()
 
@@ -128,30 +162,35 @@ class Graph:
         return self._wrap(parts, width, height)
 
     def _collapsed(self) -> str:
-        """One box per depth: how many ops of which kind, and the size of the gradients there."""
-        t = self.trace
-        depths = sorted({v.depth for v in t.vertices})
-        groups = {d: [v for v in t.vertices if v.depth == d] for d in depths}
-        width, height = 2 * _PAD + len(depths) * (_W + _GAP_X) - _GAP_X, _H + 2 * _PAD + 40
-        xy = {d: (_PAD + i * (_W + _GAP_X), _PAD + 40) for i, d in enumerate(depths)}
+        """One box per layer (per nn layer when the graph has linear nodes, else per depth), at most max_nodes."""
+        t, p = self.trace, self.trace.precision
+        groups = _groups(t, self.max_nodes)
+        where = {v.id: k for k, (_, members) in enumerate(groups) for v in members}
+        width, height = 2 * _PAD + len(groups) * (_W + _GAP_X) - _GAP_X, _H + 2 * _PAD + 40
+        xy = [(_PAD + k * (_W + _GAP_X), _PAD + 40) for k in range(len(groups))]
         parts = []
-        links = {(e.source.depth, v.depth) for v in t.vertices for e in v.edges if e.source is not None}
+        links = {(where[e.source.id], where[v.id]) for v in t.vertices for e in v.edges if e.source is not None}
         for a, b in sorted(links):
-            (x0, y0), (x1, _) = xy[a], xy[b]
-            lift = 0 if x1 - x0 == _W + _GAP_X else min(40, 8 * (b - a))
+            if a == b:
+                continue
+            (x0, y0), (x1, _) = xy[min(a, b)], xy[max(a, b)]
+            lift = 0 if abs(b - a) == 1 else min(40, 8 * abs(b - a))
             parts.append(f"<g class='edge'><path d='M{x0 + _W / 2},{y0} C{x0 + _W / 2},{y0 - lift} "
                          f"{x1 + _W / 2},{y0 - lift} {x1 + _W / 2},{y0}'/></g>" if lift else
                          f"<g class='edge'><path d='M{x0 + _W},{y0 + _H / 2} L{x1},{y0 + _H / 2}'/></g>")
-        for d in depths:
-            x, y = xy[d]
-            ops = Counter(v.op_name for v in groups[d])
-            summary = ", ".join(f"{k}×{n}" for k, n in ops.most_common(3))
-            names = ", ".join(v.label for v in groups[d][:40])
+        for k, (name, members) in enumerate(groups):
+            x, y = xy[k]
+            ops = Counter(v.op_name for v in members)
+            summary = ", ".join(f"{op}×{n}" for op, n in ops.most_common(3))
+            grads = [float(np.max(np.abs(v.grad))) for v in members if v.grad is not None and np.size(v.grad)]
+            grad = f"max |grad| {brief(max(grads), p)}" if grads else "no gradient"
+            names = ", ".join(v.label for v in members[:40]) + (", …" if len(members) > 40 else "")
             parts.append(
-                f"<g class='node layer' id='layer{d}'><title>{escape(names)}</title>"
+                f"<g class='node layer' id='group{k}' data-count='{len(members)}'><title>{escape(names)}</title>"
                 f"<rect x='{x}' y='{y}' width='{_W}' height='{_H}' rx='6' fill='{_FILL['op']}'/>"
-                f"<text x='{x + 6}' y='{y + 16}' class='h'>depth {d}: {len(groups[d])} tensors</text>"
-                f"<text x='{x + 6}' y='{y + 32}'>{escape(_cut(summary))}</text></g>")
+                f"<text x='{x + 6}' y='{y + 16}' class='h'>{escape(_cut(f'{name}: {len(members)} tensors', 28))}"
+                f"</text><text x='{x + 6}' y='{y + 32}'>{escape(_cut(summary))}</text>"
+                f"<text x='{x + 6}' y='{y + 48}'>{escape(_cut(grad))}</text></g>")
         return self._wrap(parts, width, height)
 
     @staticmethod
