@@ -303,6 +303,9 @@ def test_diverging_training_is_a_400_not_a_500(client):
     r = client.post(f"/api/sessions/{sid}/train", json={"steps": 200})
     assert r.status_code == 400 and "too large" in r.json()["detail"]
     assert client.get(f"/api/sessions/{sid}").status_code == 200
+    r = client.get(f"/api/sessions/{sid}/walkthrough")
+    assert r.status_code == 400 and "diverged" in r.json()["detail"]
+    assert client.post(f"/api/sessions/{sid}/reset").json()["loss"] is not None
 
 
 def test_reconfigure_keeps_the_session(client):

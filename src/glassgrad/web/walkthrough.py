@@ -64,6 +64,7 @@ def _check_example(run: Run, example: int) -> None:
         raise PlaygroundError(f"example {example} does not exist: the dataset has rows 0 to {len(run.data.x) - 1}")
 
 
+@np.errstate(over="ignore", invalid="ignore")  # a diverged network is reported below, not warned about
 def forward_backward(run: Run, example: int) -> Pass:
     """Run one example through named copies of the weights and backpropagate with gg.explain, keeping every
     intermediate gradient (the names W1, z1, a1, … are the stations of gg.explain's derivations)."""
@@ -88,6 +89,9 @@ def forward_backward(run: Run, example: int) -> Pass:
         zs.append(z)
         acts.append(a)
     loss = run.loss_of(a, run.targets(np.array([example])))
+    if not np.isfinite(loss.item()):
+        raise PlaygroundError(f"example {example}'s loss is {loss.item()}: training diverged. Reset the network, "
+                              "and lower the learning rate")
     loss.name = "L"
     loss_op = loss.grad_fn.op if loss.grad_fn is not None else None
     trace = gg.explain(loss, precision=6)  # backward, kept step by step: the .grad of every tensor above is set
