@@ -31,11 +31,11 @@ class _Group(click.Group):
 
 
 def _message(e: Exception) -> str:
-    from glassgrad.formula import FormulaError
-
+    """Bad input (ValueError, e.g. a malformed formula; LookupError, e.g. an unknown lesson; OSError) speaks for
+    itself; anything else is named, as it is probably a bug."""
     text = str(e.args[0]) if isinstance(e, LookupError) and e.args else str(e)  # KeyError's str() adds quotes
     first = text.splitlines()[0] if text else type(e).__name__
-    if isinstance(e, (FormulaError, ValueError, LookupError, OSError)):
+    if isinstance(e, (ValueError, LookupError, OSError)):
         return first
     return f"{type(e).__name__}: {first} (GLASSGRAD_DEBUG=1 shows the traceback)"
 
@@ -90,18 +90,11 @@ def explain(expr: str, at: str, precision: int, fmt: str, check: bool) -> None:
     EXPR uses numbers, variables, + - * / ** and exp log sin cos tanh sigmoid relu sqrt abs, e.g.
     glassgrad explain "sigmoid(w*x + b)" --at w=0.5,x=2,b=-1. It is parsed, never evaluated by Python.
     """
+    import glassgrad as gg
     from glassgrad.formula import build, parse_values
 
     out, leaves = build(expr, parse_values(at))
-    try:
-        from glassgrad.explain import explain as explain_
-    except ImportError:
-        out.backward()
-        click.echo(f"f = {out.item():.{precision}g}")
-        for name, t in leaves.items():
-            click.echo(f"∂f/∂{name} = {t.grad.item():.{precision}g}")
-        return
-    trace = explain_(out, precision=precision)
+    trace = gg.explain(out, precision=precision)
     if fmt != "text":
         click.echo({"markdown": trace.to_markdown, "latex": trace.to_latex, "html": trace.to_html,
                     "json": trace.to_json}[fmt]())

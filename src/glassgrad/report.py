@@ -13,7 +13,7 @@ from typing import Any
 
 import glassgrad as gg
 from glassgrad import plots
-from glassgrad.lessons import LessonResult, Step
+from glassgrad.lessons import Check, LessonResult, Step
 
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:0 auto;padding:0 20px 60px;
@@ -60,9 +60,12 @@ def _step_html(step: Step) -> str:
 
 
 def _checks_html(result: LessonResult) -> str:
-    rows = "".join(
-        f"<tr><td class='{'ok' if c.ok else 'bad'}'>{c.mark}</td><td>{_e(c.label)}</td>"
-        f"<td>{c.computed:.10g}</td><td>{c.expected:.10g}</td><td>{_e(c.source)}</td></tr>" for c in result.checks)
+    def values(c: Check) -> str:
+        return ("<td colspan='2'>holds</td>" if c.ok else "<td colspan='2'>does not hold</td>") if c.is_claim else (
+            f"<td>{c.computed:.10g}</td><td>{c.expected:.10g}</td>")
+
+    rows = "".join(f"<tr><td class='{'ok' if c.ok else 'bad'}'>{c.mark}</td><td>{_e(c.label)}</td>{values(c)}"
+                   f"<td>{_e(c.source)}</td></tr>" for c in result.checks)
     return ("<table class='checks'><tr><th></th><th>number</th><th>glassgrad</th><th>expected</th>"
             f"<th>from</th></tr>{rows}</table>")
 

@@ -51,8 +51,15 @@ class Check:
     def mark(self) -> str:
         return PASS if self.ok else FAIL
 
+    @property
+    def is_claim(self) -> bool:
+        """A yes/no statement the lesson verifies (computed 1.0 when it holds) rather than a number."""
+        return self.source == "claim"
+
     def line(self) -> str:
-        return (f"{self.mark} {self.label}: glassgrad {_fmt(self.computed)}, {self.source} {_fmt(self.expected)}")
+        if self.is_claim:
+            return f"{self.mark} {self.label}" + ("" if self.ok else " (does not hold)")
+        return f"{self.mark} {self.label}: glassgrad {_fmt(self.computed)}, {self.source} {_fmt(self.expected)}"
 
 
 def _fmt(v: float) -> str:
