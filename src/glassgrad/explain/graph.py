@@ -129,7 +129,12 @@ class Graph:
 
     def _full(self) -> str:
         t, p = self.trace, self.trace.precision
-        layers = _layers(t.vertices, lambda v: v.depth)
+        first_use: dict[int, int] = {}  # leaves sit one column before the first op that uses them
+        for v in t.vertices:
+            for e in v.edges:
+                if e.source is not None and e.source.node is None:
+                    first_use[e.source.id] = min(first_use.get(e.source.id, v.depth), v.depth)
+        layers = _layers(t.vertices, lambda v: v.depth if v.node is not None else max(0, first_use.get(v.id, 1) - 1))
         xy, width, height = self._canvas(layers)
         hot = _on_path(t, self.highlight)
         parts = []

@@ -148,8 +148,11 @@ def latex(trace: Any) -> str:
         for e in v.edges:
             if e.sent is None:
                 continue
-            node = f"${v.latex} = {v.formula(latex=True)}$" if first else ""
-            local = f"${e.symbol(latex=True)}$" + (f" $= {_latex_value(e.local, p)}$" if e.local is not None else "")
+            formula = v.formula(latex=True)
+            node = (f"${v.latex}$" if formula == v.latex else f"${v.latex} = {formula}$") if first else ""
+            symbol = e.symbol(latex=True)
+            value = _latex_value(e.local, p) if e.local is not None else symbol
+            local = f"${symbol}$" if value == symbol else f"${symbol} = {value}$"
             cells = [str(s.index + 1) if first else "", node, f"${_latex_value(s.upstream, p)}$" if first else "",
                      f"${e.latex_label}$", local, f"${_latex_value(e.sent, p)}$"]
             lines.append(" & ".join(cells) + r" \\")
@@ -169,6 +172,7 @@ _CSS = """
 .gg-trace th{background:#eef}
 .gg-trace .note{color:#666;font-size:12px}
 .gg-trace pre{background:#f7f7fa;padding:6px;border-radius:4px}
+.gg-trace svg{max-width:100%;height:auto}
 """
 
 
