@@ -320,6 +320,10 @@ class Tensor:
         if record and self.requires_grad and self.grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation. Wrap "
                                "the update in `with glassgrad.no_grad():` (as optimizers do), or work on a copy.")
+        view = _view_node(self) if record else None
+        if view is not None and view.inputs[0].is_leaf and view.inputs[0].requires_grad:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation. "
+                               "Wrap the update in `with glassgrad.no_grad():`, or work on a copy.")
         if record:
             old = _make(self.data.copy(), self.requires_grad)
             old.grad_fn, old.name = self.grad_fn, self.name
@@ -344,6 +348,8 @@ class Tensor:
             self.grad_fn, self.requires_grad = result.grad_fn, True
             if self.grad_fn.out_version is not None:
                 self.grad_fn.out_version = (self._version, self._version[0])
+            if view is not None:
+                _rebase(view, self)
         return self
 
     def __iadd__(self, other: Any) -> Tensor:
@@ -432,6 +438,39 @@ class Tensor:
 
 
 _new = object.__new__
+
+
+def _view_node(t: Tensor) -> Any:
+    """The node of the view op that made `t` (behind any in-place changes since), if `t` shares its input's memory."""
+    n = t.grad_fn
+    while n is not None and n.made_at is not None:
+        n = n.prior
+    if n is None or not n.op.is_view or n.inputs is None or n.op.name not in _WRITE_BACK:
+        return None
+    base = n.inputs[0]
+    return n if isinstance(base, Tensor) and np.shares_memory(t.data, base.data) else None
+
+
+_WRITE_BACK: dict[str, Callable[..., Tensor]] = {  # the base, given the view `v` of it that changed in place
+    "getitem": lambda old, v, p: _ops.setitem(old, p["index"], v),
+    "reshape": lambda old, v, p: _ops.reshape(v, old.shape),
+    "transpose": lambda old, v, p: _ops.transpose(v, p["dim0"], p["dim1"]),
+    "permute": lambda old, v, p: _ops.permute(v, tuple(np.argsort(p["dims"]))),
+}
+
+
+def _rebase(view: Any, v: Tensor) -> None:
+    """An in-place change through view `v` changed its base's memory: record it in the base's history too (PyTorch's
+    CopySlices), and in the base's own base, if it is a view as well."""
+    base = view.inputs[0]
+    outer = _view_node(base)
+    old = _make(base.data, base.requires_grad)
+    old.grad_fn = base.grad_fn
+    new = _WRITE_BACK[view.op.name](old, v, view.params)
+    new.grad_fn.made_at, new.grad_fn.prior = base._version[0], base.grad_fn
+    base.grad_fn, base.requires_grad = new.grad_fn, True
+    if outer is not None:
+        _rebase(outer, base)
 
 
 def _make(data: np.ndarray, requires_grad: bool) -> Tensor:
