@@ -263,3 +263,34 @@ def test_layer_diagnostics_vanishing_and_exploding():
         big.weight.data *= 1e4
     table = gg.explain((gg.nn.Sequential(big, gg.nn.Linear(3, 1))(gg.randn(2, 3)) ** 2).sum()).deltas()
     assert any(d.startswith("exploding gradient") for _, d in table.diagnostics)
+
+
+def test_unnamed_graphs_get_automatic_labels():
+    a, b = gg.tensor(2.0, requires_grad=True), gg.tensor(3.0, requires_grad=True)
+    c = gg.tensor([1.0, 2.0])
+    out = ((a * b + 1) * c).sum()
+    trace = gg.explain(out)
+    labels = [v.label for v in trace.vertices]
+    assert labels == ["x1", "x2", "x1·x2", "x1·x2 + 1", "c1", "(x1·x2 + 1)·c1", "f"]
+    d = trace.derivation(a)
+    assert [f.label for f in d.paths[0].factors] == ["∂f/∂x1"]  # nothing named: one folded factor
+    assert float(d.value) == 3.0 * 3.0
+
+
+def test_non_scalar_outputs_take_a_gradient_like_backward():
+    x = gg.tensor([1.0, 2.0, 3.0], requires_grad=True, name="x")
+    y = x * x
+    y.name = "y"
+    trace = gg.explain(y, gradient=gg.tensor([1.0, 0.5, -1.0]))
+    np.testing.assert_allclose(trace.derivation(x).value, [2.0, 2.0, -6.0])
+    np.testing.assert_allclose(x.grad.data, [2.0, 2.0, -6.0])
+    assert trace.check(x).ok
+
+
+def test_a_derivation_of_a_scalar_path_shows_the_root_gradient_factor():
+    w = gg.tensor(2.0, requires_grad=True, name="w")
+    y = w * 3
+    y.name = "y"
+    d = gg.explain(y, gradient=gg.tensor(0.5)).derivation(w)
+    assert [(f.label, f.text, float(f.value)) for f in d.paths[0].factors] == [("∂y/∂y", "g", 0.5), ("∂y/∂w", "3", 3.0)]
+    assert float(d.value) == 1.5
