@@ -155,6 +155,13 @@ def test_json_follows_the_documented_schema():
     np.testing.assert_allclose(by_name["x"]["grad"], x.grad.data)
     np.testing.assert_allclose(by_name["w_1"]["grad"], w.grad.data)
     assert [s["node"] for s in doc["steps"]] == [s.vertex.id for s in trace.steps]
+    assert doc["layers"] == []  # no nn layers in this program
+    gg.manual_seed(0)
+    net = gg.nn.Sequential(gg.nn.Linear(2, 2), gg.nn.ReLU(), gg.nn.Linear(2, 1))
+    layer_doc = gg.explain(net(gg.randn(3, 2)).sum(), model=net).to_dict()["layers"]
+    table = spec.split("## `layers[i]`")[1]
+    assert set(layer_doc[0]) == set(re.findall(r"^\| `(\w+)`", table, re.M))
+    np.testing.assert_allclose(layer_doc[1]["grad_weight"], net[2].weight.grad.data)
     edge = next(e for e in doc["edges"] if e["broadcast"])
     assert edge["broadcast"] == "summed over axis 0: (3,) was broadcast to (4, 3)"
 

@@ -186,6 +186,9 @@ def html_fragment(trace: Any) -> str:
     body = "".join("<tr class='gg-step'>" + "".join(f"<td>{esc(getattr(r, c))}</td>" for c in cols) + "</tr>"
                    for r in rows(trace))
     derivs = "".join(f"<h4>{esc(d.label)}</h4>{d.to_html()}" for d in _derivations(trace))
+    layers = trace.deltas()
+    if layers.layers:
+        derivs += f"<h4>Layers</h4>{layers._repr_html_()}"
     return (f"<div class='gg-trace'><style>{_CSS}</style>"
             f"<h3>Backward pass of {esc(trace.output.label)} = {esc(brief(trace.output.value, trace.precision))}"
             f"</h3>{Graph(trace, None).svg}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -244,7 +247,8 @@ def as_dict(trace: Any) -> dict:
               "depth": v.depth, "site": v.site, "step": None if v.step is None else v.step.index}
              for v in trace.vertices]
     return {"schema": JSON_SCHEMA, "precision": trace.precision, "output": trace.output.id, "nodes": nodes,
-            "edges": edges, "steps": steps, "derivations": [d.to_dict() for d in _derivations(trace)]}
+            "edges": edges, "steps": steps, "derivations": [d.to_dict() for d in _derivations(trace)],
+            "layers": trace.deltas().to_dict()["layers"]}
 
 
 __all__ = ["as_dict", "html_fragment", "html_page", "json_value", "latex", "markdown", "rows", "text"]
