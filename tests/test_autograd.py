@@ -125,6 +125,60 @@ def test_scalar_backward_accepts_a_one_element_tensor() -> None:
     assert x.grad.tolist() == [6.0]
 
 
+def test_backward_inputs_accumulates_only_into_those() -> None:
+    results = []
+    for m in (gg, torch):
+        x, w = m.tensor([1.0, 2.0], requires_grad=True), m.tensor([3.0, -1.0], requires_grad=True)
+        (x * w).sum().backward(inputs=[x])
+        results.append((x.grad.tolist(), w.grad))
+    assert results[0] == results[1] and results[0][1] is None
+
+
+def test_autograd_backward_of_several_outputs_with_their_gradients() -> None:
+    results = []
+    for m in (gg, torch):
+        x = m.tensor([1.0, 2.0], dtype=m.float64, requires_grad=True)
+        m.autograd.backward([x * 2, x.exp()], [m.tensor([1.0, 0.5], dtype=m.float64),
+                                                  m.tensor([-1.0, 2.0], dtype=m.float64)])
+        results.append(x.grad)
+    same(*results)
+
+
+def test_backward_from_a_leaf_and_grad_of_an_input_itself() -> None:
+    x = gg.tensor([1.0, 2.0], requires_grad=True)
+    x.backward(gg.tensor([3.0, 4.0]))
+    assert x.grad.tolist() == [3.0, 4.0]
+    (g,) = gg.autograd.grad(x, x, gg.ones(2))
+    assert g.tolist() == [1.0, 1.0]
+
+
+def test_next_functions_mirror_torchs_graph() -> None:
+    def kinds(fn) -> list:
+        """What each input edge leads to, by PyTorch's names (a leaf is reached through AccumulateGrad)."""
+        out = []
+        for f, _ in fn.next_functions:
+            if f is None or not isinstance(f, gg.Tensor):
+                out.append(None if f is None else f.name() if hasattr(f, "op") else type(f).__name__)
+            else:
+                out.append("AccumulateGrad")
+        return out
+
+    names = []
+    for m in (gg, torch):
+        x, c = m.tensor([1.0], requires_grad=True), m.tensor([2.0])
+        y = (x * c).exp() + x
+        names.append((kinds(y.grad_fn), kinds(y.grad_fn.next_functions[0][0].next_functions[0][0])))
+    assert names[0] == names[1] == (["ExpBackward0", "AccumulateGrad"], ["AccumulateGrad", None])
+
+
+def test_setting_grad_to_none_restarts_accumulation() -> None:
+    x = gg.tensor(2.0, requires_grad=True)
+    (x * x).backward()
+    x.grad = None
+    (x * 5).backward()
+    assert x.grad.item() == 5.0
+
+
 # ---------------------------------------------------------------------------------------------- grad modes
 
 
