@@ -96,3 +96,22 @@ def test_decision_boundary_colours_the_plane_by_the_predicted_class() -> None:
                                   resolution=30)
     filled = fig.axes[0].collections[0]
     assert len(filled.get_paths()) >= 2  # both classes have a region
+
+
+def test_model_contour_draws_the_sgd_parameters_of_a_real_model() -> None:
+    """a = i·w + b fitted by gg.optim.SGD: the drawn path is the optimizer's, and matches a NumPy descent."""
+    i, y = np.array([p[0] for p in micro.LINE_DATA]), np.array([p[1] for p in micro.LINE_DATA])
+    paths = {name: micro.optimizer_path(s, lr=0.15, steps=40) for name, s in micro.LINE_STARTS.items()}
+    for name, start in micro.LINE_STARTS.items():
+        p = np.array(start)
+        expected = [p.copy()]
+        for _ in range(40):
+            residual = i * p[0] + p[1] - y
+            p = p - 0.15 * np.array([np.mean(2 * residual * i), np.mean(2 * residual)])
+            expected.append(p.copy())
+        np.testing.assert_allclose(paths[name], np.array(expected), rtol=0, atol=1e-12)
+    fig = plots.loss_contour(micro.line_cost, paths, (-1.5, 4.5), (-4, 3.5), ("w", "b"))
+    drawn = {line.get_label(): line.get_xydata() for line in fig.axes[0].lines}
+    for name in paths:
+        np.testing.assert_array_equal(drawn[f"start {name}"], paths[name])
+    assert micro.line_cost(np.array(2.0), np.array(-1.0)) == 0.0

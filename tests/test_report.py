@@ -12,7 +12,8 @@ import glassgrad.lessons as lessons
 from glassgrad import cli
 
 SECTIONS = ["summary", "lessons", "pictures", "training", *(f"lesson-{name}" for name in lessons.LESSONS)]
-FIGURES = ["fig-graph", "fig-contour", "fig-lr-sweep", "fig-grad-norms", "fig-perceptron-loss", "fig-training-loss",
+FIGURES = ["fig-graph", "fig-contour", "fig-contour-model", "fig-lr-sweep", "fig-grad-norms", "fig-perceptron-loss",
+           "fig-training-loss",
            "fig-training-norms", "fig-decision-boundary"]
 
 

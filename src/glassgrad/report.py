@@ -93,6 +93,10 @@ def pictures_html(results: dict[str, LessonResult], extra: Sequence[str] = ()) -
         figures.append(_figure(plots.loss_contour(r.data["surface"], r.data["paths"]),
                                "Gradient descent from three starts on f(u, v) = (u²−1)² + (v²−1)²: each start "
                                "ends in its own valley (seed 001's contour picture).", "fig-contour"))
+        figures.append(_figure(plots.loss_contour(r.data["model_surface"], r.data["model_paths"], (-1.5, 4.5),
+                                                  (-4, 3.5), ("w", "b"), "gg.optim.SGD on J(w, b) from three starts"),
+                               "The cost of a = i·w + b over its two parameters, with the parameters gg.optim.SGD "
+                               "went through from three starts: one bowl, one bottom at (2, −1).", "fig-contour-model"))
     if "learning-rate" in results:
         figures.append(_figure(plots.lr_sweep(results["learning-rate"].data["lr_sweep"]),
                                "The perceptron trained with nine learning rates: above 4/9 the loss grows.",

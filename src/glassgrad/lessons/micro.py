@@ -73,7 +73,46 @@ def run_many_starts() -> LessonResult:
             r.check(f"start {name} ends at {axis} = {target:+g}", target, coordinate, "hand derivation", tol=1e-9)
     r.data["surface"] = surface
     r.data["paths"] = paths
+    _two_parameters_of_a_model(r)
     return r
+
+
+LINE_DATA = ((0.0, -1.0), (1.0, 1.0), (2.0, 3.0))  # (i, y) on the line y = 2i − 1
+LINE_STARTS = {"p": (-1.0, 2.5), "q": (3.5, 2.0), "r": (0.5, -3.0)}
+
+
+def line_cost(w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """J(w, b) = mean over the examples of (i·w + b − y)², written out in NumPy for drawing its contours."""
+    return sum((i * w + b - y) ** 2 for i, y in LINE_DATA) / len(LINE_DATA)
+
+
+def optimizer_path(start: tuple[float, float], lr: float = 0.15, steps: int = 200) -> np.ndarray:
+    """(w, b) after each step of gg.optim.SGD fitting a = i·w + b to LINE_DATA, read from the parameters."""
+    w, b = leaf(start[0], "w"), leaf(start[1], "b")
+    i, y = gg.tensor([p[0] for p in LINE_DATA], dtype=gg.float64), gg.tensor([p[1] for p in LINE_DATA],
+                                                                             dtype=gg.float64)
+    optimizer = gg.optim.SGD([w, b], lr=lr)
+    visited = [start]
+    for _ in range(steps):
+        optimizer.zero_grad()
+        ((i * w + b - y) ** 2).mean().backward()
+        optimizer.step()
+        visited.append((num(w), num(b)))
+    return np.array(visited)
+
+
+def _two_parameters_of_a_model(r: LessonResult) -> None:
+    r.steps.append(Step(
+        "Two chosen parameters of a real model",
+        "The perceptron with a bias, a = i·w + b, fitted to (0, −1), (1, 1), (2, 3) by gg.optim.SGD: its cost\n"
+        "J(w, b) = mean (a − y)² is a bowl with one bottom, at the line through the points, w = 2, b = −1, so\n"
+        "every start ends there; the long, narrow valley bends each path (the two directions differ in slope)."))
+    paths = {name: optimizer_path(start) for name, start in LINE_STARTS.items()}
+    for name, path in paths.items():
+        r.check(f"start {name} ends at w = 2", 2.0, path[-1][0], "hand derivation", tol=1e-6)
+        r.check(f"start {name} ends at b = −1", -1.0, path[-1][1], "hand derivation", tol=1e-6)
+    r.data["model_surface"] = line_cost
+    r.data["model_paths"] = paths
 
 
 LR_LESSON = Lesson("learning-rate", "A learning rate too large diverges", None,
