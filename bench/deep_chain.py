@@ -5,7 +5,8 @@ require grad), so 1,000,000 recorded ops: the graph walk must be iterative (no R
 what it no longer needs.
 
 Time: backward only (the chain is rebuilt, untimed, before each round), interleaved rounds, median; the forward
-time of the same builds is printed too. torch runs with torch.set_num_threads(1).
+time of the same builds is printed too. torch runs with torch.set_num_threads(1). Python's garbage collector stays
+on, with the import-time heap frozen out of its scans (see _common.settle_heap).
 
 Memory, measured for each library in a fresh child process so that neither sees the other's freed memory:
   - peak RSS: the process's resident-set high-water mark (Linux VmHWM, reset through /proc/self/clear_refs just
@@ -30,7 +31,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from _common import format_table, machine_facts
+from _common import format_table, machine_facts, settle_heap
 
 LIBRARIES = ("glassgrad", "torch")
 
@@ -64,7 +65,7 @@ def measure_memory(lib: str, ops: int, use_tracemalloc: bool) -> dict:
     """Build and backpropagate one chain; the figures in MiB (run in a child process: see the module docstring)."""
     x, w, c = leaves(lib)
     build(x, w, c, 1000).backward()  # warm up lazy initialisation before the baseline
-    gc.collect()
+    settle_heap()
     if use_tracemalloc:
         tracemalloc.start()
     before = _status_kib("VmRSS")
@@ -87,6 +88,7 @@ def memory_in_child(lib: str, ops: int, use_tracemalloc: bool) -> dict:
 def time_backward(ops: int, rounds: int) -> tuple[dict, dict]:
     """Interleaved rounds: build each library's chain (timed as forward), then time its backward."""
     inputs = {lib: leaves(lib) for lib in LIBRARIES}
+    settle_heap()
     forward: dict[str, list[float]] = {lib: [] for lib in LIBRARIES}
     backward: dict[str, list[float]] = {lib: [] for lib in LIBRARIES}
     for r in range(rounds):

@@ -8,6 +8,8 @@ Two measurements, each interleaved over rounds (see _common.compare):
 On one-element tensors the arithmetic is nothing; what is timed is each library's per-op bookkeeping: creating
 the output, recording the node, walking the graph and accumulating into .grad. torch runs with
 torch.set_num_threads(1): multithreading cannot help a one-element op, and 1 thread is what the others get.
+Python's garbage collector stays on (see _common.time_once; torch's import-time objects are frozen out of its scans,
+see _common.settle_heap); the chain is also timed with it off, to show its share.
 
 Run from the repository root:  .venv/bin/python bench/overhead.py  [--rounds R] [--chain N]
 """
@@ -15,7 +17,9 @@ Run from the repository root:  .venv/bin/python bench/overhead.py  [--rounds R] 
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
+from collections.abc import Callable
 
 import torch
 from micrograd.engine import Value
@@ -59,6 +63,20 @@ def chain_cases(n: int) -> dict:
             "micrograd": lambda: chain(mx, mw, mc)}
 
 
+def _without_gc(fn: Callable[[], None]) -> Callable[[], None]:
+    """`fn` run with the garbage collector paused: what is left of a chain's cost without the collections that a
+    graph of 100,000 live Python objects triggers (torch's graph lives in C++ and triggers none)."""
+
+    def run() -> None:
+        gc.disable()
+        try:
+            fn()
+        finally:
+            gc.enable()
+
+    return run
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15, help="interleaved rounds per measurement")
@@ -77,6 +95,9 @@ def main() -> None:
     chain = compare(chain_cases(args.chain), rounds=args.chain_rounds, number=1, baseline="torch",
                     title=f"{args.chain:,}-op scalar chain (y = y*w + c), forward + backward")
     print("  per op:  " + ",  ".join(f"{k} {v / args.chain * 1e6:.2f} µs" for k, v in chain.items()))
+    quiet = compare({k: _without_gc(f) for k, f in chain_cases(args.chain).items()}, rounds=args.chain_rounds,
+                    number=1, baseline="torch", title="  the same chain with Python's garbage collector off")
+    print("  per op:  " + ",  ".join(f"{k} {v / args.chain * 1e6:.2f} µs" for k, v in quiet.items()))
 
     met = step["glassgrad"] <= step["torch"] and chain["glassgrad"] <= chain["torch"]
     print(f"goal glassgrad <= torch per op: {'met' if met else 'NOT met'} "
