@@ -63,6 +63,9 @@ class Worksheet:
             + ("" if answers else "Take a pen and paper. Every number here divides nicely.\n\n")
             + "\\begin{enumerate}\n" + "\n".join(items) + "\\end{enumerate}\n\\end{document}\n")
 
+    def _repr_markdown_(self) -> str:  # Jupyter shows the sheet (the answers stay in the key)
+        return self.to_markdown()
+
     def write(self, out_dir: str | Path) -> list[Path]:
         """The sheet and its answer key, each as .md and .tex; returns the four paths."""
         stem = Path(out_dir) / f"worksheet-level{self.level}-seed{self.seed}"
