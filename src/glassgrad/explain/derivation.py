@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from glassgrad.explain.format import brief, latex_number, number, wrap
+from glassgrad.explain.format import brief, factor, latex_number, number, wrap
 from glassgrad.explain.trace import Edge, Vertex
 
 MAX_PATHS = 256
@@ -69,21 +69,15 @@ def _product_symbol(symbols: list[str], latex: bool) -> str:
         else:
             kept.append(s)
     dot = r" \cdot " if latex else " · "
-    if latex:
-        body = dot.join(rf"\left({s}\right)" if len(kept) > 1 and " " in s and not s.lstrip("{").startswith(r"\left(")
-                        else s
-                        for s in kept)
-    else:
-        body = dot.join(wrap(s) if len(kept) > 1 else s for s in kept)
+    body = dot.join(factor(s, latex) if len(kept) > 1 else s for s in kept)
     sign = ("-" if latex else "−") if coefficient < 0 else ""
     size = abs(coefficient)
     if not body:
         return sign + number(size, 6)
     if size != 1:
-        body = number(size, 6) + (r" \cdot " if latex else "·") + (
-            (rf"\left({body}\right)" if latex else f"({body})") if " " in body and not body.startswith("(") else body)
-    elif sign and " " in body and not (body.startswith("(") or body.lstrip("{").startswith(r"\left(")):
-        body = rf"\left({body}\right)" if latex else f"({body})"
+        body = number(size, 6) + (r" \cdot " if latex else "·") + factor(body, latex)
+    elif sign:
+        body = factor(body, latex)
     return sign + body
 
 
@@ -151,7 +145,7 @@ class Derivation:
         lines = [f"{self.label} = {labels}"] if labels != self.label else []
         pad = " " * len(self.label)
         if self.scalar:
-            formulas = " + ".join(" · ".join(f.text for f in q.factors) or "1" for q in paths)
+            formulas = " + ".join(" · ".join(factor(f.text) for f in q.factors) or "1" for q in paths)
             values = " + ".join(" · ".join(f"({number(f.value, p)})" for f in q.factors) or "1" for q in paths)
             lines.append(f"{pad if lines else self.label} = {formulas}")
             if any(len(q.factors) > 1 for q in paths):
@@ -183,7 +177,8 @@ class Derivation:
         p = self.precision
         rows = [" + ".join(r" \cdot ".join(f.latex_label for f in q.factors) or "1" for q in self.paths)]
         if self.scalar:
-            rows.append(" + ".join(r" \cdot ".join(f.latex for f in q.factors) or "1" for q in self.paths))
+            rows.append(" + ".join(r" \cdot ".join(factor(f.latex, True) for f in q.factors) or "1"
+                                   for q in self.paths))
             rows.append(" + ".join(r" \cdot ".join(rf"\left({latex_number(f.value, p)}\right)" for f in q.factors)
                                    or "1" for q in self.paths))
         shape = self.target.shape

@@ -141,6 +141,21 @@ def wrap(label: str) -> str:
     return label
 
 
+def factor(s: str, latex: bool = False) -> str:
+    """`s` ready to stand in a product: parenthesised when it has a top-level sum, comparison or condition
+    ('1 if x > 0 else 0' → '(1 if x > 0 else 0)'; 'σ(z)(1 − σ(z))' and 'a · b' stay as they are)."""
+    flat = s.replace(r" \cdot ", "·").replace(" · ", "·")
+    depth = 0
+    for ch in flat:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == " " and depth == 0:
+            return rf"\left({s}\right)" if latex else f"({s})"
+    return s
+
+
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 _LATEX_CHARS = {"α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon",
                 "η": r"\eta", "θ": r"\theta", "λ": r"\lambda", "μ": r"\mu", "σ": r"\sigma", "τ": r"\tau",
