@@ -63,7 +63,8 @@ def build(expr: str, values: dict[str, float]) -> tuple[gg.Tensor, dict[str, gg.
         raise FormulaError("the formula has no variables: there is nothing to differentiate")
     if not math.isfinite(out.item()):
         raise FormulaError(f"the formula's value is {out.item()} at these values (outside its domain?)")
-    out.name = "f"
+    if out.grad_fn is not None:  # (a formula that is just a variable keeps the variable's name)
+        out.name = "f"
     return out, builder.leaves
 
 
