@@ -189,7 +189,7 @@ def test_seed001_network_unrolled_to_scalar_weights():
     gg.manual_seed(1)
     net = gg.nn.Sequential(gg.nn.Linear(1, 1), gg.nn.Linear(1, 2), gg.nn.Linear(2, 1))
     x, y = gg.tensor([[0.5]]), gg.tensor([[2.0]])
-    loss = ((y - net(x)) ** 2).mean()
+    loss = named(((y - net(x)) ** 2).mean(), "L")
     table = gg.explain(loss, model=net).deltas()
     assert [layer.name for layer in table.layers] == ["0 (Linear)", "1 (Linear)", "2 (Linear)"]
     a2 = net[1](net[0](x)).data  # the hidden activations, recomputed
@@ -199,9 +199,9 @@ def test_seed001_network_unrolled_to_scalar_weights():
     for k in (1, 2):
         expected = float(delta3[0, 0] * a2[0, k - 1])
         assert np.isclose(net[2].weight.grad.data[0, k - 1], expected)
-        line = next(s for s in text.splitlines() if f"∂E/∂w^[3]_1,{k} =" in s)
+        line = next(s for s in text.splitlines() if f"∂L/∂w^[3]_1,{k} =" in s)
         assert line.strip().endswith(f"= {format_number(expected)}")
-    assert "∂E/∂b^[2]_2 = δ^[2]_2" in text
+    assert "∂L/∂b^[2]_2 = δ^[2]_2" in text
 
 
 def format_number(v: float) -> str:

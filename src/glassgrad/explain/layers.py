@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from glassgrad.explain.format import brief, number
+from glassgrad.explain.format import brief, number, wrap
 from glassgrad.tensor import Tensor
 
 UNROLL_MAX_WEIGHTS = 16  # layers with at most this many weights are also written out weight by weight
@@ -66,6 +66,7 @@ class LayerTable:
     def __init__(self, trace: Any, model: Any = None, vanishing: float = 1e-3, exploding: float = 1e3,
                  saturated: float = 1e-2) -> None:
         self.trace, self.precision = trace, trace.precision
+        self.out = wrap(trace.output.label)  # E in the docstrings: the output being differentiated
         names = _module_names(model)
         self.layers: list[Layer] = []
         for v in trace.vertices:
@@ -90,12 +91,12 @@ class LayerTable:
         for layer in self.layers:
             n = layer.grad_norm
             if layer.grad_weight is not None and n == 0:
-                layer.diagnostics.append("no gradient reaches this layer's weights (‖∂E/∂W‖ = 0)")
+                layer.diagnostics.append(f"no gradient reaches this layer's weights (‖∂{self.out}/∂W‖ = 0)")
             elif last > 0 and n / last < vanishing:
-                layer.diagnostics.append(f"vanishing gradient: ‖∂E/∂W‖ = {number(n, 2)} is {number(n / last, 2)}× "
+                layer.diagnostics.append(f"vanishing gradient: ‖∂{self.out}/∂W‖ = {number(n, 2)} is {number(n / last, 2)}× "
                                          "the last layer's; the chain of local derivatives above shrinks it")
             elif last > 0 and n / last > exploding or n > exploding:
-                layer.diagnostics.append(f"exploding gradient: ‖∂E/∂W‖ = {number(n, 2)}"
+                layer.diagnostics.append(f"exploding gradient: ‖∂{self.out}/∂W‖ = {number(n, 2)}"
                                          + (f", {number(n / last, 2)}× the last layer's" if last > 0 else ""))
             f = layer.activation_local
             if f is None:
@@ -127,19 +128,20 @@ class LayerTable:
             for k in range(layer.weight.shape[1]):
                 g = number(layer.grad_weight[j, k], p)
                 if d.shape[0] == 1:
-                    lines.append(f"∂E/∂w^[{i}]_{j + 1},{k + 1} = δ^[{i}]_{j + 1} · a^[{i - 1}]_{k + 1} = "
+                    lines.append(f"∂{self.out}/∂w^[{i}]_{j + 1},{k + 1} = δ^[{i}]_{j + 1} · a^[{i - 1}]_{k + 1} = "
                                  f"({number(d[0, j], p)})({number(a[0, k], p)}) = {g}")
                 else:
-                    lines.append(f"∂E/∂w^[{i}]_{j + 1},{k + 1} = Σ over {d.shape[0]} samples of "
+                    lines.append(f"∂{self.out}/∂w^[{i}]_{j + 1},{k + 1} = Σ over {d.shape[0]} samples of "
                                  f"δ^[{i}]_{j + 1} · a^[{i - 1}]_{k + 1} = {g}")
             if layer.grad_bias is not None:
-                lines.append(f"∂E/∂b^[{i}]_{j + 1} = {'δ' if d.shape[0] == 1 else 'Σ δ'}^[{i}]_{j + 1} = "
+                lines.append(f"∂{self.out}/∂b^[{i}]_{j + 1} = {'δ' if d.shape[0] == 1 else 'Σ δ'}^[{i}]_{j + 1} = "
                              f"{number(layer.grad_bias[j], p)}")
         return lines
 
     def lines(self) -> list[str]:
         p = self.precision
-        head = ("layer", "W", "δ = ∂E/∂z", "‖δ‖", "‖∂E/∂W‖", "‖∂E/∂W‖/‖W‖", "‖∂E/∂b‖", "activation")
+        o = self.out
+        head = ("layer", "W", f"δ = ∂{o}/∂z", "‖δ‖", f"‖∂{o}/∂W‖", f"‖∂{o}/∂W‖/‖W‖", f"‖∂{o}/∂b‖", "activation")
         table = [head]
         for layer in self.layers:
             wn = float(np.linalg.norm(layer.weight))
@@ -149,7 +151,8 @@ class LayerTable:
                           number(np.linalg.norm(layer.grad_bias), p) if layer.grad_bias is not None else "–",
                           layer.activation or "–"))
         widths = [max(len(r[c]) for r in table) for c in range(len(head))]
-        lines = ["Layers (δ = ∂E/∂z at each linear layer's output z = a·Wᵀ + b; ∂E/∂W = δᵀ·a summed over the batch)"]
+        lines = [f"Layers (δ = ∂{o}/∂z at each linear layer's output z = a·Wᵀ + b; ∂{o}/∂W = δᵀ·a summed over the "
+                 "batch)"]
         lines += ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in table]
         for layer in self.layers:
             if layer.weight.size <= UNROLL_MAX_WEIGHTS and layer.grad_weight is not None:
