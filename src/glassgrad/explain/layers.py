@@ -93,8 +93,9 @@ class LayerTable:
             if layer.grad_weight is not None and n == 0:
                 layer.diagnostics.append(f"no gradient reaches this layer's weights (‖∂{self.out}/∂W‖ = 0)")
             elif last > 0 and n / last < vanishing:
-                layer.diagnostics.append(f"vanishing gradient: ‖∂{self.out}/∂W‖ = {number(n, 2)} is {number(n / last, 2)}× "
-                                         "the last layer's; the chain of local derivatives above shrinks it")
+                layer.diagnostics.append(f"vanishing gradient: ‖∂{self.out}/∂W‖ = {number(n, 2)} is "
+                                         f"{number(n / last, 2)}× the last layer's; the chain of local derivatives "
+                                         "above shrinks it")
             elif last > 0 and n / last > exploding or n > exploding:
                 layer.diagnostics.append(f"exploding gradient: ‖∂{self.out}/∂W‖ = {number(n, 2)}"
                                          + (f", {number(n / last, 2)}× the last layer's" if last > 0 else ""))
