@@ -495,6 +495,36 @@ def test_in_place_on_a_tensor_backward_needs_raises() -> None:
             z.sum().backward()
 
 
+USES = {
+    "y * 3": (lambda m, y, w: y * 3, False),
+    "y / 4": (lambda m, y, w: y / 4, False),
+    "y @ W": (lambda m, y, w: y @ m.ones(2, 3, dtype=m.float64), False),
+    "y * w": (lambda m, y, w: y * w, True),  # w's gradient reads y
+    "w / y": (lambda m, y, w: w / y, True),
+    "w @ y": (lambda m, y, w: w @ y, True),
+}
+
+
+@pytest.mark.parametrize("use", USES, ids=list(USES))
+def test_in_place_raises_exactly_when_torch_saved_the_value(use: str) -> None:
+    fn, raises = USES[use]
+    outcomes = []
+    for m in (gg, torch):
+        x = m.tensor([1.0, 2.0], dtype=m.float64, requires_grad=True)
+        w = m.tensor([0.5, -1.5], dtype=m.float64, requires_grad=True)
+        y = x * 1
+        z = fn(m, y, w)
+        y += 1
+        try:
+            (z.sum() + y.sum()).backward()
+            outcomes.append(x.grad.tolist())
+        except RuntimeError as e:
+            assert "modified by an inplace operation" in str(e)
+            outcomes.append("raised")
+    assert outcomes[0] == outcomes[1]
+    assert (outcomes[0] == "raised") == raises
+
+
 def test_in_place_error_message_is_pytorchs() -> None:
     x = gg.tensor([0.5, 1.0], requires_grad=True)
     y = x.sin()

@@ -222,10 +222,18 @@ _FREED = (
 def _check_versions(node: Node) -> None:
     if node.op.needs_inputs:
         for i, (t, v) in enumerate(zip(node.inputs, node.versions)):
-            if isinstance(t, Tensor) and t._version[0] != v:
+            if isinstance(t, Tensor) and t._version[0] != v and _value_needed(node, i):
                 _raise_modified(t, node, i, t._version[0], v)
     if node.out_version is not None and node.out_version[0][0] != node.out_version[1]:
         _raise_modified(None, node, "output", node.out_version[0][0], node.out_version[1])
+
+
+def _value_needed(node: Node, i: int) -> bool:
+    """Whether a derivative this backward computes reads input i (x * 3 reads 3 only, as PyTorch saves it)."""
+    reads = node.op.reads
+    if reads is None:
+        return True
+    return any(i in reads[j] for j, a in enumerate(node.inputs) if isinstance(a, Tensor) and a.requires_grad)
 
 
 def _raise_modified(t: Tensor | None, node: Node, which: Any, now: int, expected: int) -> None:

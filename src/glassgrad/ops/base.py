@@ -53,6 +53,7 @@ class Op:
     latex: str = ""
     derivatives: tuple[Derivative | None, ...] = ()  # one per input; None: not differentiable there
     needs_inputs: bool = True  # backward reads input values (so in-place changes to them are an error)
+    reads: tuple[tuple[int, ...], ...] | None = None  # per derivative, the inputs it reads (None: all of them)
     needs_out: bool = False  # backward reads the output value
     differentiable: bool = True
     is_view: bool = False  # the output may share memory with input 0 (so they share a version counter)

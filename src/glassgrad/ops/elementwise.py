@@ -52,6 +52,7 @@ class Mul(Op):
     name, text, latex = "mul", "$a·$b", r"$a \cdot $b"
     forward = staticmethod(np.multiply)
     derivatives = (local("$b", "$b", lambda xp, out, a, b: b), local("$a", "$a", lambda xp, out, a, b: a))
+    reads = ((1,), (0,))  # x * 3 needs 3, not x: changing x in place afterwards is fine
 
 
 class Div(Op):
@@ -61,6 +62,7 @@ class Div(Op):
         local("1/$b", r"\frac{1}{$b}", lambda xp, out, a, b: 1 / b),
         local("−$a/$b²", r"-\frac{$a}{$b^2}", lambda xp, out, a, b: -a / (b * b)),
     )
+    reads = ((1,), (0, 1))
 
 
 def _pow_base(xp: Any, out: Any, a: Any, b: Any) -> Any:

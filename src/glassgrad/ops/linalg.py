@@ -35,6 +35,7 @@ class Matmul(Op):
     name, text, latex = "matmul", "$a @ $b", "$a $b"
     forward = staticmethod(np.matmul)
     derivatives = (vjp("g·$bᵀ", r"g \, {$b}^T", _matmul_grad(0)), vjp("$aᵀ·g", r"{$a}^T g", _matmul_grad(1)))
+    reads = ((1,), (0,))
 
 
 def _rows(xp: Any, t: Any) -> Any:
@@ -51,6 +52,7 @@ class Linear(Op):
         vjp("Σ g over the batch", r"\textstyle\sum_{\text{batch}} g",
             lambda xp, g, out, x, w, b: sum_to(xp, g, b.shape)),
     )
+    reads = ((1,), (0,), ())
 
     @staticmethod
     def forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> np.ndarray:
