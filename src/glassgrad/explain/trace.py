@@ -91,6 +91,7 @@ class Edge:
     index: int
     source: Vertex | None  # None: a constant that is not a tensor (a Python number, a mask, None)
     constant: str = ""  # the constant's label when source is None
+    derivative: Derivative | None = None  # the op table's declaration for this input (None: not differentiable)
     local: Any = None  # the elementwise local derivative ∂consumer/∂source, evaluated (kind "local" only)
     sent: Any = None  # the gradient backward sent to source along this edge
     broadcast: str | None = None  # how the product was summed back to the source's shape
@@ -102,13 +103,6 @@ class Edge:
     @property
     def latex_label(self) -> str:
         return self.source.latex if self.source is not None else self.constant
-
-    @property
-    def derivative(self) -> Derivative | None:
-        derivs = self.consumer.node.op.derivatives
-        if derivs and derivs[0] is not None and derivs[0].kind == "vjp_all":
-            return derivs[0]
-        return derivs[self.index] if self.index < len(derivs) else None
 
     def symbol(self, latex: bool = False) -> str:
         """∂consumer/∂source as the op table writes it, with this graph's labels substituted."""
@@ -150,6 +144,13 @@ def _wrapped(edge: Edge, latex: bool) -> str:
     if not latex:
         return wrap(label)
     return rf"\left({edge.latex_label}\right)" if wrap(label) != label else edge.latex_label
+
+
+def _declared(derivs: tuple, index: int) -> Derivative | None:
+    """The derivative an op declares for input `index` (ops with a 'vjp_all' declare one for all inputs)."""
+    if derivs and derivs[0] is not None and derivs[0].kind == "vjp_all":
+        return derivs[0]
+    return derivs[index] if index < len(derivs) else None
 
 
 def _arrays(inputs: tuple) -> list:
@@ -240,7 +241,7 @@ class _Builder:
             for i, a in enumerate(obj.inputs):
                 src = self.by_key.get(id(self._key(a))) if isinstance(a, Tensor) else None
                 const = "" if src is not None else _constant_label(a, self.precision)
-                v.edges.append(Edge(v, i, src, const))
+                v.edges.append(Edge(v, i, src, const, _declared(obj.op.derivatives, i)))
                 if src is not None:
                     v.depth = max(v.depth, src.depth + 1)
         v.label, v.latex_label = self._labels(v, t, output)
