@@ -61,8 +61,9 @@ def _step_html(step: Step) -> str:
 
 def _checks_html(result: LessonResult) -> str:
     def values(c: Check) -> str:
-        return ("<td colspan='2'>holds</td>" if c.ok else "<td colspan='2'>does not hold</td>") if c.is_claim else (
-            f"<td>{c.computed:.10g}</td><td>{c.expected:.10g}</td>")
+        if c.is_claim:
+            return f"<td colspan='2'>{'holds' if c.ok else 'does not hold'}</td>"
+        return f"<td>{c.computed:.10g}</td><td>{c.expected:.10g}</td>"
 
     rows = "".join(f"<tr><td class='{'ok' if c.ok else 'bad'}'>{c.mark}</td><td>{_e(c.label)}</td>{values(c)}"
                    f"<td>{_e(c.source)}</td></tr>" for c in result.checks)
@@ -85,7 +86,7 @@ def lesson_html(result: LessonResult) -> str:
     return "".join(out)
 
 
-def pictures_html(results: dict[str, LessonResult], extra: Sequence[str] = ()) -> str:
+def pictures_html(results: dict[str, LessonResult]) -> str:
     """The lessons' pictures: descent paths on a contour, the learning-rate sweep, gradient norms, convergence."""
     figures = []
     if "many-starts" in results:
@@ -98,9 +99,9 @@ def pictures_html(results: dict[str, LessonResult], extra: Sequence[str] = ()) -
                                "The cost of a = i·w + b over its two parameters, with the parameters gg.optim.SGD "
                                "went through from three starts: one bowl, one bottom at (2, −1).", "fig-contour-model"))
     if "learning-rate" in results:
-        figures.append(_figure(plots.lr_sweep(results["learning-rate"].data["lr_sweep"]),
-                               "The perceptron trained with nine learning rates: above 4/9 the loss grows.",
-                               "fig-lr-sweep"))
+        sweep = results["learning-rate"].data["lr_sweep"]
+        figures.append(_figure(plots.lr_sweep(sweep), f"The perceptron trained with {len(sweep)} learning rates: "
+                                                      "above 4/9 the loss grows.", "fig-lr-sweep"))
     if "how-networks-learn" in results:
         figures.append(_figure(plots.gradient_norms(results["how-networks-learn"].data["grad_norms"]),
                                "Per-layer gradient norms of a 12-layer network: sigmoid (left) vanishes towards "
@@ -117,7 +118,7 @@ def pictures_html(results: dict[str, LessonResult], extra: Sequence[str] = ()) -
         figures.append(_figure(plots.loss_curve(results["perceptron"].data["costs"], "Perceptron: cost per update",
                                                 xlabel="update", log=True),
                                "Seed 002: the cost as w walks 0.8 → 0.59 → … → 1/3.", "fig-perceptron-loss"))
-    return "<section id='pictures'><h2>Pictures</h2>" + "".join(figures) + "".join(extra) + "</section>"
+    return "<section id='pictures'><h2>Pictures</h2>" + "".join(figures) + "</section>"
 
 
 def page(results: list[LessonResult], sections: Sequence[tuple[str, str, str]] = ()) -> str:
