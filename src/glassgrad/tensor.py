@@ -448,7 +448,7 @@ def _view_node(t: Tensor) -> Any:
     if n is None or not n.op.is_view or n.inputs is None or n.op.name not in _WRITE_BACK:
         return None
     base = n.inputs[0]
-    return n if isinstance(base, Tensor) and np.shares_memory(t.data, base.data) else None
+    return n if isinstance(base, Tensor) and np.may_share_memory(t.data, base.data) else None
 
 
 _WRITE_BACK: dict[str, Callable[..., Tensor]] = {  # the base, given the view `v` of it that changed in place
