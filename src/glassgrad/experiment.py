@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ class Data:
     x_test: np.ndarray
     y_test: np.ndarray
     classes: int  # 0 for regression
-    feature_names: list[str] = field(default_factory=list)
+    feature_names: list[str]  # names of the input columns (axis labels of 2-D pictures)
 
 
 @dataclass
@@ -62,10 +62,11 @@ def load(config: Config) -> Data:
     if name == "digits":
         x_train, y_train = gg.data.digits("train", config.test_fraction, config.seed)
         x_test, y_test = gg.data.digits("test", config.test_fraction, config.seed)
-        return Data(name, x_train.data, y_train.data, x_test.data, y_test.data, 10)
+        return Data(name, x_train.data, y_train.data, x_test.data, y_test.data, 10,
+                    [f"pixel {r},{c}" for r in range(8) for c in range(8)])
     if name in TOY:
         x, y = getattr(gg.data, name)(n=400, seed=config.seed)
-        x, y, names = x.data, y.data, ["x₁", "x₂"]
+        x, y, names = x.data, y.data, [f"x{i + 1}" for i in range(x.shape[1])]
     else:
         path = Path(name)
         if not path.is_file():
@@ -171,5 +172,6 @@ def figures(run: Run) -> dict[str, Any]:
         figs["grad_norms"].axes[0].set_ylabel("‖∂L/∂θ‖ of the layer's weights and bias")
     if run.data.x_train.shape[1] == 2 and run.data.classes:
         figs["decision_boundary"] = plots.decision_boundary(
-            predictor(run.model), run.data.x_train, run.data.y_train, f"Decision boundary on {run.data.name}")
+            predictor(run.model), run.data.x_train, run.data.y_train, f"Decision boundary on {run.data.name}",
+            labels=tuple(run.data.feature_names))
     return figs

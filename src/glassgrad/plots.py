@@ -105,7 +105,8 @@ def gradient_norms(norms: Mapping[str, Sequence[float]], title: str = "Gradient 
 
 
 def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], x: np.ndarray, y: np.ndarray,
-                      title: str = "Decision boundary", resolution: int = 200) -> Figure:
+                      title: str = "Decision boundary", resolution: int = 200,
+                      labels: tuple[str, str] = ("x₁", "x₂")) -> Figure:
     """The class `predict` gives every point of the plane, with the data points on top."""
     x, y = np.asarray(x, dtype=float), np.asarray(y)
     pad = 0.1 * (x.max(0) - x.min(0)) + 1e-9
@@ -116,7 +117,7 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], x: np.ndarray
     ax = fig.add_subplot()
     ax.contourf(gu, gv, classes, levels=np.arange(classes.max() + 2) - 0.5, cmap="coolwarm", alpha=0.35)
     ax.scatter(x[:, 0], x[:, 1], c=y, cmap="coolwarm", edgecolors="black", s=18)
-    ax.set(title=title, xlabel="x₁", ylabel="x₂")
+    ax.set(title=title, xlabel=labels[0], ylabel=labels[1])
     return fig
 
 
