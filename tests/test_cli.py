@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -224,3 +225,14 @@ def test_train_csv_target_by_index_or_name(tmp_path) -> None:
     by_index = run("train", data, "--target", "0", "--epochs", "1", "--out", str(tmp_path / "i"))
     assert by_name.exit_code == by_index.exit_code == 0
     assert by_name.stdout.splitlines()[0] == by_index.stdout.splitlines()[0]  # same run, same accuracies
+
+
+def test_train_regression_csv_reports_r2(tmp_path) -> None:
+    rng = np.random.default_rng(0)
+    rows = "".join(f"{a:.4f},{b:.4f},{2 * a - b + 0.5:.4f}\n" for a, b in rng.uniform(0, 1, (200, 2)))
+    data = _csv(tmp_path, "reg.csv", "a,b,y\n" + rows)
+    result = run("train", data, "--layers", "16", "--epochs", "30", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 0, result.output
+    r2 = float(result.stdout.split("test R² ")[1].split(",")[0])
+    assert r2 > 0.8
+    assert not (tmp_path / "o" / "decision_boundary.png").exists()  # no classes, no boundary
