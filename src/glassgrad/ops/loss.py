@@ -63,17 +63,37 @@ def _upstream(xp: Any, g: Any, x: Any, reduction: str) -> Any:
     return xp.reshape(g, (-1, 1)) if x.ndim == 2 else g
 
 
+def _is_one_hot(target: np.ndarray, weight: Any, ignore_index: int, label_smoothing: float) -> bool:
+    """The everyday case (class indices, no weights, no smoothing, nothing ignored): A is onehot/N."""
+    if weight is not None or label_smoothing or target.dtype.kind == "f":
+        return False
+    if ignore_index < 0:
+        return not target.size or target.min() >= 0
+    return not (target == ignore_index).any()
+
+
 def _ce_forward(x: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ignore_index: int,
                 label_smoothing: float, reduction: str) -> np.ndarray:
     x2, t2 = _rows(x, target)
     z = x2 - x2.max(axis=1, keepdims=True)
-    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    log_total = np.log(np.exp(z).sum(axis=1, keepdims=True))
+    if _is_one_hot(t2, weight, ignore_index, label_smoothing):
+        per_sample = log_total[:, 0] - z[np.arange(len(t2)), t2]
+        if reduction == "mean":
+            return np.asarray(per_sample.mean(), dtype=x.dtype)
+        return _reduce(per_sample, reduction, x.ndim).astype(x.dtype, copy=False)
     a = _coefficients(x2, t2, weight, ignore_index, label_smoothing, reduction)
-    return _reduce(-np.einsum("ij,ij->i", a, logp), reduction, x.ndim).astype(x.dtype, copy=False)
+    return _reduce(-np.einsum("ij,ij->i", a, z - log_total), reduction, x.ndim).astype(x.dtype, copy=False)
 
 
 def _ce_grad_input(xp: Any, g: Any, out: Any, x: Any, target: Any, weight: Any, *, ignore_index: int,
                    label_smoothing: float, reduction: str) -> Any:
+    if isinstance(x, np.ndarray) and x.ndim == 2 and _is_one_hot(target, weight, ignore_index, label_smoothing):
+        # the same formula, (softmax − onehot)/N·g, computed in place for the training step
+        p = xp.softmax(x, 1)
+        p[np.arange(len(target)), target] -= 1
+        p *= _upstream(xp, g, x, reduction) / (len(target) if reduction == "mean" else 1)
+        return p
     x2 = x if x.ndim == 2 else xp.reshape(x, (1, -1))
     if value(target).dtype.kind == "f":  # soft targets may require grad: keep them in the formula
         a = _coefficients(x2, target if x.ndim == 2 else xp.reshape(target, (1, -1)), value(weight), ignore_index,
@@ -247,7 +267,7 @@ def _class_targets(op: str, x: Any, target: Any, weight: Any) -> None:
 
 
 def _check_classes(op: str, target: np.ndarray, c: int, ignore_index: int) -> None:
-    if target.dtype.kind == "f" or not target.size:
+    if target.dtype.kind == "f" or not target.size or (target.min() >= 0 and target.max() < c):
         return
     t = target[target != ignore_index]
     if t.size and (t.min() < 0 or t.max() >= c):
