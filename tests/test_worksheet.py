@@ -72,6 +72,7 @@ def test_markdown_and_latex_render_and_are_balanced(tmp_path) -> None:
         assert tex.startswith("\\documentclass") and tex.rstrip().endswith("\\end{document}")
         assert tex.count("{") == tex.count("}") and tex.count("$") % 2 == 0
         assert "\\begin{enumerate}" in tex and ("Answer" in tex) == answers
+        assert tex.isascii()  # pdflatex needs no extra packages
     paths = sheet.write(tmp_path)
     assert sorted(p.name for p in paths) == sorted(
         ["worksheet-level3-seed1.md", "worksheet-level3-seed1.tex", "worksheet-level3-seed1-answers.md",
