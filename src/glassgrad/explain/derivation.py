@@ -18,7 +18,8 @@ import numpy as np
 from glassgrad.explain.format import brief, factor, latex_number, number, wrap
 from glassgrad.explain.trace import Edge, Vertex
 
-MAX_PATHS = 256
+MAX_PATHS = 256  # paths listed at most (the count and the value are always complete)
+MAX_PATH_STEPS = 50_000  # and at most about this many edges over all listed paths, for very deep graphs
 
 
 @dataclass(eq=False)
@@ -96,8 +97,10 @@ class Derivation:
                                f"with requires_grad=True (and use it outside no_grad()) to see its derivation.")
         self.output, self.target, self.precision = output, target, precision
         self.value = np.asarray(target.grad)
-        self.total_paths = _count_paths(output, target)
-        self.paths = [self._path(edges) for edges in _enumerate(output, target, MAX_PATHS)]
+        between = _between(output, target)
+        self.total_paths = _count_paths(between, output, target)
+        limit = max(4, min(MAX_PATHS, MAX_PATH_STEPS // max(1, len(between))))
+        self.paths = [self._path(edges) for edges in _enumerate(between, output, target, limit)]
 
     @property
     def label(self) -> str:
@@ -145,7 +148,7 @@ class Derivation:
         lines = [f"{self.label} = {labels}"] if labels != self.label else []
         pad = " " * len(self.label)
         if self.scalar:
-            formulas = " + ".join(" · ".join(factor(f.text) for f in q.factors) or "1" for q in paths)
+            formulas = " + ".join(" · ".join(factor(_cut(f.text)) for f in q.factors) or "1" for q in paths)
             values = " + ".join(" · ".join(f"({number(f.value, p)})" for f in q.factors) or "1" for q in paths)
             lines.append(f"{pad if lines else self.label} = {formulas}")
             if any(len(q.factors) > 1 for q in paths):
@@ -156,10 +159,10 @@ class Derivation:
             out = wrap(self.output.label)
             lines.append(f"{pad}   (tensor paths: after each factor, the gradient carried so far, ∂{out}/∂· along it)")
             for k, q in enumerate(paths, 1):
-                steps = " → ".join(f"{f.label} [{f.text}]: {self._n(f.value)}" for f in q.factors)
+                steps = " → ".join(f"{f.label} [{_cut(f.text)}]: {self._n(f.value)}" for f in q.factors)
                 lines.append(f"{pad}   path {k}: {steps}")
         if self.total_paths > len(paths):
-            lines.append(f"{pad}   … {self.total_paths - len(paths)} more paths not shown")
+            lines.append(f"{pad}   … {_count(self.total_paths - len(paths))} more paths not shown")
         lines.append(f"{pad} = {self._n(self.value)}")
         return lines
 
@@ -208,13 +211,22 @@ class Derivation:
         }
 
 
+def _cut(text: str, width: int = 160) -> str:
+    """A folded factor's formula, shortened for display when it folds very many ops."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _count(n: int) -> str:
+    return str(n) if n < 10**6 else f"about 10^{len(str(n)) - 1}"
+
+
 def _flows(e: Edge) -> bool:
     return e.source is not None and e.sent is not None
 
 
-def _count_paths(output: Vertex, target: Vertex) -> int:
+def _count_paths(between: list[Vertex], output: Vertex, target: Vertex) -> int:
     counts: dict[int, int] = {target.id: 1}
-    for v in _between(output, target):
+    for v in between:
         if v is not target:
             counts[v.id] = sum(counts.get(e.source.id, 0) for e in v.edges if _flows(e))
     return counts.get(output.id, 0)
@@ -234,10 +246,10 @@ def _between(output: Vertex, target: Vertex) -> list[Vertex]:
     return [v for v in order if v.id >= target.id]
 
 
-def _enumerate(output: Vertex, target: Vertex, limit: int) -> list[list[Edge]]:
+def _enumerate(between: list[Vertex], output: Vertex, target: Vertex, limit: int) -> list[list[Edge]]:
     """Up to `limit` paths output → target as edge lists, first inputs first (iterative: chains can be long)."""
     reach = {target.id}
-    for v in _between(output, target):
+    for v in between:
         if any(_flows(e) and e.source.id in reach for e in v.edges):
             reach.add(v.id)
     if output.id not in reach:

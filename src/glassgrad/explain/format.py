@@ -122,16 +122,60 @@ def _arith(m: re.Match) -> str:
     return ("{" + s + "}") if m.group(1) == "{" else s
 
 
-def fill(template: str, names: dict[str, str]) -> str:
-    """Substitute $out, $a, $b, $c, $g in an op table template, then do the arithmetic of plain numbers it leaves.
+_PLACEHOLDER = re.compile(r"\$(out|a|b|c|d|e|g)")
 
-    ('$b·$a^($b−1)' with b = 2 reads 2·x, not 2·x^(2−1).) Longest names first, so $out is not $o + 'ut'.
-    """
-    for key in sorted(names, key=len, reverse=True):
-        template = template.replace("$" + key, names[key])
-    if _DIGIT.search(template):
-        template = _POWER_ONE.sub("", _ARITH.sub(_arith, template))
-    return template
+
+def kind(label: str) -> str:
+    """How a label binds: 'atom' (w₂, 0.5), 'product' (w·x, σ(z), y^2: no space outside brackets) or 'sum'
+    (a + b, 1 if x > 0 else 0, −a, -1)."""
+    if label[:1] in "-−":
+        return "sum"
+    depth = 0
+    for ch in label:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == " " and depth == 0:
+            return "sum"
+    return "atom" if all(ch.isalnum() or ch in "._ʹ′" for ch in label) else "product"
+
+
+def _placed(template: str, start: int, end: int, label_kind: str) -> bool:
+    """Whether a label of this kind reads right unparenthesised at template[start:end] (braces are invisible)."""
+    if label_kind == "atom":
+        return True
+    before, after = template[:start].rstrip("{"), template[end:].lstrip("}")
+    if (not before.rstrip() or before.rstrip()[-1] in "(,") and (not after.lstrip() or after.lstrip()[0] in "),"):
+        return True  # alone, or an argument: σ($a), max(0, $a)
+    if label_kind == "sum":
+        return not before and after.startswith((" + ", " − ", " - "))  # the first term of a sum
+    # a product stands unparenthesised only beside another factor or a + / − (never after a function's name)
+    ok_before = not before or before.endswith(("·", r"\cdot ")) or before.rstrip()[-1:] in ("+", "−", "-")
+    ok_after = not after or after.startswith(("·", r" \cdot")) or after.lstrip()[:1] in ("+", "−", "-")
+    return ok_before and ok_after
+
+
+def fill(template: str, names: dict[str, tuple[str, str]], latex: bool = False) -> str:
+    """Substitute $a, $b, … $out, $g in an op table template with (label, kind) pairs, parenthesising a label where
+    it would otherwise read wrong, then do the arithmetic of plain numbers left ('$b·$a^($b−1)' with b = 2 and
+    a = y − ŷ reads 2·(y − ŷ), not 2·y − ŷ^(2−1))."""
+    parts, last = [], 0
+    for m in _PLACEHOLDER.finditer(template):
+        if m.group(1) not in names:
+            continue
+        label, label_kind = names[m.group(1)]
+        parts.append(template[last:m.start()])
+        if _placed(template, m.start(), m.end(), label_kind):
+            parts.append(label)
+        else:
+            parts.append(rf"\left({label}\right)" if latex else f"({label})")
+        last = m.end()
+    parts.append(template[last:])
+    out = "".join(parts)
+    if _DIGIT.search(out):
+        out = _POWER_ONE.sub("", _ARITH.sub(_arith, out))
+    return out
 
 
 def wrap(label: str) -> str:

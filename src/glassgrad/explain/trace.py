@@ -14,7 +14,7 @@ import numpy as np
 
 from glassgrad import autograd
 from glassgrad.autograd import Node
-from glassgrad.explain.format import fill, latex_name, number, wrap
+from glassgrad.explain.format import fill, kind, latex_name, number
 from glassgrad.ops.base import Derivative, sum_to
 from glassgrad.ops.xp import NUMPY
 from glassgrad.tensor import Tensor
@@ -62,17 +62,15 @@ class Vertex:
     def site(self) -> str | None:
         return self.node.site if self.node is not None else None
 
-    def names(self, latex: bool = False) -> dict[str, str]:
-        """The template substitutions of this node: $a, $b, … its inputs' labels, $out its own (computed once)."""
+    def names(self, latex: bool = False) -> dict[str, tuple[str, str]]:
+        """The template substitutions of this node, as (label, kind): $a, $b, … its inputs, $out itself."""
         cached = self._names.get(latex)
         if cached is None:
-            cached = {k: _wrapped(e, latex) for k, e in zip(_INPUT_KEYS, self.edges)}
-            cached["g"] = "g"
+            cached = {k: (e.latex_label if latex else e.label, kind(e.label)) for k, e in zip(_INPUT_KEYS, self.edges)}
+            cached["g"] = ("g", "atom")
             if latex and self.latex_label is None:  # an expression label: its LaTeX is the op's LaTeX template
-                self.latex_label = fill(self.node.op.latex, cached)
-            wrapped = wrap(self.label)
-            cached["out"] = (wrapped if not latex else self.latex_label if wrapped == self.label
-                             else rf"\left({self.latex_label}\right)")
+                self.latex_label = fill(self.node.op.latex, cached, latex=True)
+            cached["out"] = (self.latex if latex else self.label, kind(self.label))
             self._names[latex] = cached
         return cached
 
@@ -80,7 +78,7 @@ class Vertex:
         """The op applied to its inputs, e.g. 'w·x' (empty for leaves)."""
         if self.node is None:
             return ""
-        return fill(self.node.op.latex if latex else self.node.op.text, self.names(latex))
+        return fill(self.node.op.latex if latex else self.node.op.text, self.names(latex), latex)
 
 
 @dataclass(eq=False, slots=True)
@@ -109,7 +107,7 @@ class Edge:
         d = self.derivative
         if d is None:
             return ""
-        return fill(d.latex if latex else d.text, self.consumer.names(latex))
+        return fill(d.latex if latex else d.text, self.consumer.names(latex), latex)
 
     def vjp(self, g: Any) -> Any:
         """Send `g` (a gradient of the consumer) back along this edge alone, with the op's declared formula."""
@@ -136,14 +134,6 @@ class Step:
     @property
     def edges(self) -> list[Edge]:
         return self.vertex.edges
-
-
-def _wrapped(edge: Edge, latex: bool) -> str:
-    """An input's label ready to substitute into a template: parenthesised when it is an expression."""
-    label = edge.label
-    if not latex:
-        return wrap(label)
-    return rf"\left({edge.latex_label}\right)" if wrap(label) != label else edge.latex_label
 
 
 def _declared(derivs: tuple, index: int) -> Derivative | None:
