@@ -517,3 +517,14 @@ def test_random_integer_array_and_mask_indexing(shape: tuple, data: Any) -> None
         idx = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
     case = Case("getitem", lambda m, x: x[m.tensor(idx)], (rand(n, shape),), label=repr(idx))
     test_values_and_gradients_match_torch(case)
+
+
+@given(batch=hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=2, max_side=2), n=st.integers(1, 3),
+       k=st.integers(1, 3), p=st.integers(1, 3), vec=st.sampled_from(["", "a", "b", "ab"]), seed=st.integers(0, 99))
+def test_random_matmul_shapes(batch: Any, n: int, k: int, p: int, vec: str, seed: int) -> None:
+    """1-D operands, matrices and broadcast batches of them: values, gradients and finite differences."""
+    sa = (k,) if "a" in vec else batch.input_shapes[0] + (n, k)
+    sb = (k,) if "b" in vec else batch.input_shapes[1] + (k, p)
+    case = Case("matmul", lambda m, a, b: a @ b, (rand(seed, sa), rand(seed + 1, sb)))
+    test_values_and_gradients_match_torch(case)
+    assert gg.gradcheck(case.gg, _leaves(case.arrays))
