@@ -115,3 +115,11 @@ def test_model_contour_draws_the_sgd_parameters_of_a_real_model() -> None:
     for name in paths:
         np.testing.assert_array_equal(drawn[f"start {name}"], paths[name])
     assert micro.line_cost(np.array(2.0), np.array(-1.0)) == 0.0
+
+
+def test_image_grid_marks_wrong_predictions() -> None:
+    images = np.zeros((3, 8, 8))
+    fig = plots.image_grid(images, [1, 2, 3], [1, 7, 3], columns=3)
+    titles = [(ax.get_title(), ax.title.get_color()) for ax in fig.axes]
+    assert titles == [("1", "#11802a"), ("2 (is 7)", "#c21b1b"), ("3", "#11802a")]
+    assert plots.render(fig).startswith(PNG_MAGIC)

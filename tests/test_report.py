@@ -13,7 +13,7 @@ from glassgrad import cli
 
 SECTIONS = ["summary", "lessons", "pictures", "training", *(f"lesson-{name}" for name in lessons.LESSONS)]
 FIGURES = ["fig-graph", "fig-contour", "fig-contour-model", "fig-lr-sweep", "fig-grad-norms", "fig-perceptron-loss",
-           "fig-training-loss", "fig-training-norms", "fig-decision-boundary"]
+           "fig-training-loss", "fig-training-norms", "fig-digits", "fig-decision-boundary"]
 
 
 @pytest.fixture(scope="module")

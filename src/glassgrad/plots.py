@@ -121,6 +121,20 @@ def decision_boundary(predict: Callable[[np.ndarray], np.ndarray], x: np.ndarray
     return fig
 
 
+def image_grid(images: np.ndarray, predicted: Sequence[int], actual: Sequence[int], columns: int = 12,
+               title: str = "Predictions") -> Figure:
+    """Small images with the predicted class above each; wrong predictions in red, with the right class."""
+    rows = -(-len(images) // columns)
+    fig = _figure(columns * 0.8, rows * 0.95 + 0.4)
+    for k, (image, p, a) in enumerate(zip(images, predicted, actual)):
+        ax = fig.add_subplot(rows, columns, k + 1)
+        ax.imshow(image, cmap="gray_r")
+        ax.set_title(f"{p}" if p == a else f"{p} (is {a})", fontsize=8, color="#11802a" if p == a else "#c21b1b")
+        ax.set_axis_off()
+    fig.suptitle(title)
+    return fig
+
+
 def render(fig: Figure, fmt: str = "png") -> bytes:
     """The figure's bytes as PNG or SVG."""
     if fmt not in ("png", "svg"):

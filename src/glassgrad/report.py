@@ -174,6 +174,12 @@ def training_html(digits: Any, moons: Any) -> str:
            _figure(figs["loss"], "Cross-entropy loss per step on the digits.", "fig-training-loss"),
            _figure(figs["grad_norms"], "Gradient norm of each layer (weights and bias) per step.",
                    "fig-training-norms")]
+    shown = digits.data.x_test[:36]
+    predicted = experiment.predictor(digits.model)(shown)
+    out.append(_figure(plots.image_grid(shown.reshape(-1, 8, 8), predicted, digits.data.y_test[:36],
+                                        title="The first 36 test digits and the classifier's answers"),
+                       "Test digits the model never trained on, with its predictions (mistakes in red).",
+                       "fig-digits"))
     boundary = experiment.figures(moons)["decision_boundary"]
     out.append(_figure(boundary, f"A 2-D classifier (MLP {[2, *moons.config.hidden, 2]}) on the moons data: "
                                  f"test accuracy {moons.test_accuracy:.2%}.", "fig-decision-boundary"))
