@@ -19,7 +19,7 @@ from glassgrad.ops.xp import NUMPY as _NP
 _REDUCTIONS = ("mean", "sum", "none")
 
 
-def _coefficients(x: Any, target: Any, weight: np.ndarray | None, ignore_index: int,
+def _coefficients(x: Any, target: Any, weight: np.ndarray | None, ignore_index: int | None,
                   label_smoothing: float, reduction: str) -> np.ndarray:
     """A with loss = −Σ_c A[i, c]·x[i, c] per sample (summed over samples unless reduction='none').
 
@@ -33,8 +33,8 @@ def _coefficients(x: Any, target: Any, weight: np.ndarray | None, ignore_index: 
         a = target * (1 - label_smoothing) + label_smoothing / c if label_smoothing else target
         a = a * w if weight is not None else a
         return a * (1 / n) if reduction == "mean" and n else a
-    valid = target != ignore_index
-    safe = np.where(valid, target, 0)
+    valid = np.ones(n, dtype=bool) if ignore_index is None else target != ignore_index
+    safe = target if ignore_index is None else np.where(valid, target, 0)
     a = np.zeros((n, c), dtype=x.dtype)
     picked = w[safe] * valid
     a[np.arange(n), safe] = picked * (1 - label_smoothing)
@@ -63,16 +63,12 @@ def _upstream(xp: Any, g: Any, x: Any, reduction: str) -> Any:
     return xp.reshape(g, (-1, 1)) if x.ndim == 2 else g
 
 
-def _is_one_hot(target: np.ndarray, weight: Any, ignore_index: int, label_smoothing: float) -> bool:
+def _is_one_hot(target: np.ndarray, weight: Any, ignore_index: int | None, label_smoothing: float) -> bool:
     """The everyday case (class indices, no weights, no smoothing, nothing ignored): A is onehot/N."""
-    if weight is not None or label_smoothing or target.dtype.kind == "f":
-        return False
-    if ignore_index < 0:
-        return not target.size or target.min() >= 0
-    return not (target == ignore_index).any()
+    return weight is None and not label_smoothing and ignore_index is None and target.dtype.kind != "f"
 
 
-def _ce_forward(x: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ignore_index: int,
+def _ce_forward(x: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ignore_index: int | None,
                 label_smoothing: float, reduction: str) -> np.ndarray:
     x2, t2 = _rows(x, target)
     z = x2 - x2.max(axis=1, keepdims=True)
@@ -80,13 +76,13 @@ def _ce_forward(x: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ig
     if _is_one_hot(t2, weight, ignore_index, label_smoothing):
         per_sample = log_total[:, 0] - z[np.arange(len(t2)), t2]
         if reduction == "mean":
-            return np.asarray(per_sample.mean(), dtype=x.dtype)
+            return np.asarray(per_sample.sum() / len(t2), dtype=x.dtype)
         return _reduce(per_sample, reduction, x.ndim).astype(x.dtype, copy=False)
     a = _coefficients(x2, t2, weight, ignore_index, label_smoothing, reduction)
     return _reduce(-np.einsum("ij,ij->i", a, z - log_total), reduction, x.ndim).astype(x.dtype, copy=False)
 
 
-def _ce_grad_input(xp: Any, g: Any, out: Any, x: Any, target: Any, weight: Any, *, ignore_index: int,
+def _ce_grad_input(xp: Any, g: Any, out: Any, x: Any, target: Any, weight: Any, *, ignore_index: int | None,
                    label_smoothing: float, reduction: str) -> Any:
     if isinstance(x, np.ndarray) and x.ndim == 2 and _is_one_hot(target, weight, ignore_index, label_smoothing):
         # the same formula, (softmax − onehot)/N·g, computed in place for the training step
@@ -107,7 +103,7 @@ def _ce_grad_input(xp: Any, g: Any, out: Any, x: Any, target: Any, weight: Any, 
     return grad if x.ndim == 2 else xp.reshape(grad, x.shape)
 
 
-def _ce_grad_target(xp: Any, g: Any, out: Any, x: Any, target: Any, weight: Any, *, ignore_index: int,
+def _ce_grad_target(xp: Any, g: Any, out: Any, x: Any, target: Any, weight: Any, *, ignore_index: int | None,
                     label_smoothing: float, reduction: str) -> Any:
     """Soft targets only (class indices are integers and never require grad): −(1−ε)·w·log p, scaled."""
     xv = value(x)
@@ -133,14 +129,14 @@ class CrossEntropy(Op):
     forward = staticmethod(_ce_forward)
 
 
-def _nll_forward(x: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ignore_index: int,
+def _nll_forward(x: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ignore_index: int | None,
                  reduction: str) -> np.ndarray:
     x2, t2 = _rows(x, target)
     a = _coefficients(x2, t2, weight, ignore_index, 0.0, reduction)
     return _reduce(-np.einsum("ij,ij->i", a, x2), reduction, x.ndim).astype(x.dtype, copy=False)
 
 
-def _nll_grad(xp: Any, g: Any, out: Any, x: Any, target: Any, weight: Any, *, ignore_index: int,
+def _nll_grad(xp: Any, g: Any, out: Any, x: Any, target: Any, weight: Any, *, ignore_index: int | None,
               reduction: str) -> Any:
     xv, tv = _rows(value(x), value(target))
     a = _coefficients(xv, tv, value(weight), ignore_index, 0.0, reduction)
@@ -266,14 +262,19 @@ def _class_targets(op: str, x: Any, target: Any, weight: Any) -> None:
         raise ValueError(f"{op}: weight must have one entry per class, shape [{c}], got {list(weight.shape)}")
 
 
-def _check_classes(op: str, target: np.ndarray, c: int, ignore_index: int) -> None:
-    if target.dtype.kind == "f" or not target.size or (target.min() >= 0 and target.max() < c):
-        return
+def _ignored(op: str, target: np.ndarray, c: int, ignore_index: int) -> int | None:
+    """Check every class index is in [0, C) or ignore_index; the ignore_index to record, None if none occurs."""
+    if target.dtype.kind == "f" or not target.size:
+        return None if target.dtype.kind != "f" else ignore_index
+    low, high = target.min(), target.max()
+    if low >= 0 and high < c:
+        return ignore_index if 0 <= ignore_index < c and (target == ignore_index).any() else None
     t = target[target != ignore_index]
     if t.size and (t.min() < 0 or t.max() >= c):
         bad = int(t.min() if t.min() < 0 else t.max())
         raise IndexError(f"{op}: target {bad} is out of bounds for {c} classes (valid: 0..{c - 1}"
                          f"{f' or ignore_index={ignore_index}' if ignore_index != -100 else ''})")
+    return ignore_index
 
 
 def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int = -100,  # noqa: A002
@@ -283,7 +284,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
     _class_targets("cross_entropy", input, target, weight)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
-    _check_classes("cross_entropy", np.asarray(value(target)), input.shape[-1], ignore_index)
+    ignore_index = _ignored("cross_entropy", np.asarray(value(target)), input.shape[-1], ignore_index)
     return apply(CrossEntropy, input, target, weight, ignore_index=ignore_index, label_smoothing=label_smoothing,
                  reduction=reduction)
 
@@ -295,7 +296,7 @@ def nll_loss(input: Any, target: Any, weight: Any = None, ignore_index: int = -1
     _class_targets("nll_loss", input, target, weight)
     if value(target).dtype.kind == "f":
         raise TypeError("nll_loss: target must be class indices (integers); for probabilities use cross_entropy")
-    _check_classes("nll_loss", np.asarray(value(target)), input.shape[-1], ignore_index)
+    ignore_index = _ignored("nll_loss", np.asarray(value(target)), input.shape[-1], ignore_index)
     return apply(NllLoss, input, target, weight, ignore_index=ignore_index, reduction=reduction)
 
 
