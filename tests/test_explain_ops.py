@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import glassgrad as gg
@@ -103,6 +103,7 @@ def programs(draw):
     return shapes, ops, named, seed
 
 
+@settings(max_examples=40)
 @given(programs())
 def test_derivations_equal_backward_on_random_graphs(program):
     shapes, ops, named, seed = program

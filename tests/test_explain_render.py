@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -221,6 +222,59 @@ def test_networks_collapse_by_nn_layer():
     assert {"0.weight", "0.bias"} <= members[0] and {"2.weight", "2.bias"} <= members[1]
     assert {"4.weight", "4.bias"} <= members[2]
     assert sum(int(g.get("data-count")) for g in boxes) == len(trace.vertices)
+
+
+def test_jupyter_shows_at_most_200_rows_of_a_long_trace():
+    x = gg.tensor(0.5, requires_grad=True)
+    y = x
+    for _ in range(300):
+        y = gg.sin(y)
+    shown = gg.explain(y)._repr_html_()
+    assert shown.count("<tr class='gg-step'>") == 200 and "100 more rows" in shown
+
+
+def test_jupyter_reprs():
+    x, w, h, out = small_program()
+    trace = gg.explain(out)
+    assert "<table" in trace._repr_html_() and "<svg" in trace._repr_html_()
+    assert "∂loss%/∂x" in trace.derivation(x)._repr_html_()
+    assert trace.graph()._repr_svg_().startswith("<svg")
+    assert "<pre" in trace.check(x)._repr_html_()
+
+
+def chromium_path() -> str | None:
+    return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+
+
+def test_html_renders_in_a_real_browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    path = chromium_path()
+    if path is None:
+        pytest.skip("no Chromium: install Debian's with `apt-get install -y chromium` (make test does)")
+    x, w, h, out = small_program()
+    trace = gg.explain(out)
+    page_html = trace.to_html()
+    assert page_html.startswith("<!DOCTYPE html>") and "<script" not in page_html and "http" not in page_html.replace(
+        "http://www.w3.org/2000/svg", "")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path,
+                                    args=["--no-sandbox", "--headless", "--disable-gpu",
+                                          "--disable-background-networking"])
+        try:
+            page = browser.new_page()
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.set_content(page_html)
+            from glassgrad.explain.render import rows
+
+            assert page.locator("tr.gg-step").count() == len(rows(trace))
+            assert page.locator("svg.gg-graph g.node").count() == len(trace.vertices)
+            box = page.locator("svg.gg-graph").bounding_box()
+            assert box["width"] > 100 and box["height"] > 50  # drawn, not collapsed to nothing
+            assert "∂loss%/∂x" in page.inner_text("body")
+            assert errors == []
+        finally:
+            browser.close()
 
 
 # ------------------------------------------------------------------------------------------ check, layers

@@ -176,15 +176,20 @@ _CSS = """
 """
 
 
-def html_fragment(trace: Any) -> str:
-    """The trace as HTML with no outer page (what Jupyter shows)."""
+def html_fragment(trace: Any, max_rows: int | None = None) -> str:
+    """The trace as HTML with no outer page (what Jupyter shows, there with at most `max_rows` table rows)."""
     from glassgrad.explain.graph import Graph
 
     esc = html.escape
     cols = list(HEAD.__dataclass_fields__)
     head = "".join(f"<th>{esc(getattr(_head(trace), c))}</th>" for c in cols)
+    table = rows(trace)
+    shown = table if max_rows is None else table[:max_rows]
     body = "".join("<tr class='gg-step'>" + "".join(f"<td>{esc(getattr(r, c))}</td>" for c in cols) + "</tr>"
-                   for r in rows(trace))
+                   for r in shown)
+    if len(shown) < len(table):
+        body += (f"<tr><td colspan='{len(cols)}' class='note'>… {len(table) - len(shown)} more rows: "
+                 "trace.to_html() or str(trace) has them all</td></tr>")
     derivs = "".join(f"<h4>{esc(d.label)}</h4>{d.to_html()}" for d in _derivations(trace))
     layers = trace.deltas()
     if layers.layers:

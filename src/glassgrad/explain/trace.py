@@ -378,12 +378,15 @@ class Trace:
         return render.latex(self)
 
     def to_html(self, full: bool = True) -> str:
+        """A self-contained page (`full=False`: the fragment alone, to embed)."""
         from glassgrad.explain import render
 
         return render.html_page(self) if full else render.html_fragment(self)
 
     def _repr_html_(self) -> str:
-        return self.to_html(full=False)
+        from glassgrad.explain import render
+
+        return render.html_fragment(self, max_rows=200)
 
     def to_dict(self) -> dict:
         from glassgrad.explain import render
