@@ -138,7 +138,7 @@ def sym_setitem(m: Any, a: Any, b: Any, index: Any) -> Any:
 def sym_scatter(m: Any, g: Any, shape: tuple, index: Any) -> Any:
     if m is gg:
         return gg.scatter(g, shape, index)
-    z = torch.zeros(shape, dtype=torch.float64)
+    z = torch.zeros(shape, dtype=g.dtype)
     if isinstance(index, tuple) and all(isinstance(i, np.ndarray) for i in index):
         return z.index_put(tuple(torch.as_tensor(i) for i in index), g, accumulate=True)
     if isinstance(index, np.ndarray):
@@ -528,3 +528,22 @@ def test_random_matmul_shapes(batch: Any, n: int, k: int, p: int, vec: str, seed
     case = Case("matmul", lambda m, a, b: a @ b, (rand(seed, sa), rand(seed + 1, sb)))
     test_values_and_gradients_match_torch(case)
     assert gg.gradcheck(case.gg, _leaves(case.arrays))
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.op != "to"], ids=lambda c: c.id)
+def test_float32_stays_float32(case: Case) -> None:
+    """Outputs and gradients keep float32 (no float64 constant sneaks into a forward or a derivative)."""
+    arrays = tuple(a.astype(np.float32) for a in case.arrays)
+    xs = [gg.from_numpy(a).requires_grad_() for a in arrays]
+    ts = [torch.tensor(a, requires_grad=True) for a in arrays]
+    outs, touts = _as_list(case.fn(gg, *xs)), _as_list((case.th or case.fn)(TH, *ts))
+    ups = [np.random.default_rng(3).standard_normal(o.shape).astype(np.float32) for o in outs]
+    for o, t in zip(outs, touts):
+        assert o.dtype == gg.float32, f"{case.id}: output is {o.dtype}"
+        _close(o, t, 1e-4, f"{case.id} float32 value")
+    ours = gg.autograd.grad(outs, xs, [gg.tensor(u) for u in ups], allow_unused=True)
+    theirs = torch.autograd.grad(touts, ts, [torch.tensor(u) for u in ups], allow_unused=True)
+    for k, (g, t) in enumerate(zip(ours, theirs)):
+        assert g is None or g.dtype == gg.float32, f"{case.id}: gradient of input {k} is {g.dtype}"
+        _close(np.zeros(xs[k].shape) if g is None else g, np.zeros(xs[k].shape) if t is None else t, 1e-4,
+               f"{case.id} float32 gradient {k}")
