@@ -29,7 +29,7 @@ class Row:
     note: str
 
 
-HEAD = Row("#", "node", "value", "upstream ∂out/∂node", "input", "local derivative ∂node/∂input",
+HEAD = Row("#", "node", "value", "upstream ∂out/∂node", "input = its value", "local derivative ∂node/∂input",
            "sent to input", "notes")
 
 
@@ -68,11 +68,13 @@ def rows(trace: Any) -> list[Row]:
             else:
                 local = f"{symbol} (vector-Jacobian product)"
             notes = "; ".join(n for n in (summed if first else "", e.broadcast, (v.site or "") if first else "") if n)
+            given = e.label if e.source is None or e.source.label == brief(e.source.value, p) else (
+                f"{e.label} = {brief(e.source.value, p)}")
             if first:
-                out.append(Row(str(s.index + 1), node, brief(v.value, p), up, e.label, local, sent, notes))
+                out.append(Row(str(s.index + 1), node, brief(v.value, p), up, given, local, sent, notes))
                 first = False
             else:
-                out.append(Row("", "", "", "", e.label, local, sent, notes))
+                out.append(Row("", "", "", "", given, local, sent, notes))
     return out
 
 
