@@ -86,7 +86,9 @@ def _ce_grad_input(xp: Any, g: Any, out: Any, x: Any, target: Any, weight: Any, 
                    label_smoothing: float, reduction: str) -> Any:
     if isinstance(x, np.ndarray) and x.ndim == 2 and _is_one_hot(target, weight, ignore_index, label_smoothing):
         # the same formula, (softmax − onehot)/N·g, computed in place for the training step
-        p = xp.softmax(x, 1)
+        p = x - x.max(axis=1, keepdims=True)
+        np.exp(p, out=p)
+        p /= p.sum(axis=1, keepdims=True)
         p[np.arange(len(target)), target] -= 1
         p *= _upstream(xp, g, x, reduction) / (len(target) if reduction == "mean" else 1)
         return p
