@@ -326,6 +326,33 @@ def test_higher_order_gradients_match_torch(expr: str) -> None:
         same(a, b)
 
 
+def test_grad_outputs_requiring_grad_stay_in_the_graph() -> None:
+    """The vector-Jacobian product is differentiable in the vector too (the double-backward trick)."""
+    results = []
+    for m in (gg, torch):
+        x = m.tensor([1.0, 2.0], dtype=m.float64, requires_grad=True)
+        v = m.tensor([0.5, -1.0], dtype=m.float64, requires_grad=True)
+        (g,) = m.autograd.grad(x.sin() * x, x, v, create_graph=True)
+        results.append((g, *m.autograd.grad((g * g).sum(), [v, x])))
+    for a, b in zip(*results):
+        same(a, b)
+
+
+@pytest.mark.filterwarnings(r"ignore:Using backward\(\) with create_graph=True:UserWarning")
+def test_backward_with_create_graph_accumulates_differentiable_grads() -> None:
+    results = []
+    for m in (gg, torch):
+        x = m.tensor([1.0, 2.0], dtype=m.float64, requires_grad=True)
+        (x**3).sum().backward(create_graph=True)
+        (x**2).sum().backward(create_graph=True)
+        assert x.grad.requires_grad
+        (h,) = m.autograd.grad(x.grad.sum(), x)
+        results.append((x.grad, h))
+        x.grad = None
+    for a, b in zip(*results):
+        same(a, b)
+
+
 def test_backward_with_create_graph_gives_a_differentiable_grad() -> None:
     x = gg.tensor(3.0, dtype=gg.float64, requires_grad=True)
     (x**3).backward(create_graph=True)

@@ -506,6 +506,9 @@ def _root_grads(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None, g
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of {tuple(g.shape)} and output[{i}] has "
                     f"a shape of {tuple(out.shape)}.")
+        if graph and isinstance(go, Tensor) and go.requires_grad:  # keep its history: d(grad)/d(grad_output)
+            grads.append(go if go.data.dtype == out.data.dtype else go.to(out.data.dtype))
+            continue
         grads.append(_make(g, False) if graph else g)
     return grads
 
