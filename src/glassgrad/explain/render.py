@@ -38,40 +38,50 @@ def _head(trace: Any) -> Row:
     return Row(*[getattr(HEAD, c).replace("∂out", f"∂{out}") for c in HEAD.__dataclass_fields__])
 
 
-def _upstream(step: Any, p: int) -> tuple[str, str]:
-    parts = step.contributions
-    up = brief(step.upstream, p)
-    if len(parts) > 1:
-        summed = " + ".join(f"{brief(g, p)} (from {e.consumer.label})" for e, g in parts)
-        return up, f"sum over {len(parts)} paths: {summed}"
-    return up, ""
+class _Numbers:
+    """brief() of each array once: a value shows as a node's result, as its consumers' input, a gradient as what
+    one step sent and the next received."""
+
+    def __init__(self, precision: int) -> None:
+        self.precision, self.memo = precision, {}
+
+    def __call__(self, x: Any) -> str:
+        if not isinstance(x, np.ndarray):
+            return brief(x, self.precision)
+        s = self.memo.get(id(x))
+        if s is None:
+            s = self.memo[id(x)] = brief(x, self.precision)
+        return s
 
 
 def rows(trace: Any) -> list[Row]:
-    p = trace.precision
+    n = _Numbers(trace.precision)
     out = []
     for s in trace.steps:
         v = s.vertex
         formula = v.formula()
         node = v.label if formula == v.label else f"{v.label} = {formula}"
-        up, summed = _upstream(s, p)
+        up = n(s.upstream)
+        summed = "" if len(s.contributions) < 2 else f"sum over {len(s.contributions)} paths: " + " + ".join(
+            f"{n(g)} (from {e.consumer.label})" for e, g in s.contributions)
         first = True
         for e in v.edges:
             if e.sent is None:
                 continue
-            symbol, sent = e.symbol(), brief(e.sent, p)
+            symbol, sent = e.symbol(), n(e.sent)
             if e.local is not None:
-                local_value = brief(e.local, p)
+                local_value = n(e.local)
                 local = symbol if symbol.replace("−", "-") == local_value else f"{symbol} = {local_value}"
                 if np.size(e.local) == 1:
                     sent = f"{up} × {local_value} = {sent}"
             else:
                 local = f"{symbol} (vector-Jacobian product)"
-            notes = "; ".join(n for n in (summed if first else "", e.broadcast, (v.site or "") if first else "") if n)
-            given = e.label if e.source is None or e.source.label == brief(e.source.value, p) else (
-                f"{e.label} = {brief(e.source.value, p)}")
+            notes = "; ".join(x for x in (summed if first else "", e.broadcast, (v.site or "") if first else "") if x)
+            given = e.label
+            if e.source is not None and e.source.label != (value := n(e.source.value)):
+                given = f"{e.label} = {value}"
             if first:
-                out.append(Row(str(s.index + 1), node, brief(v.value, p), up, given, local, sent, notes))
+                out.append(Row(str(s.index + 1), node, n(v.value), up, given, local, sent, notes))
                 first = False
             else:
                 out.append(Row("", "", "", "", given, local, sent, notes))
