@@ -21,6 +21,7 @@ from glassgrad.tensor import Tensor
 
 _INPUT_KEYS = ("a", "b", "c", "d", "e")
 _MAX_EXPRESSION = 24  # auto labels longer than this become v1, v2, … instead of the expression
+_MAX_EXPRESSION_GRAPH = 2000  # in larger graphs every unnamed intermediate is v1, v2, … (its row shows the formula)
 
 
 @dataclass(eq=False, slots=True)
@@ -41,6 +42,7 @@ class Vertex:
     grad: Any = None  # ∂output/∂this, as backward computed it
     step: Step | None = None
     inputs: tuple = ()  # the node's inputs, kept here: a later backward() frees node.inputs, not this trace
+    binding: str = "atom"  # how the label binds in a formula (format.kind): atom, product or sum
     _names: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -66,11 +68,12 @@ class Vertex:
         """The template substitutions of this node, as (label, kind): $a, $b, … its inputs, $out itself."""
         cached = self._names.get(latex)
         if cached is None:
-            cached = {k: (e.latex_label if latex else e.label, kind(e.label)) for k, e in zip(_INPUT_KEYS, self.edges)}
+            cached = {k: (e.latex_label if latex else e.label, e.source.binding if e.source else kind(e.constant))
+                      for k, e in zip(_INPUT_KEYS, self.edges)}
             cached["g"] = ("g", "atom")
             if latex and self.latex_label is None:  # an expression label: its LaTeX is the op's LaTeX template
                 self.latex_label = fill(self.node.op.latex, cached, latex=True)
-            cached["out"] = (self.latex if latex else self.label, kind(self.label))
+            cached["out"] = (self.latex if latex else self.label, self.binding)
             self._names[latex] = cached
         return cached
 
@@ -78,7 +81,10 @@ class Vertex:
         """The op applied to its inputs, e.g. 'w·x' (empty for leaves)."""
         if self.node is None:
             return ""
-        return fill(self.node.op.latex if latex else self.node.op.text, self.names(latex), latex)
+        key = "formula-latex" if latex else "formula"
+        if key not in self._names:
+            self._names[key] = fill(self.node.op.latex if latex else self.node.op.text, self.names(latex), latex)
+        return self._names[key]
 
 
 @dataclass(eq=False, slots=True)
@@ -184,6 +190,7 @@ class _Builder:
         self.counts = {"leaf": 0, "node": 0, "const": 0}
         self.steps: list[Step] = []
         order, tensors = self._forward_order(output)
+        self.expressions = len(order) <= _MAX_EXPRESSION_GRAPH
         for obj in order:
             self._add(obj, tensors.get(id(obj)), output)
 
@@ -235,6 +242,7 @@ class _Builder:
                 if src is not None:
                     v.depth = max(v.depth, src.depth + 1)
         v.label, v.latex_label = self._labels(v, t, output)
+        v.binding = kind(v.label)
         self.by_key[id(obj)] = v
         self.vertices.append(v)
 
@@ -256,7 +264,7 @@ class _Builder:
             return (f"x{k}", f"x_{{{k}}}") if kind == "leaf" else (f"c{k}", f"c_{{{k}}}")
         self.counts["node"] += 1
         estimate = len(v.node.op.text) + sum(len(e.label) for e in v.edges)
-        text = v.formula() if estimate <= 2 * _MAX_EXPRESSION else ""
+        text = v.formula() if self.expressions and estimate <= 2 * _MAX_EXPRESSION else ""
         if text and len(text) <= _MAX_EXPRESSION:
             return text, None
         k = self.counts["node"]
