@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -222,6 +223,33 @@ def test_networks_collapse_by_nn_layer():
     assert {"0.weight", "0.bias"} <= members[0] and {"2.weight", "2.bias"} <= members[1]
     assert {"4.weight", "4.bias"} <= members[2]
     assert sum(int(g.get("data-count")) for g in boxes) == len(trace.vertices)
+
+
+class _TagBalance(HTMLParser):
+    """Every element opened is closed, in order (void elements aside)."""
+
+    VOID = {"meta", "br", "img", "input", "hr", "link", "path", "rect"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        pass
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack.pop() == tag, f"</{tag}> closes nothing open"
+
+
+def test_html_is_well_formed():
+    x, w, h, out = small_program()
+    checker = _TagBalance()
+    checker.feed(gg.explain(out).to_html())
+    assert checker.stack == []
 
 
 def test_jupyter_shows_at_most_200_rows_of_a_long_trace():
