@@ -233,7 +233,8 @@ def _count_paths(between: list[Vertex], output: Vertex, target: Vertex) -> int:
 
 
 def _between(output: Vertex, target: Vertex) -> list[Vertex]:
-    """Vertices that lie on some path output → target, inputs before consumers."""
+    """The vertices gradients flow to from the output that were made after the target (every path output →
+    target runs through them), inputs before consumers."""
     order, seen, stack = [], {output.id}, [output]
     while stack:  # everything below the output that gradients flow to
         v = stack.pop()
@@ -248,10 +249,7 @@ def _between(output: Vertex, target: Vertex) -> list[Vertex]:
 
 def _enumerate(between: list[Vertex], output: Vertex, target: Vertex, limit: int) -> list[list[Edge]]:
     """Up to `limit` paths output → target as edge lists, first inputs first (iterative: chains can be long)."""
-    reach = {target.id}
-    for v in between:
-        if any(_flows(e) and e.source.id in reach for e in v.edges):
-            reach.add(v.id)
+    reach = _reaching(between, target)
     if output.id not in reach:
         return []
     found, stack = [], [(output, None)]
@@ -268,3 +266,19 @@ def _enumerate(between: list[Vertex], output: Vertex, target: Vertex, limit: int
             if _flows(e) and e.source.id in reach:
                 stack.append((e.source, (link, e)))
     return found
+
+
+def _reaching(between: list[Vertex], target: Vertex) -> set[int]:
+    """Ids of the vertices among `between` from which gradients flow down to `target`."""
+    reach = {target.id}
+    for v in between:
+        if any(_flows(e) and e.source.id in reach for e in v.edges):
+            reach.add(v.id)
+    return reach
+
+
+def path_edges(output: Vertex, target: Vertex) -> list[Edge]:
+    """The edges that lie on some path output → target (what the graph drawing highlights)."""
+    between = _between(output, target)
+    reach = _reaching(between, target)
+    return [e for v in between if v.id in reach for e in v.edges if _flows(e) and e.source.id in reach]

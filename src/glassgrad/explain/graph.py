@@ -28,22 +28,9 @@ def _kind(trace: Any, v: Any) -> str:
 
 def _on_path(trace: Any, target: Any) -> set[int]:
     """Ids of the edges that lie on some path from the output down to `target`."""
-    if target is None:
-        return set()
-    reach = {target.id}
-    for v in trace.vertices:  # forward order: sources before consumers
-        if any(e.source is not None and e.source.id in reach for e in v.edges):
-            reach.add(v.id)
-    edges, stack, seen = set(), [trace.output], {trace.output.id}
-    while stack:
-        v = stack.pop()
-        for e in v.edges:
-            if e.source is not None and e.source.id in reach:
-                edges.add(id(e))
-                if e.source.id not in seen:
-                    seen.add(e.source.id)
-                    stack.append(e.source)
-    return edges
+    from glassgrad.explain.derivation import path_edges
+
+    return set() if target is None else {id(e) for e in path_edges(trace.output, target)}
 
 
 def _layers(vertices: list, depth: Any) -> list[list]:
