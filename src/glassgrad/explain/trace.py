@@ -323,8 +323,7 @@ class Trace:
 
     def vertex(self, t: Tensor) -> Vertex:
         """The vertex of tensor `t` (a leaf or an op's output) in this trace."""
-        key = t.grad_fn if isinstance(t, Tensor) and t.grad_fn is not None and t.requires_grad else t
-        v = self._by_key.get(id(key))
+        v = self._by_key.get(id(_Builder._key(t) if isinstance(t, Tensor) else t))
         if v is None:
             what = f"{t.name!r}" if isinstance(t, Tensor) and t.name else "this tensor"
             raise KeyError(f"explain: {what} is not part of the graph of {self.output.label!r} (it was not used to "
