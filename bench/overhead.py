@@ -11,7 +11,7 @@ torch.set_num_threads(1): multithreading cannot help a one-element op, and 1 thr
 Python's garbage collector stays on (see _common.time_once; torch's import-time objects are frozen out of its scans,
 see _common.settle_heap); the chain is also timed with it off, to show its share.
 
-Run from the repository root:  .venv/bin/python bench/overhead.py  [--rounds R] [--chain N]
+Run from the repository root:  .venv/bin/python bench/overhead.py  [--rounds R] [--chain N] [--clock cpu|wall]
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+import time
 from collections.abc import Callable
 
 import torch
@@ -83,20 +84,25 @@ def main() -> None:
     parser.add_argument("--number", type=int, default=2000, help="calls per round of the one-op step")
     parser.add_argument("--chain", type=int, default=100_000, help="ops in the scalar chain")
     parser.add_argument("--chain-rounds", type=int, default=5, help="interleaved rounds of the chain")
+    parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
+                        help="cpu: this thread's CPU time (every peer computes on it here), which other jobs on a "
+                             "shared machine cannot inflate; wall: wall time")
     args = parser.parse_args()
+    clock = time.thread_time if args.clock == "cpu" else time.perf_counter
     torch.set_num_threads(1)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 4 * args.chain))  # micrograd's topological sort recurses
-    print(machine_facts(torch_threads=1))
+    print(machine_facts(torch_threads=1) + f", {args.clock} clock")
 
-    step = compare(one_op_cases(), rounds=args.rounds, number=args.number, baseline="torch",
+    step = compare(one_op_cases(), rounds=args.rounds, number=args.number, baseline="torch", clock=clock,
                    title="y = a*b + c; y.backward()  (0-d tensors, 2 ops; time per call)")
     print("  per op (÷2):  " + ",  ".join(f"{k} {v / 2 * 1e6:.2f} µs" for k, v in step.items()))
 
-    chain = compare(chain_cases(args.chain), rounds=args.chain_rounds, number=1, baseline="torch",
+    chain = compare(chain_cases(args.chain), rounds=args.chain_rounds, number=1, baseline="torch", clock=clock,
                     title=f"{args.chain:,}-op scalar chain (y = y*w + c), forward + backward")
     print("  per op:  " + ",  ".join(f"{k} {v / args.chain * 1e6:.2f} µs" for k, v in chain.items()))
     quiet = compare({k: _without_gc(f) for k, f in chain_cases(args.chain).items()}, rounds=args.chain_rounds,
-                    number=1, baseline="torch", title="  the same chain with Python's garbage collector off")
+                    number=1, baseline="torch", clock=clock,
+                    title="  the same chain with Python's garbage collector off")
     print("  per op:  " + ",  ".join(f"{k} {v / args.chain * 1e6:.2f} µs" for k, v in quiet.items()))
 
     met = step["glassgrad"] <= step["torch"] and chain["glassgrad"] <= chain["torch"]
