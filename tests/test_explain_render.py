@@ -319,6 +319,14 @@ def test_check_detects_a_wrong_gradient():
     assert "MISMATCH" in str(bad)
 
 
+def test_check_sweep_survives_steps_that_leave_the_domain():
+    x = gg.tensor(0.3, requires_grad=True, name="x")
+    check = gg.explain(gg.log(x)).check(x)  # x − 0.5 < 0: log is nan there, and no warning escapes
+    rows = {r.h: r for r in check.sweep}
+    assert np.isnan(rows[0.5].central) and check.ok and 1e-8 <= check.best_step <= 1e-3
+    assert rows[1e-6].central == pytest.approx(1 / 0.3, rel=1e-8)
+
+
 def test_layer_diagnostics_dead_relus_and_saturated_sigmoids():
     gg.manual_seed(0)
     net = gg.nn.Sequential(gg.nn.Linear(4, 6), gg.nn.ReLU(), gg.nn.Linear(6, 6), gg.nn.Sigmoid(), gg.nn.Linear(6, 1))

@@ -89,7 +89,8 @@ class GradientCheck:
         def f(index: tuple, step: float) -> float:
             x = base.copy()
             x[index] += step
-            return replay(trace, {vertex.id: x})
+            with np.errstate(all="ignore"):  # a large step may leave the domain (log of a negative): nan, shown
+                return replay(trace, {vertex.id: x})
 
         self.elements = []
         for index in list(np.ndindex(base.shape))[:max_elements]:
@@ -116,7 +117,8 @@ class GradientCheck:
 
     @property
     def best_step(self) -> float:
-        return min(self.sweep, key=lambda r: r.central_error).h
+        finite = [r for r in self.sweep if np.isfinite(r.central_error)] or self.sweep
+        return min(finite, key=lambda r: r.central_error).h
 
     def lines(self) -> list[str]:
         n, p = lambda x: number(x, self.precision), self.precision
