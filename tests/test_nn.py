@@ -222,3 +222,13 @@ def test_shape_errors_name_the_layer() -> None:
         nn.Linear(3, 2)(gg.zeros(5, 4))
     with pytest.raises(ValueError, match=r"BatchNorm1d\(3\): expected input \(N, 3\)"):
         nn.BatchNorm1d(3)(gg.zeros(5, 4))
+
+
+def test_assigning_a_layer_before_super_init_is_explained() -> None:
+    class Early(nn.Module):
+        def __init__(self) -> None:
+            self.size = 3  # plain attributes are fine, as in PyTorch
+            self.fc = nn.Linear(self.size, 1)
+
+    with pytest.raises(AttributeError, match=r"cannot assign Linear 'fc' before Module.__init__\(\) call"):
+        Early()

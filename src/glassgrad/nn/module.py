@@ -41,8 +41,11 @@ class Module:
     # ----------------------------------------------------------------------------------------- registration
     def __setattr__(self, name: str, value: Any) -> None:
         if "_parameters" not in self.__dict__:
-            raise AttributeError("cannot assign to a Module before Module.__init__() call: call "
-                                 "super().__init__() first in your __init__")
+            if isinstance(value, (Parameter, Module)):
+                raise AttributeError(f"cannot assign {type(value).__name__} '{name}' before Module.__init__() call: "
+                                     "call super().__init__() first in your __init__")
+            object.__setattr__(self, name, value)
+            return
         if isinstance(value, Parameter):
             self._modules.pop(name, None)
             self._buffers.pop(name, None)
