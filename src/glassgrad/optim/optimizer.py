@@ -15,14 +15,6 @@ from glassgrad.autograd import enable_grad
 from glassgrad.tensor import Tensor, _make
 
 
-class _Required:
-    def __repr__(self) -> str:
-        return "<required parameter>"
-
-
-required = _Required()
-
-
 class Optimizer:
     """Base class: subclasses set `defaults` and implement `_update(group)` for one parameter group."""
 
@@ -52,12 +44,7 @@ class Optimizer:
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in seen for p in params):
             raise ValueError("some parameters appear in more than one parameter group")
-        full = {**group, "params": params}
-        for k, v in self.defaults.items():
-            if v is required and k not in full:
-                raise ValueError(f"parameter group didn't specify a value of required optimization parameter {k}")
-            full.setdefault(k, v)
-        self.param_groups.append(full)
+        self.param_groups.append({**self.defaults, **group, "params": params})
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients (set to None by default, as PyTorch does: the next backward allocates fresh)."""
@@ -135,8 +122,6 @@ def _state_value(v: Any, p: Tensor) -> Any:
 def check_hyperparameters(**values: float) -> None:
     """PyTorch's checks, with its messages: a negative rate or coefficient is a mistake, not a setting."""
     for name, v in values.items():
-        if v is required:
-            continue
         if name.startswith("beta"):
             if not 0.0 <= v < 1.0:
                 raise ValueError(f"Invalid beta parameter at index {name[-1]}: {v}")
