@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 import zlib
 from pathlib import Path
 from typing import Any
@@ -70,15 +70,15 @@ def save(obj: Any, path: str | os.PathLike) -> None:
     crcs = {k: zlib.crc32(a.tobytes()) for k, a in tensors.items()}
     blob = st.save(tensors, metadata={_TREE: json.dumps(tree), _CRC: json.dumps(crcs), "format": "pt"})
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        with os.fdopen(fd, "wb") as f:
+        with open(tmp, "xb") as f:  # a new file with the usual permissions (mkstemp's would be owner-only)
             f.write(blob)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
