@@ -232,3 +232,17 @@ def test_assigning_a_layer_before_super_init_is_explained() -> None:
 
     with pytest.raises(AttributeError, match=r"cannot assign Linear 'fc' before Module.__init__\(\) call"):
         Early()
+
+
+def test_parameters_are_named_by_their_path_for_explanations() -> None:
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.body = nn.MLP([2, 3, 2])
+            self.scale = nn.Parameter(gg.ones(1))
+
+    net = Net()
+    assert [p.name for p in net.parameters()] == [n for n, _ in net.named_parameters()]
+    assert net.body.fc2.bias.name == "body.fc2.bias"
+    out = net.body(gg.ones(1, 2))
+    assert "fc2.weight" in str(gg.explain(out.sum()))

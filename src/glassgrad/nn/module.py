@@ -50,10 +50,12 @@ class Module:
             self._modules.pop(name, None)
             self._buffers.pop(name, None)
             self._parameters[name] = value
+            value.name = name
         elif isinstance(value, Module):
             self._parameters.pop(name, None)
             self._buffers.pop(name, None)
             self._modules[name] = value
+            _label_parameters(value, name)
         elif name in self._parameters:
             if value is not None:
                 raise TypeError(f"cannot assign '{type(value).__name__}' as parameter '{name}' "
@@ -78,8 +80,11 @@ class Module:
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register `param` (or None, for an absent optional parameter such as a bias) under `name`."""
-        self._parameters[name] = param
-        object.__setattr__(self, name, param)
+        if param is not None:
+            setattr(self, name, param)
+            return
+        self._parameters[name] = None
+        object.__setattr__(self, name, None)
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """A tensor that belongs to the state (saved, loaded) but is not learned, e.g. BatchNorm's running mean."""
@@ -93,6 +98,8 @@ class Module:
             raise KeyError(f'module name should be a non-empty string without ".", got {name!r}')
         self._modules[name] = module
         object.__setattr__(self, name, module)
+        if module is not None:
+            _label_parameters(module, name)
 
     # ---------------------------------------------------------------------------------------------- walking
     def named_modules(self, memo: set | None = None, prefix: str = "") -> Iterator[tuple[str, Module]]:
@@ -249,6 +256,12 @@ class Module:
             return f"{type(self).__name__}({extra})"
         head = f"{type(self).__name__}(" + (f"\n  {extra}" if extra else "")
         return head + "\n  " + "\n  ".join(lines) + "\n)"
+
+
+def _label_parameters(module: Module, prefix: str) -> None:
+    """Name parameters by their path from the outermost module ("fc1.weight"), so explanations say which."""
+    for name, p in module.named_parameters(prefix=prefix):
+        p.name = name
 
 
 def _size(shape: tuple[int, ...]) -> str:
