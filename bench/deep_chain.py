@@ -16,7 +16,7 @@ Memory, measured for each library in a fresh child process so that neither sees 
   - for glassgrad also tracemalloc's peak (Python objects and NumPy buffers, which NumPy reports to tracemalloc);
     torch's C++ allocations are invisible to tracemalloc, so no such figure is given for it.
 
-Run from the repository root:  .venv/bin/python bench/deep_chain.py  [--ops N] [--rounds R]
+Run from the repository root:  .venv/bin/python bench/deep_chain.py  [--ops N] [--rounds R] [--clock cpu|wall]
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 from _common import format_table, machine_facts, settle_heap
@@ -85,7 +86,7 @@ def memory_in_child(lib: str, ops: int, use_tracemalloc: bool) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def time_backward(ops: int, rounds: int) -> tuple[dict, dict]:
+def time_backward(ops: int, rounds: int, clock: Callable[[], float]) -> tuple[dict, dict]:
     """Interleaved rounds: build each library's chain (timed as forward), then time its backward."""
     inputs = {lib: leaves(lib) for lib in LIBRARIES}
     settle_heap()
@@ -94,11 +95,11 @@ def time_backward(ops: int, rounds: int) -> tuple[dict, dict]:
     for r in range(rounds):
         for lib in LIBRARIES[r % 2:] + LIBRARIES[:r % 2]:
             gc.collect()  # (the collector stays on, as in _common.time_once)
-            t0 = time.perf_counter()
+            t0 = clock()
             y = build(*inputs[lib], ops)
-            t1 = time.perf_counter()
+            t1 = clock()
             y.backward()
-            t2 = time.perf_counter()
+            t2 = clock()
             del y
             forward[lib].append(t1 - t0)
             backward[lib].append(t2 - t1)
@@ -109,6 +110,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ops", type=int, default=1_000_000, help="ops in the chain")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds")
+    parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
+                        help="cpu: this thread's CPU time (both libraries compute on it here), which other jobs on a "
+                             "shared machine cannot inflate; wall: wall time")
     parser.add_argument("--child", choices=LIBRARIES, help=argparse.SUPPRESS)
     parser.add_argument("--tracemalloc", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -116,8 +120,9 @@ def main() -> None:
         print(json.dumps(measure_memory(args.child, args.ops, args.tracemalloc)))
         return
 
-    print(machine_facts(torch_threads=1))
-    forward, backward = time_backward(args.ops, args.rounds)
+    print(machine_facts(torch_threads=1) + f", {args.clock} clock")
+    clock = time.thread_time if args.clock == "cpu" else time.perf_counter
+    forward, backward = time_backward(args.ops, args.rounds, clock)
     for title, samples in ((f"{args.ops:,}-op chain: backward", backward), ("  (its forward)", forward)):
         medians = {lib: statistics.median(s) for lib, s in samples.items()}
         print(format_table(medians, samples, "torch", title=title))
