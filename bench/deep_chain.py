@@ -86,7 +86,7 @@ def memory_in_child(lib: str, ops: int, use_tracemalloc: bool) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def time_backward(ops: int, rounds: int, clock: Callable[[], float]) -> tuple[dict, dict]:
+def time_backward(ops: int, rounds: int, clock: Callable[[], float], collect_garbage: bool) -> tuple[dict, dict]:
     """Interleaved rounds: build each library's chain (timed as forward), then time its backward."""
     inputs = {lib: leaves(lib) for lib in LIBRARIES}
     settle_heap()
@@ -94,12 +94,15 @@ def time_backward(ops: int, rounds: int, clock: Callable[[], float]) -> tuple[di
     backward: dict[str, list[float]] = {lib: [] for lib in LIBRARIES}
     for r in range(rounds):
         for lib in LIBRARIES[r % 2:] + LIBRARIES[:r % 2]:
-            gc.collect()  # (the collector stays on, as in _common.time_once)
+            gc.collect()  # (the collector stays on unless --gc off, as in _common.time_once)
+            if not collect_garbage:
+                gc.disable()
             t0 = clock()
             y = build(*inputs[lib], ops)
             t1 = clock()
             y.backward()
             t2 = clock()
+            gc.enable()
             del y
             forward[lib].append(t1 - t0)
             backward[lib].append(t2 - t1)
@@ -110,6 +113,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ops", type=int, default=1_000_000, help="ops in the chain")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds")
+    parser.add_argument("--gc", choices=("on", "off"), default="on",
+                        help="off: pause Python's garbage collector while timing (to show its share of the forward)")
     parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
                         help="cpu: this thread's CPU time (both libraries compute on it here), which other jobs on a "
                              "shared machine cannot inflate; wall: wall time")
@@ -120,9 +125,9 @@ def main() -> None:
         print(json.dumps(measure_memory(args.child, args.ops, args.tracemalloc)))
         return
 
-    print(machine_facts(torch_threads=1) + f", {args.clock} clock")
+    print(machine_facts(torch_threads=1) + f", {args.clock} clock, garbage collector {args.gc}")
     clock = time.thread_time if args.clock == "cpu" else time.perf_counter
-    forward, backward = time_backward(args.ops, args.rounds, clock)
+    forward, backward = time_backward(args.ops, args.rounds, clock, args.gc == "on")
     for title, samples in ((f"{args.ops:,}-op chain: backward", backward), ("  (its forward)", forward)):
         medians = {lib: statistics.median(s) for lib, s in samples.items()}
         print(format_table(medians, samples, "torch", title=title))
