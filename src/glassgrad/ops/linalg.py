@@ -50,7 +50,7 @@ class Linear(Op):
         vjp("g·$b", r"g \, $b", lambda xp, g, out, x, w, b: xp.matmul(g, w)),
         vjp("gᵀ·$a", r"g^T $a", lambda xp, g, out, x, w, b: xp.matmul(xp.swapaxes(_rows(xp, g), 0, 1), _rows(xp, x))),
         vjp("Σ g over the batch", r"\textstyle\sum_{\text{batch}} g",
-            lambda xp, g, out, x, w, b: sum_to(xp, g, b.shape)),
+            lambda xp, g, out, x, w, b: sum_to(xp, xp.sum(_rows(xp, g), (0,)), b.shape)),
     )
     reads = ((1,), (0,), ())
 
