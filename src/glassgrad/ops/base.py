@@ -68,9 +68,10 @@ def sum_to(xp: Any, x: Any, shape: tuple[int, ...]) -> Any:
     if x.shape == shape:
         return x
     lead = x.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and x.shape[i + lead] != 1)
-    if axes:
-        x = xp.sum(x, axes, True)
+    ones = tuple(i + lead for i, n in enumerate(shape) if n == 1 and x.shape[i + lead] != 1)
+    if not ones:  # only leading axes (a bias): the plain sum has the shape, a fresh array rather than a view
+        return xp.sum(x, tuple(range(lead)))
+    x = xp.sum(x, tuple(range(lead)) + ones, True)
     return xp.reshape(x, shape) if x.shape != shape else x
 
 
