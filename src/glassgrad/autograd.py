@@ -127,7 +127,7 @@ class Node:
     """One recorded op application: what backward needs to send a gradient to the op's inputs."""
 
     __slots__ = ("op", "inputs", "params", "out", "versions", "out_version", "hooks", "retain", "site", "shape",
-                 "made_at", "prior", "__weakref__")
+                 "made_at", "prior", "saved", "__weakref__")
 
     def __init__(self, op: type[Op], inputs: tuple, params: dict, out: Any, shape: tuple) -> None:
         self.op = op
@@ -142,6 +142,7 @@ class Node:
         self.site: str | None = None
         self.made_at: int | None = None  # for an in-place change: the version it gave the tensor it changed
         self.prior: Node | None = None  # ... and the node that had made that tensor before
+        self.saved: Any = None  # what the forward of an op that `saves` kept for backward
 
     def name(self) -> str:
         return f"{type(self).__name__ if self.op is None else self.op.__name__}Backward0"
@@ -188,8 +189,12 @@ def apply(op: type[Op], *args: Any, **params: Any) -> Tensor:
         else:
             arrays.append(a)
             versions.append(0)
+    saved = None
     try:
-        out = op.forward(*arrays, **params)
+        if op.saves and wanted and _state["grad"]:
+            out, saved = op.forward(*arrays, save=True, **params)
+        else:
+            out = op.forward(*arrays, **params)
     except ValueError as e:  # NumPy's message names neither the op nor what to do
         raise _forward_error(op, arrays, e) from None
     if out.__class__ is not np.ndarray:
@@ -201,6 +206,7 @@ def apply(op: type[Op], *args: Any, **params: Any) -> Tensor:
     node.versions = tuple(versions)
     if op.needs_out:
         node.out_version = (result._version, 0)
+    node.saved = saved
     if op.is_view and out.base is not None:
         result._version = args[0]._version  # a view: in-place changes through it change its base too
     if _state["anomaly"] or _state["sites"]:
@@ -264,6 +270,8 @@ def _node_grads(node: Node, g: Any, xp: Any, graph: bool) -> list:
     else:
         vals = [a.data if isinstance(a, Tensor) else a for a in inputs]
         out = node.out
+        if node.saved is not None:
+            params = {**params, "saved": node.saved}
     derivs = op.derivatives
     if derivs and derivs[0] is not None and derivs[0].kind == "vjp_all":
         every = derivs[0].fn(xp, g, out, *vals, **params)
@@ -381,6 +389,7 @@ def run_backward(
             if not retain_graph:  # free saved values as soon as they are used, as PyTorch does (lower peak memory)
                 n.inputs = None
                 n.out = None
+                n.saved = None
             for t, v, gi in zip(inputs, versions, out_grads):
                 if gi is None:
                     if isinstance(t, Tensor) and t.requires_grad and (c := _source(t, v)) is not None:

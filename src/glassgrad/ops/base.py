@@ -55,6 +55,10 @@ class Op:
     needs_inputs: bool = True  # backward reads input values (so in-place changes to them are an error)
     reads: tuple[tuple[int, ...], ...] | None = None  # per derivative, the inputs it reads (None: all of them)
     needs_out: bool = False  # backward reads the output value
+    # forward(..., save=True) returns (out, saved) when recording: intermediates backward would otherwise recompute
+    # (cross-entropy's exponentials). Backward passes them to the derivatives as saved=; callers without them
+    # (explanations, create_graph) leave saved=None and the formula recomputes.
+    saves: bool = False
     differentiable: bool = True
     is_view: bool = False  # the output may share memory with input 0 (so they share a version counter)
 

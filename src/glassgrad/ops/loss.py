@@ -68,27 +68,37 @@ def _is_one_hot(target: np.ndarray, weight: Any, ignore_index: int | None, label
     return weight is None and not label_smoothing and ignore_index is None and target.dtype.kind != "f"
 
 
-def _ce_forward(x: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ignore_index: int | None,
-                label_smoothing: float, reduction: str) -> np.ndarray:
-    x2, t2 = _rows(x, target)
+def _shifted_exp(x2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """z = x − rowmax, e^z and its row sums: the softmax is e^z/Σe^z, the log-softmax z − ln Σe^z."""
     z = x2 - x2.max(axis=1, keepdims=True)
-    log_total = np.log(np.exp(z).sum(axis=1, keepdims=True))
+    e = np.exp(z)
+    return z, e, e.sum(axis=1, keepdims=True)
+
+
+def _ce_forward(x: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ignore_index: int | None,
+                label_smoothing: float, reduction: str, save: bool = False) -> Any:
+    """The loss; with `save`, also (e^z, Σe^z), from which backward gets the softmax with one division."""
+    x2, t2 = _rows(x, target)
+    z, e, total = _shifted_exp(x2)
+    log_total = np.log(total)
     if _is_one_hot(t2, weight, ignore_index, label_smoothing):
         per_sample = log_total[:, 0] - z[np.arange(len(t2)), t2]
         if reduction == "mean":
-            return np.asarray(per_sample.sum() / len(t2), dtype=x.dtype)
-        return _reduce(per_sample, reduction, x.ndim).astype(x.dtype, copy=False)
-    a = _coefficients(x2, t2, weight, ignore_index, label_smoothing, reduction)
-    return _reduce(-np.einsum("ij,ij->i", a, z - log_total), reduction, x.ndim).astype(x.dtype, copy=False)
+            loss = np.asarray(per_sample.sum() / len(t2), dtype=x.dtype)
+        else:
+            loss = _reduce(per_sample, reduction, x.ndim).astype(x.dtype, copy=False)
+    else:
+        a = _coefficients(x2, t2, weight, ignore_index, label_smoothing, reduction)
+        loss = _reduce(-np.einsum("ij,ij->i", a, z - log_total), reduction, x.ndim).astype(x.dtype, copy=False)
+    return (loss, (e, total)) if save else loss
 
 
 def _ce_grad_input(xp: Any, g: Any, out: Any, x: Any, target: Any, weight: Any, *, ignore_index: int | None,
-                   label_smoothing: float, reduction: str) -> Any:
+                   label_smoothing: float, reduction: str, saved: Any = None) -> Any:
     if isinstance(x, np.ndarray) and x.ndim == 2 and _is_one_hot(target, weight, ignore_index, label_smoothing):
-        # the same formula, (softmax − onehot)/N·g, computed in place for the training step
-        p = x - x.max(axis=1, keepdims=True)
-        np.exp(p, out=p)
-        p /= p.sum(axis=1, keepdims=True)
+        # the same formula, (softmax − onehot)/N·g, from the forward's e^z and Σe^z when it saved them
+        e, total = saved if saved is not None else _shifted_exp(x)[1:]
+        p = e / total
         p[np.arange(len(target)), target] -= 1
         p *= _upstream(xp, g, x, reduction) / (len(target) if reduction == "mean" else 1)
         return p
@@ -106,7 +116,7 @@ def _ce_grad_input(xp: Any, g: Any, out: Any, x: Any, target: Any, weight: Any, 
 
 
 def _ce_grad_target(xp: Any, g: Any, out: Any, x: Any, target: Any, weight: Any, *, ignore_index: int | None,
-                    label_smoothing: float, reduction: str) -> Any:
+                    label_smoothing: float, reduction: str, saved: Any = None) -> Any:
     """Soft targets only (class indices are integers and never require grad): −(1−ε)·w·log p, scaled."""
     xv = value(x)
     x2 = x if x.ndim == 2 else xp.reshape(x, (1, -1))
@@ -129,6 +139,7 @@ class CrossEntropy(Op):
         None,
     )
     forward = staticmethod(_ce_forward)
+    saves = True
 
 
 def _nll_forward(x: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ignore_index: int | None,
