@@ -173,6 +173,9 @@ def _forward_error(op: type[Op], arrays: list, e: ValueError) -> RuntimeError:
     return RuntimeError(f"{op.name}: cannot compute it for inputs of shapes {shapes}: {str(e).strip()}.{hint}")
 
 
+_NEVER_CHANGED = {n: (0,) * n for n in range(9)}  # version snapshots of n inputs, all at version 0
+
+
 def apply(op: type[Op], *args: Any, **params: Any) -> Tensor:
     """Run `op` forward on tensors (or constants) and record it when any input requires grad."""
     # One pass over the arguments (this runs for every op, so no comprehensions): the arrays to compute on,
@@ -203,7 +206,10 @@ def apply(op: type[Op], *args: Any, **params: Any) -> Tensor:
         return _make(out, False)
     result = _make(out, True)
     node = Node(op, args, params, out if op.needs_out else None, out.shape)
-    node.versions = tuple(versions)
+    if any(versions) or len(versions) not in _NEVER_CHANGED:
+        node.versions = tuple(versions)
+    else:  # inputs never changed in place (nearly always) share one snapshot tuple: 56 bytes less per node
+        node.versions = _NEVER_CHANGED[len(versions)]
     if op.needs_out:
         node.out_version = (result._version, 0)
     node.saved = saved
