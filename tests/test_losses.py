@@ -77,6 +77,22 @@ def test_cross_entropy_gradient_is_softmax_minus_onehot_over_n() -> None:
     np.testing.assert_allclose(x.grad.data, expected, rtol=1e-12)
 
 
+def test_cross_entropy_backward_reuses_the_forward_exponentials() -> None:
+    """The node keeps e^(x−max) and its row sums; backward reads them without changing them (a second backward
+    adds the same gradient again) and frees them after a backward without retain_graph."""
+    x = gg.tensor(LOGITS, requires_grad=True)
+    loss = F.cross_entropy(x, gg.tensor(LABELS))
+    e, total = loss.grad_fn.saved
+    softmax = np.exp(LOGITS) / np.exp(LOGITS).sum(1, keepdims=True)
+    np.testing.assert_allclose(e / total, softmax, rtol=1e-12)
+    loss.backward(retain_graph=True)
+    first = x.grad.data.copy()
+    np.testing.assert_allclose(first, (softmax - np.eye(4)[LABELS]) / len(LABELS), rtol=1e-12)
+    loss.backward()
+    np.testing.assert_allclose(x.grad.data, 2 * first, rtol=1e-12)
+    assert loss.grad_fn.saved is None
+
+
 def test_cross_entropy_is_one_node() -> None:
     x = gg.tensor(LOGITS, requires_grad=True)
     loss = F.cross_entropy(x, gg.tensor(LABELS))
