@@ -26,90 +26,74 @@ def is_grad_enabled() -> bool:
     return _state["grad"]
 
 
-class set_grad_enabled:
-    """Switch gradient recording on or off; a context manager and a decorator, as in PyTorch."""
+class _Switch:
+    """Sets one engine flag inside a `with` block or a decorated function, and restores it after."""
 
-    def __init__(self, mode: bool) -> None:
-        self.prev = _state["grad"]
-        self.mode = bool(mode)
-        _state["grad"] = self.mode
+    key, value = "grad", True
+
+    def __init__(self, value: Any = None) -> None:
+        if value is not None:
+            self.value = value
 
     def __enter__(self) -> None:
-        _state["grad"] = self.mode
+        self.prev = _state[self.key]
+        _state[self.key] = self.value
 
     def __exit__(self, *exc: object) -> None:
-        _state["grad"] = self.prev
+        _state[self.key] = self.prev
 
     def __call__(self, fn: Callable) -> Callable:
-        mode = self.mode
-        _state["grad"] = self.prev  # as a decorator it only applies inside fn: undo the switch __init__ made
+        key, value = self.key, self.value
 
         @functools.wraps(fn)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            with _GradMode(mode):
+            prev, _state[key] = _state[key], value
+            try:
                 return fn(*args, **kwargs)
+            finally:
+                _state[key] = prev
 
         return wrapped
 
 
-class _GradMode:
-    """Base of no_grad/enable_grad: takes effect on enter (not on construction), usable as a decorator."""
-
-    mode = True
-
-    def __init__(self, mode: bool | None = None) -> None:
-        if mode is not None:
-            self.mode = mode
-
-    def __enter__(self) -> None:
-        self.prev = _state["grad"]
-        _state["grad"] = self.mode
-
-    def __exit__(self, *exc: object) -> None:
-        _state["grad"] = self.prev
-
-    def __call__(self, fn: Callable) -> Callable:
-        @functools.wraps(fn)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            with _GradMode(self.mode):
-                return fn(*args, **kwargs)
-
-        return wrapped
-
-
-class no_grad(_GradMode):
+class no_grad(_Switch):
     """Nothing computed inside is recorded: for evaluation and for updating weights."""
 
-    mode = False
+    value = False
 
 
-class enable_grad(_GradMode):
-    mode = True
+class enable_grad(_Switch):
+    value = True
 
 
-class detect_anomaly:
+class set_grad_enabled(_Switch):
+    """Switch gradient recording on or off; as in PyTorch, a plain call takes effect at once."""
+
+    def __init__(self, mode: bool) -> None:
+        super().__init__(bool(mode))
+        self.prev, _state["grad"] = _state["grad"], self.value
+
+    def __enter__(self) -> None:  # the switch happened on construction; `with` only restores it after
+        pass
+
+    def __call__(self, fn: Callable) -> Callable:
+        self.__exit__()  # as a decorator it applies inside fn only: undo the switch __init__ made
+        return super().__call__(fn)
+
+
+class detect_anomaly(_Switch):
     """Backward names the op that first produced NaN or Inf, and the line of user code that created it."""
 
+    key = "anomaly"
+
     def __init__(self, check_nan: bool = True) -> None:
-        self.check_nan = check_nan
-
-    def __enter__(self) -> None:
-        self.prev = _state["anomaly"]
-        _state["anomaly"] = self.check_nan
-
-    def __exit__(self, *exc: object) -> None:
-        _state["anomaly"] = self.prev
+        super().__init__(bool(check_nan))
 
 
-class record_sites:
+class record_sites(_Switch):
     """Remember, for every node created inside, the line of user code that created it (for explanations)."""
 
-    def __enter__(self) -> None:
-        self.prev = _state["sites"]
-        _state["sites"] = True
-
-    def __exit__(self, *exc: object) -> None:
-        _state["sites"] = self.prev
+    key = "sites"
 
 
 def _user_site() -> str:
@@ -368,7 +352,7 @@ def run_backward(
         del deps[n]
     anomaly = _state["anomaly"]
     grad_mode = _state["grad"]
-    _state["grad"] = graph  # backward formulas are recorded only for create_graph (as `with _GradMode`, cheaper)
+    _state["grad"] = graph  # backward formulas are recorded only for create_graph (as `with enable_grad`, cheaper)
     try:
         while ready:
             n = ready.pop()
