@@ -98,7 +98,7 @@ def text(trace: Any, max_width: int = 48) -> str:
     cols = list(HEAD.__dataclass_fields__)
     widths = [min(max_width, max(len(getattr(r, c)) for r in table)) for c in cols]
     lines = [f"Backward pass of {trace.output.label} = {brief(trace.output.value, trace.precision)} "
-             f"({len(trace.steps)} steps, in the order backward ran them)"]
+             f"({len(trace.steps)} step{'' if len(trace.steps) == 1 else 's'}, in the order backward ran them)"]
     for k, r in enumerate(table):
         cells = [_cut(getattr(r, c), w) for c, w in zip(cols, widths)]
         lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
