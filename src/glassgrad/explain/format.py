@@ -128,16 +128,8 @@ _PLACEHOLDER = re.compile(r"\$(out|a|b|c|d|e|g)")
 def kind(label: str) -> str:
     """How a label binds: 'atom' (w₂, 0.5), 'product' (w·x, σ(z), y^2: no space outside brackets) or 'sum'
     (a + b, 1 if x > 0 else 0, −a, -1)."""
-    if label[:1] in "-−":
+    if label[:1] in "-−" or _spaced_at_top(label):
         return "sum"
-    depth = 0
-    for ch in label:
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == " " and depth == 0:
-            return "sum"
     return "atom" if all(ch.isalnum() or ch in "._ʹ′" for ch in label) else "product"
 
 
@@ -188,16 +180,22 @@ def wrap(label: str) -> str:
 def factor(s: str, latex: bool = False) -> str:
     """`s` ready to stand in a product: parenthesised when it has a top-level sum, comparison or condition
     ('1 if x > 0 else 0' → '(1 if x > 0 else 0)'; 'σ(z)(1 − σ(z))' and 'a · b' stay as they are)."""
-    flat = s.replace(r" \cdot ", "·").replace(" · ", "·")
+    if _spaced_at_top(s.replace(r" \cdot ", "·").replace(" · ", "·")):
+        return rf"\left({s}\right)" if latex else f"({s})"
+    return s
+
+
+def _spaced_at_top(s: str) -> bool:
+    """Whether `s` has a space outside all brackets: an operator that binds looser than a product."""
     depth = 0
-    for ch in flat:
+    for ch in s:
         if ch in "([{":
             depth += 1
         elif ch in ")]}":
             depth -= 1
         elif ch == " " and depth == 0:
-            return rf"\left({s}\right)" if latex else f"({s})"
-    return s
+            return True
+    return False
 
 
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
