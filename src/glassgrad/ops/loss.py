@@ -214,6 +214,13 @@ def _bce_logits_forward(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None,
     return _reduce_elementwise(loss.astype(x.dtype, copy=False), reduction)
 
 
+def _spread(xp: Any, d: Any, g: Any, weight: Any, x: Any, y: Any, shape: tuple, reduction: str) -> Any:
+    """The BCE losses' gradient from its elementwise part `d`: weighted, scaled by the reduction, unbroadcast."""
+    if weight is not None:
+        d = d * value(weight)
+    return sum_to(xp, d * (_scale(_numel(x, y), reduction) * g), shape)
+
+
 def _bce_logits_grad_input(xp: Any, g: Any, out: Any, x: Any, y: Any, weight: Any, pos_weight: Any, *,
                     reduction: str) -> Any:
     s = xp.sigmoid(x)
@@ -221,17 +228,13 @@ def _bce_logits_grad_input(xp: Any, g: Any, out: Any, x: Any, y: Any, weight: An
         d = s - y
     else:
         d = (1 - y) - (1 + (value(pos_weight) - 1) * y) * (1 - s)
-    if weight is not None:
-        d = d * value(weight)
-    return sum_to(xp, d * (_scale(_numel(x, y), reduction) * g), x.shape)
+    return _spread(xp, d, g, weight, x, y, x.shape, reduction)
 
 
 def _bce_logits_grad_target(xp: Any, g: Any, out: Any, x: Any, y: Any, weight: Any, pos_weight: Any, *,
                      reduction: str) -> Any:
     d = -x if pos_weight is None else (value(pos_weight) - 1) * xp.softplus(-x) - x
-    if weight is not None:
-        d = d * value(weight)
-    return sum_to(xp, d * (_scale(_numel(x, y), reduction) * g), y.shape)
+    return _spread(xp, d, g, weight, x, y, y.shape, reduction)
 
 
 class BinaryCrossEntropyWithLogits(Op):
@@ -350,16 +353,12 @@ def _bce_forward(p: np.ndarray, y: np.ndarray, weight: np.ndarray | None, reduct
 
 def _bce_grad_input(xp: Any, g: Any, out: Any, p: Any, y: Any, weight: Any, *, reduction: str) -> Any:
     d = (p - y) / xp.where(value(p) * (1 - value(p)) > 1e-12, p * (1 - p), 1e-12)
-    if weight is not None:
-        d = d * value(weight)
-    return sum_to(xp, d * (_scale(_numel(p, y), reduction) * g), p.shape)
+    return _spread(xp, d, g, weight, p, y, p.shape, reduction)
 
 
 def _bce_grad_target(xp: Any, g: Any, out: Any, p: Any, y: Any, weight: Any, *, reduction: str) -> Any:
     d = _clamped_log(xp, 1 - p) - _clamped_log(xp, p)
-    if weight is not None:
-        d = d * value(weight)
-    return sum_to(xp, d * (_scale(_numel(p, y), reduction) * g), y.shape)
+    return _spread(xp, d, g, weight, p, y, y.shape, reduction)
 
 
 class BinaryCrossEntropy(Op):
