@@ -8,6 +8,8 @@ upstream gradient through the op's declared derivatives, then free what the walk
 from __future__ import annotations
 
 import functools
+import heapq
+import itertools
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -110,12 +112,19 @@ def _user_site() -> str:
 class Node:
     """One recorded op application: what backward needs to send a gradient to the op's inputs."""
 
-    __slots__ = ("op", "inputs", "params", "out", "versions", "out_version", "hooks", "retain", "site", "shape",
-                 "made_at", "prior", "saved", "__weakref__")
+    __slots__ = ("op", "inputs", "next", "params", "out", "versions", "out_version", "hooks", "retain", "site",
+                 "shape", "made_at", "prior", "saved", "order", "__weakref__")
 
-    def __init__(self, op: type[Op], inputs: tuple, params: dict, out: Any, shape: tuple) -> None:
+    def __init__(self, op: type[Op], inputs: tuple, edges: tuple, params: dict, out: Any, shape: tuple) -> None:
         self.op = op
+        # recorded later than every node it depends on: backward visits nodes from the highest order down, which
+        # is a topological order (PyTorch's sequence_nr) with no counting pass over the graph first
+        self.order = -next(_recorded)
         self.inputs: tuple | None = inputs
+        # per input, where its gradient goes, fixed when the op is recorded (as PyTorch's next_functions): the node
+        # that made it then, the leaf tensor itself, or None (no gradient wanted). In-place changes made later
+        # give a tensor newer nodes; this op's gradient still belongs to the value it saw.
+        self.next: tuple | None = edges
         self.params = params
         self.out = out  # the output array, kept only for ops whose derivative reads it
         self.shape = shape
@@ -134,10 +143,7 @@ class Node:
     @property
     def next_functions(self) -> tuple:
         """(node or leaf tensor or None, 0) per input, as in PyTorch."""
-        if self.inputs is None:
-            return ()
-        return tuple(((_source(t, v) or t) if isinstance(t, Tensor) and t.requires_grad else None, 0)
-                     for t, v in zip(self.inputs, self.versions))
+        return () if self.next is None else tuple((c, 0) for c in self.next)
 
     def register_hook(self, fn: Callable) -> None:
         (self.hooks if self.hooks is not None else self._new_hooks()).append(fn)
@@ -157,15 +163,18 @@ def _forward_error(op: type[Op], arrays: list, e: ValueError) -> RuntimeError:
     return RuntimeError(f"{op.name}: cannot compute it for inputs of shapes {shapes}: {str(e).strip()}.{hint}")
 
 
+_recorded = itertools.count()
 _NEVER_CHANGED = {n: (0,) * n for n in range(9)}  # version snapshots of n inputs, all at version 0
 
 
 def apply(op: type[Op], *args: Any, **params: Any) -> Tensor:
     """Run `op` forward on tensors (or constants) and record it when any input requires grad."""
     # One pass over the arguments (this runs for every op, so no comprehensions): the arrays to compute on,
-    # whether any input requires grad, and each input's version now (what backward checks in-place edits against).
+    # whether any input requires grad, each input's version now (what backward checks in-place edits against) and
+    # where its gradient will go.
     arrays = []
     versions = []
+    edges = []
     wanted = False
     for a in args:
         if isinstance(a, Tensor):
@@ -173,9 +182,13 @@ def apply(op: type[Op], *args: Any, **params: Any) -> Tensor:
             versions.append(a._version[0])
             if a.requires_grad:
                 wanted = True
+                edges.append(a.grad_fn or a)
+            else:
+                edges.append(None)
         else:
             arrays.append(a)
             versions.append(0)
+            edges.append(None)
     saved = None
     try:
         if op.saves and wanted and _state["grad"]:
@@ -189,7 +202,7 @@ def apply(op: type[Op], *args: Any, **params: Any) -> Tensor:
     if not wanted or not _state["grad"] or not op.differentiable:
         return _make(out, False)
     result = _make(out, True)
-    node = Node(op, args, params, out if op.needs_out else None, out.shape)
+    node = Node(op, args, tuple(edges), params, out if op.needs_out else None, out.shape)
     if any(versions) or len(versions) not in _NEVER_CHANGED:
         node.versions = tuple(versions)
     else:  # inputs never changed in place (nearly always) share one snapshot tuple: 56 bytes less per node
@@ -216,6 +229,7 @@ _FREED = (
 
 
 def _check_versions(node: Node) -> None:
+    """Raise if an input a derivative reads, or the output, was changed in place since the forward saw it."""
     if node.op.needs_inputs:
         for i, (t, v) in enumerate(zip(node.inputs, node.versions)):
             if isinstance(t, Tensor) and t._version[0] != v and _value_needed(node, i):
@@ -229,7 +243,7 @@ def _value_needed(node: Node, i: int) -> bool:
     reads = node.op.reads
     if reads is None:
         return True
-    return any(i in reads[j] for j, a in enumerate(node.inputs) if isinstance(a, Tensor) and a.requires_grad)
+    return any(i in r for r, c in zip(reads, node.next) if c is not None)
 
 
 def _raise_modified(t: Tensor | None, node: Node, which: Any, now: int, expected: int) -> None:
@@ -247,38 +261,45 @@ def _raise_modified(t: Tensor | None, node: Node, which: Any, now: int, expected
 def _node_grads(node: Node, g: Any, xp: Any, graph: bool) -> list:
     """The gradient sent to each input of `node`, given the upstream gradient `g` (None where none flows)."""
     op = node.op
-    inputs = node.inputs
     params = node.params
+    # 0-d elementwise node: its formulas run on NumPy scalars, which NumPy computes ~10x faster than 0-d arrays
+    # (same dtypes, same values). The scalar chains of the overhead benchmarks live on this path.
+    scalar = not graph and node.shape == () and _elementwise(op)
+    check = op.needs_inputs
+    vals = []  # what the formulas compute on; gathered in the same pass that looks for in-place changes
+    for t, v in zip(node.inputs, node.versions):
+        if isinstance(t, Tensor):
+            if check and t._version[0] != v:
+                _check_versions(node)  # raises if a value the derivatives read has changed
+                check = False
+            vals.append(t if graph else t.data[()] if scalar else t.data)
+        else:
+            vals.append(t)
+    out = node.out
+    if node.out_version is not None:
+        _check_versions(node)
     if graph:
-        vals = inputs
-        out = apply(op, *inputs, **params) if op.needs_out else None
-    elif node.shape == () and _elementwise(op):
-        # 0-d elementwise node: its formulas run on NumPy scalars, which NumPy computes ~10x faster than 0-d
-        # arrays (same dtypes, same values). The scalar chains of the overhead benchmarks live on this path.
-        vals = [a.data[()] if isinstance(a, Tensor) else a for a in inputs]
-        out = None if node.out is None else node.out[()]
-    else:
-        vals = [a.data if isinstance(a, Tensor) else a for a in inputs]
-        out = node.out
-        if node.saved is not None:
-            params = {**params, "saved": node.saved}
-    derivs = op.derivatives
-    if derivs and derivs[0] is not None and derivs[0].kind == "vjp_all":
-        every = derivs[0].fn(xp, g, out, *vals, **params)
-        return [gi if isinstance(a, Tensor) and a.requires_grad else None for a, gi in zip(inputs, every)]
+        out = apply(op, *vals, **params) if op.needs_out else None
+    elif scalar and out is not None:
+        out = out[()]
+    elif node.saved is not None:
+        params = {**params, "saved": node.saved}
     grads = []
-    for a, d in zip(inputs, derivs):
-        if d is None or not isinstance(a, Tensor) or not a.requires_grad:
+    for d, c, a in zip(op.derivatives, node.next, vals):
+        if d is None:
             grads.append(None)
-        elif d.kind == "local":
+        elif d.kind == "vjp_all":  # one call gives every input's gradient (cat, stack)
+            every = d.fn(xp, g, out, *vals, **params)
+            return [None if c is None else gi for c, gi in zip(node.next, every)]
+        elif c is None:
+            grads.append(None)
+        elif d.kind == "vjp":
+            grads.append(d.fn(xp, g, out, *vals, **params))
+        else:
             f = d.fn(xp, out, *vals, **params)
             gi = g if f.__class__ is int and f == 1 else -g if f.__class__ is int and f == -1 else g * f
-            grads.append(gi if gi.shape == a.data.shape else sum_to(xp, gi, a.data.shape))
-        else:
-            grads.append(d.fn(xp, g, out, *vals, **params))
-    if len(grads) < len(inputs):  # inputs past the declared derivatives get none
-        grads += [None] * (len(inputs) - len(grads))
-    return grads
+            grads.append(gi if gi.shape == a.shape else sum_to(xp, gi, a.shape))
+    return grads  # (inputs past the declared derivatives get none: zip stops, and the walk's zip with them too)
 
 
 _ELEMENTWISE: dict[type[Op], bool] = {}
@@ -312,101 +333,90 @@ def run_backward(
     """The graph walk behind `Tensor.backward` and `grad`.
 
     With `inputs` None, gradients accumulate into the `.grad` of every leaf reached; otherwise nothing is
-    accumulated and the gradients of `inputs` are returned. `observer(node, g, grads)` sees every step (used
-    by the explainer, and nothing else).
+    accumulated and the gradients of `inputs` are returned (a leaf's: the sum of what arrives at it; a non-leaf's:
+    the gradient its node receives). `observer(node, g, grads)` sees every step (used by the explainer only).
     """
     graph = create_graph
     xp = _namespace(graph)
-    want = None
+    wanted_leaves: dict = {}
+    wanted_nodes: dict = {}
+    found: list = []
     if inputs is not None:
-        want = {id(t): i for i, t in enumerate(inputs)}
-        found: list = [None] * len(inputs)
-    grads: dict = {}
+        found = [None] * len(inputs)
+        for i, t in enumerate(inputs):
+            if t.grad_fn is None:
+                wanted_leaves[id(t)] = i
+            else:
+                wanted_nodes[t.grad_fn] = i
+    grads: dict = {}  # node → the gradient of its output, summed over the edges that have delivered so far
     leaves: dict = {}
-    deps: dict = {}
-    stack = []
+    heap: list = []  # (node.order, node) of the nodes that have a gradient coming: the most recent comes out first
     for r, g in zip(roots, root_grads):
         if r.grad_fn is None:
             _arrive_leaf(r, g, leaves, graph)
             continue
         n = r.grad_fn
-        grads[n] = grads[n] + g if n in grads else g
-        if n not in deps:
-            deps[n] = 0
-            stack.append(n)
-    while stack:  # count, for each node, the edges that will bring it a gradient
-        n = stack.pop()
-        if n.inputs is None:
-            raise RuntimeError(_FREED)
-        for t, v in zip(n.inputs, n.versions):
-            if isinstance(t, Tensor) and t.requires_grad:
-                c = t.grad_fn if t._version[0] == v else _source(t, v)
-                if c is not None:
-                    if c in deps:
-                        deps[c] += 1
-                    else:
-                        deps[c] = 1
-                        stack.append(c)
-    ready = [n for n in grads if deps[n] == 0]
-    for n in ready:
-        del deps[n]
+        if n in grads:
+            grads[n] = grads[n] + g
+        else:
+            grads[n] = g
+            heapq.heappush(heap, (n.order, n))
     anomaly = _state["anomaly"]
     grad_mode = _state["grad"]
     _state["grad"] = graph  # backward formulas are recorded only for create_graph (as `with enable_grad`, cheaper)
+    pop, push, node_grads = heapq.heappop, heapq.heappush, _node_grads
     try:
-        while ready:
-            n = ready.pop()
-            g = grads.pop(n, None)
-            inputs, versions = n.inputs, n.versions
-            if g is None:  # every edge into this node carried no gradient: only its own edges to release
-                out_grads = [None] * len(inputs)
-            else:
-                if n.hooks:
-                    for h in n.hooks:
-                        r = h(_as_grad_tensor(g, graph))
-                        if r is not None:
-                            g = r if graph else r.data
-                if n.retain is not None and (t := n.retain()) is not None:
-                    t.grad = _as_grad_tensor(g, graph) if t.grad is None else _as_grad_tensor(t.grad.data + g,
-                                                                                               graph)
-                if n.op.needs_inputs or n.out_version is not None:
-                    _check_versions(n)
-                out_grads = _node_grads(n, g, xp, graph)
-                if anomaly:
-                    _check_finite(n, out_grads)
-                if observer is not None:
-                    observer(n, g, out_grads)
+        while heap:
+            n = pop(heap)[1]
+            g = grads.pop(n)
+            edges = n.next
+            if edges is None:
+                raise RuntimeError(_FREED)
+            if n.hooks is not None or n.retain is not None:
+                g = _node_hooks(n, g, graph)
+            if wanted_nodes and n in wanted_nodes:
+                found[wanted_nodes[n]] = g
+            out_grads = node_grads(n, g, xp, graph)
+            if anomaly:
+                _check_finite(n, out_grads)
+            if observer is not None:
+                observer(n, g, out_grads)
             if not retain_graph:  # free saved values as soon as they are used, as PyTorch does (lower peak memory)
-                n.inputs = None
-                n.out = None
-                n.saved = None
-            for t, v, gi in zip(inputs, versions, out_grads):
+                n.inputs = n.next = n.out = n.saved = None
+            for c, gi in zip(edges, out_grads):
                 if gi is None:
-                    if isinstance(t, Tensor) and t.requires_grad and (c := _source(t, v)) is not None:
-                        _edge_done(c, deps, ready)  # counted above, so it must be released
                     continue
-                if want is not None and id(t) in want:
-                    i = want[id(t)]
-                    found[i] = gi if found[i] is None else found[i] + gi
-                c = t.grad_fn if t._version[0] == v else _source(t, v)
-                if c is None:
-                    if want is None:
-                        _arrive_leaf(t, gi, leaves, graph)
-                    continue
-                grads[c] = grads[c] + gi if c in grads else gi
-                _edge_done(c, deps, ready)
+                if c.__class__ is Node:
+                    if c in grads:
+                        grads[c] = grads[c] + gi
+                    else:
+                        grads[c] = gi
+                        push(heap, (c.order, c))
+                elif (k := id(c)) in leaves:
+                    leaves[k][1] = leaves[k][1] + gi
+                else:
+                    leaves[k] = [c, gi]
     finally:
         _state["grad"] = grad_mode
-    if want is not None:
-        for r, g in zip(roots, root_grads):  # an input that is itself an output
-            if id(r) in want:
-                i = want[id(r)]
-                found[i] = g if found[i] is None else found[i] + g
-    else:
+    if inputs is None:
         _accumulate(leaves, graph)
-    if want is not None:
-        return found
-    return None
+        return None
+    for k, (_, g) in leaves.items():
+        if k in wanted_leaves:
+            found[wanted_leaves[k]] = g
+    return found
+
+
+def _node_hooks(n: Node, g: Any, graph: bool) -> Any:
+    """Run a node's hooks on the gradient it received (each may replace it), and fill a retained .grad."""
+    if n.hooks:
+        for h in n.hooks:
+            r = h(_as_grad_tensor(g, graph))
+            if r is not None:
+                g = r if graph else r.data
+    if n.retain is not None and (t := n.retain()) is not None:
+        t.grad = _as_grad_tensor(g, graph) if t.grad is None else _as_grad_tensor(t.grad.data + g, graph)
+    return g
 
 
 @functools.cache
@@ -415,25 +425,6 @@ def _namespace(graph: bool) -> Any:
     from glassgrad.ops.xp import NUMPY, TENSOR
 
     return TENSOR if graph else NUMPY
-
-
-def _source(t: Tensor, version: int) -> Node | None:
-    """The node that made `t` as an op saw it at `version`. In-place changes since then gave `t` newer nodes; an
-    earlier use must not send its gradient through them (PyTorch fixes each edge when the op is recorded)."""
-    c = t.grad_fn
-    while c is not None and c.made_at is not None and c.made_at > version:
-        c = c.prior
-    return c
-
-
-def _edge_done(node: Node, deps: dict, ready: list) -> None:
-    """One edge into `node` has delivered its gradient; when none is left to come, `node` is ready."""
-    left = deps[node] - 1
-    if left:
-        deps[node] = left
-    else:
-        del deps[node]  # (dropping it as soon as it is ready lets freed nodes go during the walk)
-        ready.append(node)
 
 
 def _arrive_leaf(t: Tensor, g: Any, leaves: dict, graph: bool) -> None:

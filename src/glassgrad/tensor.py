@@ -344,7 +344,7 @@ class Tensor:
                                "view, .clone() it first") from None
         self._version[0] += 1
         if record:
-            result.grad_fn.made_at, result.grad_fn.prior = self._version[0], self.grad_fn  # (see autograd._source)
+            result.grad_fn.made_at, result.grad_fn.prior = self._version[0], self.grad_fn  # (see _view_node)
             self.grad_fn, self.requires_grad = result.grad_fn, True
             if self.grad_fn.out_version is not None:
                 self.grad_fn.out_version = (self._version, self._version[0])

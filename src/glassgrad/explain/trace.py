@@ -15,7 +15,7 @@ import numpy as np
 from glassgrad import autograd
 from glassgrad.autograd import Node
 from glassgrad.explain.format import fill, kind, latex_name, number
-from glassgrad.ops.base import Derivative, sum_to
+from glassgrad.ops.base import Derivative, shown, sum_to
 from glassgrad.ops.xp import NUMPY
 from glassgrad.tensor import Tensor
 
@@ -284,7 +284,7 @@ class _Builder:
             d = e.derivative
             if d is not None and d.kind == "local":
                 args = _arrays(v.inputs) if args is None else args
-                e.local = d.fn(NUMPY, v.value, *args, **node.params)
+                e.local = shown(d.fn(NUMPY, v.value, *args, **node.params), v.value)
                 shape, local_shape = np.shape(args[e.index]), np.shape(e.local)
                 if np.shape(g) != shape or local_shape not in ((), shape):
                     e.broadcast = broadcast_note(np.broadcast_shapes(np.shape(g), local_shape), shape)

@@ -20,7 +20,8 @@ class Derivative:
     """How the gradient reaches one input of an op.
 
     kind "local": `fn(xp, out, *inputs, **params)` is the elementwise local derivative ∂out/∂input; the engine
-    multiplies it by the upstream gradient and sums back over broadcast axes.
+    multiplies it by the upstream gradient and sums back over broadcast axes. A 0/1 derivative (relu, clamp, where)
+    may be a boolean mask: g times it is one pass, in g's dtype (explanations show it as numbers: `shown`).
     kind "vjp": `fn(xp, g, out, *inputs, **params)` is the vector-Jacobian product itself (for ops whose
     Jacobian is not diagonal: sums, matmul, reshapes, softmax).
     `text`/`latex` are templates: $a, $b, $c name the inputs, $out the output, $g the upstream gradient.
@@ -99,3 +100,8 @@ def expand_reduced(xp: Any, g: Any, shape: tuple[int, ...], dim: Any, keepdim: b
 def value(x: Any) -> Any:
     """The NumPy value of a tensor or array (masks and indices are constants in either namespace)."""
     return x if isinstance(x, (np.ndarray, np.generic)) else getattr(x, "data", x)  # (NumPy scalars have .data too)
+
+
+def shown(local: Any, out: Any) -> Any:
+    """A local derivative as explanations show it: a boolean mask becomes 0/1 in the output's dtype."""
+    return np.asarray(local, dtype=np.result_type(out)) if np.result_type(local) == np.bool_ else local

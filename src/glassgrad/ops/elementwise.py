@@ -30,10 +30,6 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
 
 
-def _mask(cond: Any, like: Any) -> np.ndarray:
-    return np.asarray(cond, dtype=value(like).dtype)
-
-
 class Add(Op):
     name, text, latex = "add", "$a + $b", "$a + $b"
     forward = staticmethod(np.add)
@@ -156,7 +152,7 @@ class Sigmoid(Op):
 
 class Relu(Op):
     name, text, latex = "relu", "max(0, $a)", r"\max(0, $a)"
-    derivatives = (local("1 if $a > 0 else 0", r"\mathbb{1}[$a > 0]", lambda xp, out, a: _mask(value(a) > 0, a)),)
+    derivatives = (local("1 if $a > 0 else 0", r"\mathbb{1}[$a > 0]", lambda xp, out, a: value(a) > 0),)
 
     @staticmethod
     def forward(a: np.ndarray) -> np.ndarray:
@@ -215,9 +211,8 @@ class Softplus(Op):
 class Clamp(Op):
     name, text, latex = "clamp", "clamp($a, min, max)", r"\operatorname{clamp}($a)"
     derivatives = (local("1 if min ≤ $a ≤ max else 0", r"\mathbb{1}[\min \le $a \le \max]",
-                         lambda xp, out, a, min, max: _mask(
-                             (True if min is None else value(a) >= min) & (True if max is None else value(a) <= max),
-                             a)),)
+                         lambda xp, out, a, min, max:
+                         (True if min is None else value(a) >= min) & (True if max is None else value(a) <= max)),)
 
     @staticmethod
     def forward(a: np.ndarray, min: float | None, max: float | None) -> np.ndarray:
@@ -253,8 +248,8 @@ class Where(Op):
     name, text, latex = "where", "$b if $a else $c", r"$b \text{ if } $a \text{ else } $c"
     forward = staticmethod(np.where)
     derivatives = (None,
-                   local("1 where $a else 0", r"\mathbb{1}[$a]", lambda xp, out, c, a, b: _mask(value(c), out)),
-                   local("0 where $a else 1", r"\mathbb{1}[\lnot $a]", lambda xp, out, c, a, b: _mask(~value(c), out)))
+                   local("1 where $a else 0", r"\mathbb{1}[$a]", lambda xp, out, c, a, b: value(c)),
+                   local("0 where $a else 1", r"\mathbb{1}[\lnot $a]", lambda xp, out, c, a, b: ~value(c)))
     needs_inputs, needs_out = False, True
 
 

@@ -100,7 +100,10 @@ def _ce_grad_input(xp: Any, g: Any, out: Any, x: Any, target: Any, weight: Any, 
         e, total = saved if saved is not None else _shifted_exp(x)[1:]
         p = e / total
         p[np.arange(len(target)), target] -= 1
-        p *= _upstream(xp, g, x, reduction) / (len(target) if reduction == "mean" else 1)
+        if reduction == "none":
+            p *= _upstream(xp, g, x, reduction)
+        else:  # one multiply by a Python float: g is a single number here
+            p *= float(g) / len(target) if reduction == "mean" else float(g)
         return p
     x2 = x if x.ndim == 2 else xp.reshape(x, (1, -1))
     if value(target).dtype.kind == "f":  # soft targets may require grad: keep them in the formula
@@ -282,8 +285,8 @@ def _ignored(op: str, target: np.ndarray, c: int, ignore_index: int) -> int | No
     """Check every class index is in [0, C) or ignore_index; the ignore_index to record, None if none occurs."""
     if target.dtype.kind == "f" or not target.size:
         return None if target.dtype.kind != "f" else ignore_index
-    low, high = target.min(), target.max()
-    if low >= 0 and high < c:
+    # seen as unsigned integers, negative indices are huge: one max() checks both ends of [0, C)
+    if target.view(_UNSIGNED[target.dtype.itemsize]).max() < c:
         return ignore_index if 0 <= ignore_index < c and (target == ignore_index).any() else None
     t = target[target != ignore_index]
     if t.size and (t.min() < 0 or t.max() >= c):
@@ -291,6 +294,9 @@ def _ignored(op: str, target: np.ndarray, c: int, ignore_index: int) -> int | No
         raise IndexError(f"{op}: target {bad} is out of bounds for {c} classes (valid: 0..{c - 1}"
                          f"{f' or ignore_index={ignore_index}' if ignore_index != -100 else ''})")
     return ignore_index
+
+
+_UNSIGNED = {n: np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
 
 
 def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int = -100,  # noqa: A002

@@ -16,9 +16,8 @@ class _Numpy:
     """Plain ndarrays: the fast path of backward."""
 
     exp, log, sqrt, sin, cos, tanh = (staticmethod(f) for f in (np.exp, np.log, np.sqrt, np.sin, np.cos, np.tanh))
-    matmul, where, broadcast_to, reshape = (staticmethod(f) for f in (np.matmul, np.where, np.broadcast_to,
-                                                                       np.reshape))
-    swapaxes, transpose, expand_dims = (staticmethod(f) for f in (np.swapaxes, np.transpose, np.expand_dims))
+    matmul, where, broadcast_to, expand_dims = (staticmethod(f) for f in (np.matmul, np.where, np.broadcast_to,
+                                                                           np.expand_dims))
     sigmoid, erf, scatter = (staticmethod(f) for f in (E._sigmoid, E._erf, S._scatter))
     softmax, log_softmax = staticmethod(R._softmax), staticmethod(R._log_softmax)
 
@@ -26,9 +25,23 @@ class _Numpy:
     def softplus(x: Any) -> Any:
         return np.logaddexp(0, x)
 
+    # The array methods rather than np.sum, np.reshape & co., which dispatch through Python first: ~1-2 µs less a
+    # call, in every backward. (Methods work on NumPy scalars too, which the 0-d path of backward hands out.)
     @staticmethod
     def sum(x: Any, axes: Any, keepdims: bool = False) -> Any:
-        return x.sum(axes, keepdims=keepdims)  # the method: ~2 µs less per call than np.sum's dispatch
+        return x.sum(axes, keepdims=keepdims)
+
+    @staticmethod
+    def reshape(x: Any, shape: tuple[int, ...]) -> Any:
+        return x.reshape(shape)
+
+    @staticmethod
+    def swapaxes(x: Any, a: int, b: int) -> Any:
+        return x.swapaxes(a, b)
+
+    @staticmethod
+    def transpose(x: Any, axes: tuple[int, ...]) -> Any:
+        return x.transpose(axes)
 
     @staticmethod
     def getitem(x: Any, index: Any) -> Any:

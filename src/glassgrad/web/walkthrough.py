@@ -15,7 +15,7 @@ import numpy as np
 
 import glassgrad as gg
 from glassgrad.explain.check import replay
-from glassgrad.ops.base import Op
+from glassgrad.ops.base import Op, shown
 from glassgrad.ops.xp import NUMPY
 from glassgrad.web.network import PlaygroundError, Run
 
@@ -40,7 +40,7 @@ class Activation:
         """∂a/∂z, evaluated by the op table's derivative code (the same code backward runs)."""
         if self.op is None:
             return np.ones_like(z)
-        return np.broadcast_to(self.op.derivatives[0].fn(NUMPY, a, z, **self.params), z.shape)
+        return np.broadcast_to(shown(self.op.derivatives[0].fn(NUMPY, a, z, **self.params), z), z.shape)
 
 
 @dataclass
