@@ -455,13 +455,14 @@ def _accumulate(leaves: dict, graph: bool) -> None:
                 g = g.to(t.dtype)
             t.grad = g if t.grad is None else t.grad + g
             continue
-        if g.dtype != t.data.dtype:
-            g = g.astype(t.data.dtype)
+        data = t.data
+        if g.dtype != data.dtype:
+            g = g.astype(data.dtype)
         if t.grad is None:
             if g.__class__ is not np.ndarray:
                 g = np.asarray(g)  # a NumPy scalar, from 0-d arithmetic: .grad holds an array (a new one here)
-            elif not g.flags.writeable or id(g) in given or g.base is not None:
-                g = g.copy()
+            elif g.base is not None or not g.flags.writeable or id(g) in given:
+                g = g.copy()  # .grad gets an array of its own: the next backward adds into it in place
             given.add(id(g))
             t.grad = _make(g, False)
         elif t.grad.data.shape == g.shape and t.grad.data.flags.writeable and not t.grad.requires_grad:

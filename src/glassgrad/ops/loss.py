@@ -70,9 +70,9 @@ def _is_one_hot(target: np.ndarray, weight: Any, ignore_index: int | None, label
 
 def _shifted_exp(x2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """z = x − rowmax, e^z and its row sums: the softmax is e^z/Σe^z, the log-softmax z − ln Σe^z."""
-    z = x2 - x2.max(axis=1, keepdims=True)
+    z = x2 - np.maximum.reduce(x2, 1, keepdims=True)  # (the ufuncs' reduce: .max/.sum add a Python layer)
     e = np.exp(z)
-    return z, e, e.sum(axis=1, keepdims=True)
+    return z, e, np.add.reduce(e, 1, keepdims=True)
 
 
 def _ce_forward(x: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ignore_index: int | None,
@@ -84,7 +84,7 @@ def _ce_forward(x: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ig
     if _is_one_hot(t2, weight, ignore_index, label_smoothing):
         per_sample = log_total[:, 0] - z[np.arange(len(t2)), t2]
         if reduction == "mean":
-            loss = np.asarray(per_sample.sum() / len(t2), dtype=x.dtype)
+            loss = np.asarray(np.add.reduce(per_sample) / len(t2), dtype=x.dtype)
         else:
             loss = _reduce(per_sample, reduction, x.ndim).astype(x.dtype, copy=False)
     else:
@@ -286,7 +286,7 @@ def _ignored(op: str, target: np.ndarray, c: int, ignore_index: int) -> int | No
     if target.dtype.kind == "f" or not target.size:
         return None if target.dtype.kind != "f" else ignore_index
     # seen as unsigned integers, negative indices are huge: one max() checks both ends of [0, C)
-    if target.view(_UNSIGNED[target.dtype.itemsize]).max() < c:
+    if np.maximum.reduce(target.view(_UNSIGNED[target.dtype.itemsize]), None) < c:
         return ignore_index if 0 <= ignore_index < c and (target == ignore_index).any() else None
     t = target[target != ignore_index]
     if t.size and (t.min() < 0 or t.max() >= c):
