@@ -134,3 +134,22 @@ def test_derivations_equal_backward_on_random_graphs(program):
             stations = [v for v in p.vertices[1:-1] if v.named]
             if p.factors:  # named tensors are the stations: each factor ends at one, the last at the target
                 assert [f.lower for f in p.factors] == stations + [p.vertices[-1]]
+
+
+def test_explain_follows_the_value_each_op_used_when_a_tensor_was_changed_in_place_later():
+    """y is used by z, then changed in place: z's edge still leads to the y it used (PyTorch fixes edges when an op
+    is recorded), so the explanation's paths are the ones backward took and sum to its gradient."""
+    x = gg.tensor([2.0, -1.0], dtype=gg.float64, requires_grad=True, name="x")
+    y = x * 3
+    z = y + 1  # recorded with y's first value
+    y *= x  # y is now 3x·x: a new node, behind y's old one
+    out = (z + y).sum()
+    trace = gg.explain(out)
+    expected = 3 + 6 * x.data  # through z: 3; through the changed y: d(3x²)/dx
+    np.testing.assert_allclose(x.grad.data, expected)
+    d = trace.derivation(x)
+    np.testing.assert_allclose(d.value, expected)
+    np.testing.assert_allclose(sum(np.asarray(p.product) for p in d.paths), expected)
+    (source,) = [e.source for e in trace.vertex(z).edges if e.source is not None]
+    assert source.node is y.grad_fn.next[0] and source.node is not y.grad_fn  # y's first node, not today's
+    np.testing.assert_allclose(source.value, 3 * x.data)  # the value z used, not y's value now

@@ -168,6 +168,22 @@ def broadcast_note(full: tuple[int, ...], shape: tuple[int, ...]) -> str | None:
     return f"summed over {word} {', '.join(map(str, axes))}: {shape} was broadcast to {full}"
 
 
+def _recorded_value(node: Node, t: Tensor | None) -> np.ndarray:
+    """The value `node` computed. Its tensor holds it unless changed in place since (then the tensor has a newer
+    node): the op is run again on its inputs, as the consumers recorded before the change saw it."""
+    if t is not None and t.grad_fn is node:
+        return np.asarray(t.data)
+    if node.out is not None:
+        return node.out
+    return np.asarray(node.op.forward(*_arrays(node.inputs), **node.params))
+
+
+def _sources(node: Node) -> list:
+    """What each input of `node` came from: the node or leaf its gradient goes to (fixed when the op was recorded,
+    so a tensor changed in place later still shows the value this op used), or the tensor itself for a constant."""
+    return [c if c is not None else a if isinstance(a, Tensor) else None for a, c in zip(node.inputs, node.next)]
+
+
 def _constant_label(a: Any, precision: int) -> str:
     if a is None:
         return "∅"
@@ -217,9 +233,8 @@ class _Builder:
                     raise RuntimeError(
                         "explain: the graph was freed by an earlier backward(). Call gg.explain(E) instead of "
                         "E.backward() (it runs the backward pass), or call E.backward(retain_graph=True) first.")
-                for t in reversed(obj.inputs):
-                    if isinstance(t, Tensor):
-                        child = self._key(t)
+                for t, child in reversed(list(zip(obj.inputs, _sources(obj)))):
+                    if child is not None:
                         if isinstance(child, Node) and (id(child) not in tensors or t.name):
                             tensors[id(child)] = t
                         if id(child) not in seen:
@@ -230,13 +245,13 @@ class _Builder:
         is_node = isinstance(obj, Node)
         t = tensor if is_node else obj
         named = bool(t is not None and t.name)
-        v = Vertex(len(self.vertices), "", "", np.asarray(t.data) if t is not None else obj.out,
+        v = Vertex(len(self.vertices), "", "", _recorded_value(obj, t) if is_node else np.asarray(t.data),
                    node=obj if is_node else None, tensor=t, named=named,
                    requires_grad=bool(t is not None and t.requires_grad))
         if is_node:
             v.inputs = obj.inputs
-            for i, a in enumerate(obj.inputs):
-                src = self.by_key.get(id(self._key(a))) if isinstance(a, Tensor) else None
+            for i, (a, source) in enumerate(zip(obj.inputs, _sources(obj))):
+                src = None if source is None else self.by_key.get(id(source))
                 const = "" if src is not None else _constant_label(a, self.precision)
                 v.edges.append(Edge(v, i, src, const, _declared(obj.op.derivatives, i)))
                 if src is not None:
