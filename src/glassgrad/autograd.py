@@ -115,7 +115,8 @@ class Node:
     __slots__ = ("op", "inputs", "next", "params", "out", "versions", "out_version", "hooks", "retain", "site",
                  "shape", "made_at", "prior", "saved", "order", "__weakref__")
 
-    def __init__(self, op: type[Op], inputs: tuple, edges: tuple, params: dict, out: Any, shape: tuple) -> None:
+    def __init__(self, op: type[Op], inputs: tuple, edges: list, versions: Any, params: dict, out: Any, shape: tuple,
+                 saved: Any = None) -> None:
         self.op = op
         # recorded later than every node it depends on: backward visits nodes from the highest order down, which
         # is a topological order (PyTorch's sequence_nr) with no counting pass over the graph first
@@ -124,18 +125,18 @@ class Node:
         # per input, where its gradient goes, fixed when the op is recorded (as PyTorch's next_functions): the node
         # that made it then, the leaf tensor itself, or None (no gradient wanted). In-place changes made later
         # give a tensor newer nodes; this op's gradient still belongs to the value it saw.
-        self.next: tuple | None = edges
+        self.next: list | None = edges
         self.params = params
         self.out = out  # the output array, kept only for ops whose derivative reads it
         self.shape = shape
-        self.versions: tuple | None = None
+        self.versions = versions  # each input's version when recorded (what backward checks in-place changes against)
         self.out_version: Any = None
         self.hooks: list | None = None
         self.retain: Any = None
         self.site: str | None = None
         self.made_at: int | None = None  # for an in-place change: the version it gave the tensor it changed
         self.prior: Node | None = None  # ... and the node that had made that tensor before
-        self.saved: Any = None  # what the forward of an op that `saves` kept for backward
+        self.saved = saved  # what the forward of an op that `saves` kept for backward
 
     def name(self) -> str:
         return f"{type(self).__name__ if self.op is None else self.op.__name__}Backward0"
@@ -189,9 +190,10 @@ def apply(op: type[Op], *args: Any, **params: Any) -> Tensor:
             arrays.append(a)
             versions.append(0)
             edges.append(None)
+    record = wanted and _state["grad"] and op.differentiable
     saved = None
     try:
-        if op.saves and wanted and _state["grad"]:
+        if record and op.saves:
             out, saved = op.forward(*arrays, save=True, **params)
         else:
             out = op.forward(*arrays, **params)
@@ -199,17 +201,14 @@ def apply(op: type[Op], *args: Any, **params: Any) -> Tensor:
         raise _forward_error(op, arrays, e) from None
     if out.__class__ is not np.ndarray:
         out = np.asarray(out)  # NumPy gives scalars for 0-d results; a Tensor always holds an array
-    if not wanted or not _state["grad"] or not op.differentiable:
+    if not record:
         return _make(out, False)
     result = _make(out, True)
-    node = Node(op, args, tuple(edges), params, out if op.needs_out else None, out.shape)
-    if any(versions) or len(versions) not in _NEVER_CHANGED:
-        node.versions = tuple(versions)
-    else:  # inputs never changed in place (nearly always) share one snapshot tuple: 56 bytes less per node
-        node.versions = _NEVER_CHANGED[len(versions)]
+    # inputs never changed in place (nearly always) share one snapshot tuple: 56 bytes less per node
+    snapshot = versions if any(versions) or len(versions) not in _NEVER_CHANGED else _NEVER_CHANGED[len(versions)]
+    node = Node(op, args, edges, snapshot, params, out if op.needs_out else None, out.shape, saved)
     if op.needs_out:
         node.out_version = (result._version, 0)
-    node.saved = saved
     if op.is_view and out.base is not None:
         result._version = args[0]._version  # a view: in-place changes through it change its base too
     if _state["anomaly"] or _state["sites"]:
@@ -443,7 +442,7 @@ def _as_grad_tensor(g: Any, graph: bool) -> Tensor:
 
 def _accumulate(leaves: dict, graph: bool) -> None:
     """Add each leaf's gradient into its `.grad`, after its hooks (as PyTorch's AccumulateGrad does)."""
-    given = set()
+    given = set()  # ids of the arrays handed to a .grad: two leaves sent the same array must not share it
     for t, g in leaves.values():
         if t._hooks:
             for h in t._hooks:
@@ -455,15 +454,16 @@ def _accumulate(leaves: dict, graph: bool) -> None:
                 g = g.to(t.dtype)
             t.grad = g if t.grad is None else t.grad + g
             continue
-        data = t.data
-        if g.dtype != data.dtype:
-            g = g.astype(data.dtype)
+        dtype = t.data.dtype
+        if g.dtype is not dtype and g.dtype != dtype:
+            g = g.astype(dtype)
         if t.grad is None:
             if g.__class__ is not np.ndarray:
                 g = np.asarray(g)  # a NumPy scalar, from 0-d arithmetic: .grad holds an array (a new one here)
-            elif g.base is not None or not g.flags.writeable or id(g) in given:
+            elif g.base is not None or (k := id(g)) in given or not g.flags.writeable:
                 g = g.copy()  # .grad gets an array of its own: the next backward adds into it in place
-            given.add(id(g))
+            else:
+                given.add(k)
             t.grad = _make(g, False)
         elif t.grad.data.shape == g.shape and t.grad.data.flags.writeable and not t.grad.requires_grad:
             acc = t.grad.data

@@ -264,14 +264,15 @@ def _check_reduction(op: str, reduction: str) -> None:
 
 def _class_targets(op: str, x: Any, target: Any, weight: Any) -> None:
     xs, ts = tuple(x.shape), tuple(target.shape)
-    if x.ndim not in (1, 2):
+    if len(xs) not in (1, 2):
         raise ValueError(f"{op}: input must be (C,) or (N, C) logits, got shape {list(xs)}; for (N, C, d1, ...) "
                          f"move the class axis last and flatten: x.movedim(1, -1).reshape(-1, C)")
     c = xs[-1]
-    if value(target).dtype.kind == "f":
+    kind = value(target).dtype.kind
+    if kind == "f":
         if ts != xs:
             raise ValueError(f"{op}: probability targets must have the input's shape {list(xs)}, got {list(ts)}")
-    elif value(target).dtype.kind not in "iu":
+    elif kind not in "iu":
         raise TypeError(f"{op}: target must be class indices (integers) or probabilities (floats), got "
                         f"{value(target).dtype}")
     elif ts != xs[:-1]:
