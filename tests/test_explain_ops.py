@@ -153,3 +153,13 @@ def test_explain_follows_the_value_each_op_used_when_a_tensor_was_changed_in_pla
     (source,) = [e.source for e in trace.vertex(z).edges if e.source is not None]
     assert source.node is y.grad_fn.next[0] and source.node is not y.grad_fn  # y's first node, not today's
     np.testing.assert_allclose(source.value, 3 * x.data)  # the value z used, not y's value now
+
+
+def test_mask_derivatives_are_shown_as_numbers():
+    """Backward multiplies by ReLU's boolean mask directly; the explanation shows that derivative as 0/1 numbers."""
+    x = gg.tensor([-1.0, 2.0], requires_grad=True, name="x")
+    trace = gg.explain(gg.nn.functional.relu(x).sum())
+    (edge,) = [e for v in trace.vertices if v.node is not None and v.node.op.name == "relu" for e in v.edges]
+    assert edge.local.dtype == x.dtype and edge.local.tolist() == [0.0, 1.0]
+    assert "True" not in trace.to_text() and "False" not in trace.to_text()
+    np.testing.assert_array_equal(x.grad.data, [0.0, 1.0])
