@@ -352,7 +352,7 @@ def run_backward(
     heap: list = []  # (node.order, node) of the nodes that have a gradient coming: the most recent comes out first
     for r, g in zip(roots, root_grads):
         if r.grad_fn is None:
-            _arrive_leaf(r, g, leaves, graph)
+            _arrive_leaf(r, g, leaves)
             continue
         n = r.grad_fn
         if n in grads:
@@ -385,16 +385,13 @@ def run_backward(
             for c, gi in zip(edges, out_grads):
                 if gi is None:
                     continue
-                if c.__class__ is Node:
-                    if c in grads:
-                        grads[c] = grads[c] + gi
-                    else:
-                        grads[c] = gi
-                        push(heap, (c.order, c))
-                elif (k := id(c)) in leaves:
-                    leaves[k][1] = leaves[k][1] + gi
+                if c.__class__ is not Node:
+                    _arrive_leaf(c, gi, leaves)
+                elif c in grads:
+                    grads[c] = grads[c] + gi
                 else:
-                    leaves[k] = [c, gi]
+                    grads[c] = gi
+                    push(heap, (c.order, c))
     finally:
         _state["grad"] = grad_mode
     if inputs is None:
@@ -426,7 +423,8 @@ def _namespace(graph: bool) -> Any:
     return TENSOR if graph else NUMPY
 
 
-def _arrive_leaf(t: Tensor, g: Any, leaves: dict, graph: bool) -> None:
+def _arrive_leaf(t: Tensor, g: Any, leaves: dict) -> None:
+    """A gradient reaches leaf `t`: summed with what arrived before, given to `.grad` after the walk."""
     k = id(t)
     if k in leaves:
         leaves[k][1] = leaves[k][1] + g
