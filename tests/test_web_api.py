@@ -202,6 +202,7 @@ def test_walkthrough_numbers_equal_pytorch(client, config):
             assert s["values"]["delta"] == pytest.approx(delta, rel=1e-10, abs=1e-15)
             assert s["values"]["upstream"] == pytest.approx(acts[li].grad[0, k].item(), rel=1e-10, abs=1e-15)
             assert s["values"]["upstream"] * s["values"]["local"] == pytest.approx(delta, rel=1e-10, abs=1e-15)
+            assert type(s["values"]["local"]) is float  # a number on the page, also where backward uses a mask
             assert sum(t["value"] for t in s["terms"]) == pytest.approx(s["values"]["upstream"], rel=1e-10,
                                                                         abs=1e-15)
             w_grad, b_grad = params[li][0].grad[k].tolist(), params[li][1].grad[k].item()
