@@ -19,5 +19,16 @@ except ImportError:  # pragma: no cover - the test extra installs it
 
 
 @pytest.fixture
+def float64():
+    """Python floats make float64 tensors for the test (explanations print the articles' numbers exactly)."""
+    import glassgrad as gg
+
+    before = gg.get_default_dtype()
+    gg.set_default_dtype(gg.float64)
+    yield
+    gg.set_default_dtype(before)
+
+
+@pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(0)

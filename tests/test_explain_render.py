@@ -19,12 +19,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "explain-json.md"
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    before = gg.get_default_dtype()
-    gg.set_default_dtype(gg.float64)
-    yield
-    gg.set_default_dtype(before)
+pytestmark = pytest.mark.usefixtures("float64")
 
 
 def small_program():

@@ -13,13 +13,7 @@ import pytest
 
 import glassgrad as gg
 
-
-@pytest.fixture(autouse=True)
-def float64():
-    before = gg.get_default_dtype()
-    gg.set_default_dtype(gg.float64)
-    yield
-    gg.set_default_dtype(before)
+pytestmark = pytest.mark.usefixtures("float64")
 
 
 def leaf(v: float, name: str) -> gg.Tensor:
