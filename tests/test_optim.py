@@ -186,9 +186,10 @@ def test_zero_grad_sets_to_none_or_zero() -> None:
     assert p.grad is None
 
 
-def test_step_bumps_version_so_stale_graphs_refuse_backward() -> None:
+@pytest.mark.parametrize("make", [optim.SGD, optim.Adam, optim.AdamW, optim.RMSprop, optim.Adagrad])
+def test_step_bumps_version_so_stale_graphs_refuse_backward(make) -> None:
     p = nn.Parameter(gg.ones(3))
-    opt = optim.SGD([p], lr=0.1)
+    opt = make([p], lr=0.1)
     loss = (p * p).sum()
     loss.backward(retain_graph=True)
     opt.step()

@@ -26,10 +26,8 @@ class Adagrad(Optimizer):
 
     def _update(self, group: dict[str, Any]) -> None:
         lr, lr_decay, wd, eps, maximize = (group[k] for k in ("lr", "lr_decay", "weight_decay", "eps", "maximize"))
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            w, g, s = p.data, p.grad.data, self._buffer(p)
+        for p, w, g in self._updated(group):
+            s = self._buffer(p)
             state = self.state[p]
             state["step"] += 1
             if maximize:
@@ -45,6 +43,5 @@ class Adagrad(Optimizer):
             np.divide(g, s, out=s)
             s *= clr
             w -= s
-            p._version[0] += 1
 
 

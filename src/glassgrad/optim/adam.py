@@ -27,10 +27,8 @@ class Adam(Optimizer):
     def _update(self, group: dict[str, Any]) -> None:
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
         wd, amsgrad, maximize = group["weight_decay"], group["amsgrad"], group["maximize"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            w, g, s = p.data, p.grad.data, self._buffer(p)
+        for p, w, g in self._updated(group):
+            s = self._buffer(p)
             state = self.state.setdefault(p, {})
             if not state:
                 state.update(step=0, exp_avg=np.zeros_like(w), exp_avg_sq=np.zeros_like(w))
@@ -61,7 +59,6 @@ class Adam(Optimizer):
             np.divide(m, s, out=s)
             s *= step_size
             w -= s
-            p._version[0] += 1
 
 
 class AdamW(Adam):

@@ -6,7 +6,7 @@ parameter's version counter so a graph that saved the old value refuses to backp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -68,6 +68,14 @@ class Optimizer:
 
     def _update(self, group: dict[str, Any]) -> None:
         raise NotImplementedError
+
+    def _updated(self, group: dict[str, Any]) -> Iterator[tuple[Tensor, np.ndarray, np.ndarray]]:
+        """(parameter, its array, its gradient) for each parameter of `group` that has a gradient. The caller
+        updates the array in place; the parameter's version then counts the change."""
+        for p in group["params"]:
+            if p.grad is not None:
+                yield p, p.data, p.grad.data
+                p._version[0] += 1
 
     def _buffer(self, p: Tensor) -> np.ndarray:
         """Scratch memory shaped like `p`, reused every step so updates allocate nothing."""

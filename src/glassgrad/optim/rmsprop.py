@@ -24,10 +24,8 @@ class RMSprop(Optimizer):
     def _update(self, group: dict[str, Any]) -> None:
         lr, alpha, eps, wd = group["lr"], group["alpha"], group["eps"], group["weight_decay"]
         momentum, centered, maximize = group["momentum"], group["centered"], group["maximize"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            w, g, s = p.data, p.grad.data, self._buffer(p)
+        for p, w, g in self._updated(group):
+            s = self._buffer(p)
             state = self.state.setdefault(p, {})
             if not state:
                 state.update(step=0, square_avg=np.zeros_like(w))
@@ -62,4 +60,3 @@ class RMSprop(Optimizer):
                 np.divide(g, s, out=s)
                 s *= lr
             w -= s
-            p._version[0] += 1

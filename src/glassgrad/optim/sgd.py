@@ -26,10 +26,7 @@ class SGD(Optimizer):
         # a scratch array the size of the weights has gone cold by the next step (BENCHMARKS.md, bench/mlp.py).
         lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
         wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            w, d = p.data, p.grad.data
+        for p, w, d in self._updated(group):
             if maximize:
                 d = -d
             if wd:
@@ -44,4 +41,3 @@ class SGD(Optimizer):
                     buf += d if dampening == 0 else (1 - dampening) * d
                 d = d + momentum * buf if nesterov else buf
             np.subtract(w, d * lr, out=w)
-            p._version[0] += 1
