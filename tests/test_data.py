@@ -124,3 +124,87 @@ def test_from_csv_errors_say_where(tmp_path) -> None:
     p.write_text("a,b,y\n1,2,0\n3,4,\n")
     with pytest.raises(ValueError, match=r"line 3: the target column 'y' is empty"):
         gg.data.from_csv(p)
+
+
+# Hostile and careless CSVs: each is refused with a message naming the file, the line and the column where it can.
+HOSTILE = [
+    ("nan feature", "a,b,y\n1,2,0\n3,nan,1\n", {}, r"hostile\.csv line 3, column 'b': 'nan' is not a finite number"),
+    ("NaN with spaces", "a,b,y\n1, NaN ,0\n", {}, r"line 2, column 'b': ' NaN ' is not a finite number.*allow_nan"),
+    ("inf feature", "a,b,y\n1,2,0\n3,4,1\n5,inf,0\n", {}, r"line 4, column 'b': 'inf' is not a finite number"),
+    ("-Infinity feature", "a,b,y\n-Infinity,2,0\n", {}, r"line 2, column 'a': '-Infinity' is not a finite"),
+    ("nan target", "a,y\n1,0.5\n2,nan\n", {}, r"line 3, target column 'y': 'nan' is not a finite number"),
+    ("over float32", "a,b,y\n1,1e39,0\n", {}, r"line 2, column 'b': '1e39' is outside float32's range"),
+    ("under float32", "a,b,y\n1,-4e38,0\n", {}, r"line 2, column 'b': '-4e38' is outside float32's range"),
+    ("over float64", "a,y\n1e400,0\n", {"allow_nan": True}, r"line 2, column 'a': '1e400' is outside float32"),
+    ("target over float32", "a,y\n1,0.5\n2,1e39\n", {}, r"line 3, target column 'y': '1e39' is outside float32"),
+    ("cell over the csv limit", "a,b,y\n1," + "7" * 200_000 + ",0\n", {},
+     r"line 2: a cell is longer than 131072 characters"),
+    ("unclosed quote", 'a,b,y\n1,"2,0\n' + "3,4,1\n" * 30_000, {}, r"line \d+: a cell is longer than 131072.*quote"),
+    ("space separated", "a b y\n1 2 0\n3 4 1\n", {}, r"a single column 'a b y', so no feature column.*delimiter="),
+    ("one column", "y\n0\n1\n", {}, r"a single column 'y'"),
+    ("decimal commas", "a;b;y\n1,5;2;0\n", {}, r"line 2, column 'a': '1,5' is not a number"),
+    ("not UTF-8", b"a,y\n1,\xe9\n", {}, r"hostile\.csv is not UTF-8 text \(byte 0xe9 at offset 6\)"),
+    ("UTF-16", "a,y\n1,0\n".encode("utf-16"), {}, r"is not UTF-8 text \(byte 0xff at offset 0\)"),
+    ("text with regression", "a,y\n1,cat\n2,dog\n", {"task": "regression"},
+     r"line 2, target column 'y': 'cat' is not a number \(task='regression'"),
+    ("fractions with classification", "a,y\n1,0\n2,0.5\n", {"task": "classification"},
+     r"line 3, target column 'y': '0.5' is not a class index"),
+    ("unknown task", "a,y\n1,0\n", {"task": "clustering"}, r"task must be 'classification', 'regression' or None"),
+    ("ragged", "a,b,y\n1,2,0\n3,4\n", {}, r"line 3 has 2 cells, expected 3"),
+    ("empty", "", {}, r"has no rows"),
+    ("header only", "a,b,y\n", {}, r"has a header but no data rows"),
+]
+
+
+@pytest.mark.parametrize("content, kwargs, message", [h[1:] for h in HOSTILE], ids=[h[0] for h in HOSTILE])
+def test_from_csv_refuses_hostile_files_saying_where(tmp_path, content, kwargs, message) -> None:
+    p = tmp_path / "hostile.csv"
+    p.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(ValueError, match=message):
+        gg.data.from_csv(p, **kwargs)
+
+
+@pytest.mark.parametrize("content", [
+    b"\xef\xbb\xbfa,b,y\n1,2.5,0\n3,4.5,1\n",  # a byte-order mark (Excel's "CSV UTF-8")
+    b"a;b;y\n1;2.5;0\n3;4.5;1\n",
+    b"a\tb\ty\n1\t2.5\t0\n3\t4.5\t1\n",
+    b"a|b|y\n1|2.5|0\n3|4.5|1\n",
+    b"a,b,y\r\n1,2.5,0\r\n3,4.5,1\r\n",
+], ids=["bom", "semicolon", "tab", "bar", "crlf"])
+def test_from_csv_reads_bom_and_other_delimiters(tmp_path, content) -> None:
+    p = tmp_path / "t.csv"
+    p.write_bytes(content)
+    ds = gg.data.from_csv(p)
+    assert ds.feature_names == ["a", "b"] and ds.target_name == "y"
+    np.testing.assert_array_equal(ds.tensors[0].data, [[1, 2.5], [3, 4.5]])
+    assert ds.tensors[1].data.tolist() == [0, 1]
+    p.write_bytes(b"a;b;y\n1;2;0\n")
+    with pytest.raises(ValueError, match="single column 'a;b;y'"):  # a delimiter given is used, not sniffed
+        gg.data.from_csv(p, delimiter=",")
+
+
+def test_from_csv_task_is_inferred_visibly_or_given(tmp_path) -> None:
+    p = tmp_path / "eleven.csv"
+    p.write_text("a,y\n" + "".join(f"{i},{i % 11}\n" for i in range(33)))
+    ds = gg.data.from_csv(p)
+    assert ds.task == "classification" and ds.tensors[1].dtype == gg.int64 and ds.tensors[1].data.max() == 10
+    assert repr(ds) == (f"CSVDataset({str(p)!r}: 33 rows, features ['a'], target 'y': classification, 11 classes "
+                        "(inferred: whole numbers, read as class indices; pass task='regression' to fit them as "
+                        "numbers))")
+    ds = gg.data.from_csv(p, task="regression")
+    assert ds.task == "regression" and ds.inferred is None and ds.tensors[1].dtype == gg.float32
+    assert ds.tensors[1].data.tolist() == [float(i % 11) for i in range(33)]
+    assert repr(ds).endswith("target 'y': regression)")
+    p.write_text("a,y\n1,0.5\n2,1.5\n")
+    assert "regression (inferred: fractional numbers" in repr(gg.data.from_csv(p))
+    p.write_text("a,y\n1,cat\n2,dog\n3,cat\n")
+    ds = gg.data.from_csv(p, task="classification")
+    assert ds.classes == ["cat", "dog"] and ds.tensors[1].data.tolist() == [0, 1, 0]
+    assert repr(ds).endswith("target 'y': classification, 2 classes)")
+
+
+def test_from_csv_allow_nan_keeps_non_finite_cells(tmp_path) -> None:
+    p = tmp_path / "gaps.csv"
+    p.write_text("a,b,y\n1,nan,0\n-inf,2,1\n")
+    x = gg.data.from_csv(p, allow_nan=True).tensors[0].data
+    assert np.isnan(x[0, 1]) and x[1, 0] == -np.inf and x[1, 1] == 2

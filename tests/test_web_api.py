@@ -364,8 +364,9 @@ def test_configs_that_do_not_fit_the_data_are_400(client):
 
 
 # ------------------------------------------------------------------------------------------ uploads
-def upload(client: TestClient, sid: str, content: bytes, target: str | None = None, name: str = "mine.csv"):
-    data = {} if target is None else {"target": target}
+def upload(client: TestClient, sid: str, content: bytes, target: str | None = None, name: str = "mine.csv",
+           data: dict | None = None):
+    data = {**(data or {}), **({} if target is None else {"target": target})}
     return client.post(f"/api/sessions/{sid}/dataset", files={"file": (name, io.BytesIO(content), "text/csv")},
                        data=data)
 
@@ -404,15 +405,37 @@ def test_upload_picks_a_loss_the_targets_allow(client):
 @pytest.mark.parametrize("content, words", [
     (b"a,b,y\n1,2,0\n3,4\n", "row"),
     (b"a,b,y\n1,two,0\n3,4,1\n", "two"),
-    (b"", ""),
-    (b"\xff\xfe\x00garbage", ""),
-])
+    (b"", "no rows"),
+    (b"\xff\xfe\x00garbage", "mine.csv is not UTF-8 text"),
+    (b"a,b,y\n1,2,0\n3,nan,1\n", "mine.csv line 3, column 'b': 'nan' is not a finite number"),
+    (b"a,b,y\n1,inf,0\n", "line 2, column 'b': 'inf' is not a finite number"),
+    (b"a,b,y\n1,2,0\n3,1e39,1\n", "'1e39' is outside float32's range"),
+    (b"a,b,y\n1," + b"9" * 140_000 + b",0\n", "a cell is longer than 131072 characters"),
+    (b"a b y\n1 2 0\n", "single column 'a b y'"),
+    (b"a,y\n" + b"".join(b"%d,%d\n" % (i, i % 11) for i in range(30)),
+     "class labels 0 to 9; the target column 'y' has 0 to 10 (inferred: whole numbers, read as class indices; "
+     "pass task='regression'"),
+], ids=["ragged", "text", "empty", "utf16", "nan", "inf", "float32", "huge cell", "spaces", "11 classes"])
 def test_bad_csv_is_400_with_a_message(client, content, words):
     sid = create(client, **SMALL)["session_id"]
     r = upload(client, sid, content)
     assert r.status_code == 400, r.text
     assert words in r.json()["detail"]
     assert client.get(f"/api/sessions/{sid}").json()["data_source"] == "moons"  # nothing changed
+
+
+def test_upload_reads_bom_semicolons_and_the_task_asked_for(client):
+    sid = create(client, **SMALL)["session_id"]
+    rows = "".join(f"{i};{i % 2 * 0.5};{i % 11}\n" for i in range(33))
+    state = upload(client, sid, ("\ufeffa;b;grade\n" + rows).encode(), data={"task": "regression"}).json()
+    assert state["config"]["loss"] == "mse" and state["sizes"][0] == 2 and state["classes"] == 0
+    data = client.get(f"/api/sessions/{sid}/data").json()
+    assert data["feature_names"] == ["a", "b"] and data["y"] == [float(i % 11) for i in range(33)]
+    state = upload(client, sid, b"a,y\n1,0\n2,1\n3,2\n", data={"task": "classification"}).json()
+    assert state["config"]["loss"] == "cross_entropy" and state["classes"] == 3
+    r = upload(client, sid, b"a,y\n1,0.5\n", data={"task": "classification"})
+    assert r.status_code == 400 and "'0.5' is not a class index" in r.json()["detail"]
+    assert upload(client, sid, b"a,y\n1,0\n", data={"task": "cluster"}).status_code == 422
 
 
 def test_upload_limits(client):

@@ -36,11 +36,15 @@ class Dataset:
     y: np.ndarray  # (n,) float64 class labels or regression targets
     feature_names: list[str]
     source: str
+    task: str | None = None  # 'classification' or 'regression' where the file's reader decided; None: from y
 
     @property
     def classes(self) -> int:
-        """How many classes the targets name (0 for targets that are not all small whole numbers)."""
-        if np.all(self.y == np.round(self.y)) and self.y.min() >= 0 and self.y.max() < MAX_CLASSES:
+        """How many classes the targets name (0 for a regression, or targets that are not small whole numbers)."""
+        if self.task == "regression":
+            return 0
+        if self.task == "classification" or (np.all(self.y == np.round(self.y)) and self.y.min() >= 0
+                                             and self.y.max() < MAX_CLASSES):
             return int(self.y.max()) + 1
         return 0
 
@@ -62,20 +66,24 @@ def builtin_dataset(config: NetworkConfig) -> Dataset:
                    ["x1", "x2"], config.dataset)
 
 
-def csv_dataset(path: str, target: str | int | None, filename: str) -> Dataset:
-    """An uploaded CSV through gg.data.from_csv, within the playground's size bounds."""
+def csv_dataset(path: str, target: str | int | None, filename: str, task: str | None = None) -> Dataset:
+    """An uploaded CSV through gg.data.from_csv (`task` None infers it), within the playground's size bounds."""
     try:
-        ds = gg.data.from_csv(path, target=-1 if target is None else target)
+        ds = gg.data.from_csv(path, target=-1 if target is None else target, task=task)
     except (ValueError, IndexError, KeyError) as e:  # from_csv's messages name the line and column; not our path
         raise PlaygroundError(str(e).replace(path, filename)) from None
     x, y = (np.asarray(t.data, dtype=np.float64) for t in ds.tensors)
+    if ds.task == "classification" and not 0 <= y.min() <= y.max() < MAX_CLASSES:
+        how = f"inferred: {ds.inferred}" if ds.inferred else "task 'classification'"
+        raise PlaygroundError(f"{filename}: the playground takes class labels 0 to {MAX_CLASSES - 1}; the target "
+                              f"column {ds.target_name!r} has {int(y.min())} to {int(y.max())} ({how})")
     if x.ndim != 2 or not 1 <= x.shape[1] <= MAX_FEATURES:
         raise PlaygroundError(f"{filename}: the playground takes 1 to {MAX_FEATURES} feature columns, "
                               f"got {x.shape[1] if x.ndim == 2 else 0}")
     if not 1 <= len(x) <= MAX_ROWS:
         raise PlaygroundError(f"{filename}: the playground takes 1 to {MAX_ROWS} rows, got {len(x)}")
     names = list(ds.feature_names)
-    return Dataset(x, y.reshape(-1), names, f"upload: {filename}")
+    return Dataset(x, y.reshape(-1), names, f"upload: {filename}", ds.task)
 
 
 class Run:

@@ -78,12 +78,12 @@ class Playground:
             keep = run.data.source.startswith("upload") and config.data is None
             return self.store.replace(sid, Run(config, run.data if keep else builtin_dataset(config)))
 
-    def upload(self, sid: str, content: bytes, filename: str, target: str | None) -> Run:
+    def upload(self, sid: str, content: bytes, filename: str, target: str | None, task: str | None = None) -> Run:
         """Train on an uploaded CSV from now on: same layers and settings, input and output sized to the file."""
         with self.store.use(sid) as run, tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "upload.csv")
             FilePath(path).write_bytes(content)
-            data = csv_dataset(path, _column(target), filename)
+            data = csv_dataset(path, _column(target), filename, task)
             return self.store.replace(sid, Run(_fit_loss(run.config, data), data))
 
 
@@ -209,12 +209,14 @@ def create_app(capacity: int = 64, allowed_hosts: list[str] | None = None) -> Fa
 
     @app.post("/api/sessions/{sid}/dataset", response_model=SessionState, responses=ERRORS)
     async def upload_dataset(sid: SessionId, file: Annotated[UploadFile, File(description="CSV, header row first")],
-                             target: Annotated[str | None, Form(max_length=100)] = None) -> dict:
-        """Train on your own CSV (at most 1 MB, 5000 rows, 16 feature columns); `target` names the label column."""
+                             target: Annotated[str | None, Form(max_length=100)] = None,
+                             task: Annotated[Literal["classification", "regression"] | None, Form()] = None) -> dict:
+        """Train on your own CSV (at most 1 MB, 5000 rows, 16 feature columns); `target` names the label column,
+        `task` says whether its numbers are classes or values to fit (by default: whole numbers are classes)."""
         content = await file.read(MAX_UPLOAD_BYTES + 1)
         if len(content) > MAX_UPLOAD_BYTES:
             return _error(413, f"{file.filename}: the file is over {MAX_UPLOAD_BYTES} bytes")
-        run = pg.upload(sid, content, file.filename or "upload.csv", target)
+        run = pg.upload(sid, content, file.filename or "upload.csv", target, task)
         with pg.store.use(sid):
             return pg.state(sid, run)
 
