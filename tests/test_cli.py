@@ -93,6 +93,59 @@ def test_explain_bad_at(at: str, fragment: str) -> None:
     one_line_error(run("explain", "x*x", "--at", at), fragment)
 
 
+def test_explain_names_the_intermediate_steps() -> None:
+    """The staged circuit of the course notes: q = x + y, f = q·z at x = −2, y = 5, z = −4."""
+    x, y, z = -2.0, 5.0, -4.0
+    q = x + y
+    result = run("explain", "q = x + y; f = q*z", "--at", "x=-2,y=5,z=-4")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert f"Backward pass of f = {q * z:g}" in out and "f = q·z" in out and "q = x + y" in out
+    assert f"∂f/∂x = {z:g}\n  ∂f/∂y = {z:g}\n  ∂f/∂z = {q:g}\n" in out  # the leaves' gradients
+    assert "\n∂f/∂q = z\n" in out  # the step's own derivation, named
+    assert "\n∂f/∂x = ∂f/∂q · ∂q/∂x\n" in out  # the chain through the named step
+    assert out.index("\n∂f/∂q = z") < out.index("\n∂f/∂x = ∂f/∂q")  # from the output down
+    newline = run("explain", "q = x + y\nq*z", "--at", "x=-2,y=5,z=-4")  # newlines work too; unnamed output: f
+    assert newline.exit_code == 0 and f"Backward pass of f = {q * z:g}" in newline.output
+    assert "f = q·z" in newline.output
+
+
+@pytest.mark.parametrize("expr, fragment", [
+    ("q = x; f = q*2", "q = x gives x a second name: use x itself"),
+    ("f = q*x; q = x + 1", "q is used before it is computed"),
+    ("q = x + 1; r = x*2; r", "q is computed but not used by the output"),
+    ("q = x + 1; r = q*2; x*3", "q, r are computed but not used"),
+    ("x = 2; f = x*3", "x is given in --at and computed by the formula"),
+    ("q = x + 1; q = x*2; q*3", "q is computed twice"),
+    ("exp = x + 1; exp*2", "exp is a function"),
+    ("f = x*2; f*3", "f names the output"),
+    ("q, r = x, x", "named steps as name = formula"),
+    ("q = x + 1; import os", "named steps as name = formula"),
+    ("q = x + 1; x*q = 2", "malformed formula"),
+])
+def test_explain_bad_steps(expr: str, fragment: str) -> None:
+    one_line_error(run("explain", expr, "--at", "x=1"), fragment)
+
+
+def test_explain_a_formula_that_starts_with_minus_says_to_use_double_dash() -> None:
+    refused = run("explain", "-x*w", "--at", "x=3,w=2")
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    assert "No such option '-x'" in refused.output
+    assert 'goes after the options and --: glassgrad explain --at x=1 -- "-x*w"' in refused.output
+    done = run("explain", "--at", "x=3,w=2", "--", "-x*w")  # what the message says works
+    assert done.exit_code == 0 and "∂f/∂w = −x" in done.output and "Backward pass of f = -6" in done.output
+
+
+def test_explain_at_names_are_normalised_as_the_formula_parser_does() -> None:
+    import unicodedata
+
+    assert unicodedata.normalize("NFKC", "𝑥") == unicodedata.normalize("NFKC", "ｘ") == "x"
+    result = run("explain", "𝑥*w", "--at", "ｘ=2,w=3")  # mathematical italic x in the formula, fullwidth in --at
+    assert result.exit_code == 0, result.output
+    assert "∂f/∂w = x" in result.output and "∂f/∂x = w" in result.output and "Backward pass of f = 6" in result.output
+    one_line_error(run("explain", "x*2", "--at", "x=1,ｘ=2"), "x is given twice")
+
+
 def test_explain_needs_at() -> None:
     result = run("explain", "x*x")
     assert result.exit_code == 2 and "Missing option '--at'" in result.output
@@ -209,13 +262,70 @@ def test_formula_builds_the_program_without_eval(monkeypatch) -> None:
 
     monkeypatch.setattr(builtins, "eval", forbidden)
     monkeypatch.setattr(builtins, "exec", forbidden)
-    out, leaves = build("-x*w + sigmoid(x)/2 - exp(w)**0.5 + abs(-x)", parse_values("x=2, w=-1"))
+    out, leaves, steps = build("-x*w + sigmoid(x)/2 - exp(w)**0.5 + abs(-x)", parse_values("x=2, w=-1"))
+    assert steps == {}
     out.backward()
     s = 1 / (1 + math.exp(-2.0))
     assert out.item() == pytest.approx(2 + s / 2 - math.exp(-0.5) + 2)
     assert leaves["x"].grad.item() == pytest.approx(1 + s * (1 - s) / 2 + 1)
     assert leaves["w"].grad.item() == pytest.approx(-2 - 0.5 * math.exp(-0.5))
     assert list(leaves) == ["x", "w"] and out.name == "f"
+
+
+def test_formula_steps_are_named_tensors_of_one_program() -> None:
+    from glassgrad.formula import build, parse_values
+
+    out, leaves, steps = build("q = x + y; r = q*q; s = exp(r); s/q", parse_values("x=0.5,y=-0.25"))
+    assert list(steps) == ["q", "r", "s"] and [t.name for t in steps.values()] == ["q", "r", "s"]
+    assert out.name == "f" and steps["r"].grad_fn is not None and list(leaves) == ["x", "y"]
+    out.backward()
+    q = 0.25  # d/dx exp(q²)/q = exp(q²)·(2 − 1/q²), the same for y
+    assert leaves["x"].grad.item() == pytest.approx(np.exp(q * q) * (2 - 1 / q ** 2), rel=1e-12)
+    assert leaves["y"].grad.item() == leaves["x"].grad.item()
+    named_out = build("q = x*2; g = q + 1", parse_values("x=1"))
+    assert named_out[0].name == "g" and list(named_out[2]) == ["q"]
+
+
+def test_train_refuses_target_for_a_builtin_dataset(tmp_path) -> None:
+    result = run("train", "moons", "--target", "label", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2 and "Traceback" not in result.output and "epoch" not in result.output
+    assert "Invalid value for '--target': moons is a built-in dataset with its own target" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("cell, column", [("nan", "a"), ("inf", "b"), ("-inf", "a")])
+def test_train_on_nan_or_inf_data_fails(tmp_path, cell: str, column: str) -> None:
+    rows = GOOD_CSV.splitlines()
+    row = rows[3].split(",")
+    row["ab".index(column)] = cell
+    rows[3] = ",".join(row)
+    for seed in ("0", "1"):  # the bad row lands in the test split for one seed, in the training split for the other
+        result = run("train", _csv(tmp_path, "bad.csv", "\n".join(rows) + "\n"), "--seed", seed, "--epochs", "1",
+                     "--out", str(tmp_path / "o"))
+        one_line_error(result, "bad.csv", cell.lstrip("-"))
+        assert not (tmp_path / "o" / "model.safetensors").exists()
+
+
+def test_train_on_a_nan_regression_target_fails(tmp_path) -> None:
+    rows = "".join(f"{i / 10},{i % 3},{'nan' if i == 7 else i / 7}\n" for i in range(20))
+    one_line_error(run("train", _csv(tmp_path, "reg.csv", "a,b,y\n" + rows), "--out", str(tmp_path / "o")),
+                   "reg.csv", "nan")
+
+
+@pytest.mark.parametrize("command", [["train", "moons"], ["worksheet"]])
+def test_negative_seed_is_a_usage_error(command: list[str], tmp_path) -> None:
+    result = run(*command, "--seed", "-1", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2 and "Invalid value for '--seed': -1 is not in the range x>=0" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("command", [["train", "moons", "--epochs", "1"], ["report", "--quick"]])
+def test_unwritable_out_fails_before_any_work(command: list[str], tmp_path) -> None:
+    (tmp_path / "afile").write_text("not a folder")
+    result = run(*command, "--out", str(tmp_path / "afile" / "run"))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"Invalid value for '--out': cannot write into '{tmp_path / 'afile' / 'run'}'" in result.output
+    assert "epoch" not in result.output and "✓" not in result.output  # neither training nor lessons ran
 
 
 def test_train_csv_target_by_index_or_name(tmp_path) -> None:

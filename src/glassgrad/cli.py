@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,31 @@ def lesson(name: str | None, no_explain: bool, steps: bool) -> None:
         sys.exit(CHECK_FAILED)
 
 
-@cli.command()
+class _FormulaCommand(click.Command):
+    """`explain`: a formula that starts with '-' reads as an option to click; the error says how to pass it."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)  # (the parser consumes args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as e:
+            formula = next((a for a in given if a.startswith(e.option_name)), e.option_name)
+            raise click.UsageError(
+                f"{e.format_message()} A formula that starts with '-' goes after the options and --: "
+                f"glassgrad explain --at x=1 -- \"{formula}\" (or start it with a space or a bracket)", ctx) from None
+
+
+def _writable(folder: Path) -> None:
+    """The --out folder, made and probed for writing before any work: a run never fails after training."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as e:
+        raise click.BadParameter(f"cannot write into {str(folder)!r}: {e.strerror or e}",
+                                 param_hint="'--out'") from None
+
+
+@cli.command(cls=_FormulaCommand)
 @click.argument("expr")
 @click.option("--at", "at", required=True, metavar="x=2,w=4", help="The value of every variable of the formula.")
 @click.option("--precision", type=click.IntRange(1, 17), default=4, show_default=True,
@@ -88,19 +113,22 @@ def explain(expr: str, at: str, precision: int, fmt: str, check: bool) -> None:
     """Differentiate formula EXPR at the given values and show every backward step and derivation.
 
     EXPR uses numbers, variables, + - * / ** and exp log sin cos tanh sigmoid relu sqrt abs, e.g.
-    glassgrad explain "sigmoid(w*x + b)" --at w=0.5,x=2,b=-1. It is parsed, never evaluated by Python.
+    glassgrad explain "sigmoid(w*x + b)" --at w=0.5,x=2,b=-1. Name intermediate steps as the articles do:
+    glassgrad explain "q = x + y; f = q*z" --at x=-2,y=5,z=-4 (the last statement is the output). A formula
+    that starts with '-' goes after the options and --: glassgrad explain --at x=1 -- "-x".
+    It is parsed, never evaluated by Python.
     """
     import glassgrad as gg
     from glassgrad.formula import build, parse_values
 
-    out, leaves = build(expr, parse_values(at))
+    out, leaves, steps = build(expr, parse_values(at))
     trace = gg.explain(out, precision=precision)
     if fmt != "text":
         click.echo({"markdown": trace.to_markdown, "latex": trace.to_latex, "html": trace.to_html,
                     "json": trace.to_json}[fmt]())
         return
     click.echo(str(trace))
-    for t in leaves.values():
+    for t in [*reversed(steps.values()), *leaves.values()]:  # from the output down, as backward goes
         click.echo("")
         click.echo(str(trace.derivation(t)))
         if check:
@@ -129,7 +157,8 @@ def _layers(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int
 @click.option("--lr", type=click.FloatRange(0, min_open=True), default=0.01, show_default=True, help="Learning rate.")
 @click.option("--epochs", type=click.IntRange(1, 10_000), default=10, show_default=True)
 @click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True, help="Seeds the split, the weights and the shuffling.")
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
+              help="Seeds the split, the weights and the shuffling.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the checkpoint and plots [default: runs/DATASET].")
 def train(dataset: str, target: str | None, layers: tuple[int, ...], activation: str, optimizer: str, lr: float,
@@ -141,17 +170,22 @@ def train(dataset: str, target: str | None, layers: tuple[int, ...], activation:
     """
     from glassgrad import experiment
 
+    if target is not None and dataset in experiment.DATASETS:
+        raise click.BadParameter(f"{dataset} is a built-in dataset with its own target; --target picks the target "
+                                 "column of a CSV file", param_hint="'--target'")
+    out = out or Path("runs") / Path(dataset).stem
+    _writable(out)
     config = experiment.Config(dataset, target, layers, activation, optimizer, lr, epochs, batch_size, seed)
     run = experiment.run(config)
     metric = "accuracy" if run.data.classes else "R²"
     click.echo(f"{run.data.name}: train {metric} {run.train_accuracy:.4f}, test {metric} {run.test_accuracy:.4f}, "
                f"final loss {run.losses[-1]:.4f}")
-    for path in experiment.save(run, out or Path("runs") / run.data.name):
+    for path in experiment.save(run, out):
         click.echo(str(path))
 
 
 @cli.command()
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
               help="Seed of the numbers: the same seed, the same sheet.")
 @click.option("--level", type=click.IntRange(1, 3), default=1, show_default=True,
               help="1: derivatives and weights; 2: the chain rule and losses; 3: networks and deltas.")
@@ -179,6 +213,7 @@ def report(out: Path, epochs: int, quick: bool) -> None:
     import glassgrad.lessons as lessons
     from glassgrad import report as report_
 
+    _writable(out)
     results = lessons.run_all()
     for r in results:
         click.echo(f"{'✓' if r.ok else '✗'} {r.title} ({sum(c.ok for c in r.checks)}/{len(r.checks)})")

@@ -1,14 +1,18 @@
 """Formulas in ordinary notation ("x*w + sin(x)") turned into glassgrad programs, safely.
 
-The text is parsed with `ast` and only whitelisted nodes are walked: numbers, names, + − * / **, unary minus,
-and calls of a few named functions. Nothing is ever evaluated by Python itself (no eval, no exec), so a
-formula can compute numbers and nothing else.
+A formula may name its intermediate steps, as the worked examples of backprop do: "q = x + y; f = q*z" (statements
+separated by ';' or newlines; the last one is the output, named after its target or else f). The text is parsed
+with `ast` and only whitelisted nodes are walked: assignments to a name, numbers, names, + − * / **, unary minus,
+and calls of a few named functions. Nothing is ever evaluated by Python itself (no eval, no exec), so a formula can
+compute numbers and nothing else. Names are normalised as Python's parser does (NFKC: '𝑥' and 'ｘ' are x), in the
+formula and in the values alike.
 """
 
 from __future__ import annotations
 
 import ast
 import math
+import unicodedata
 from collections.abc import Callable
 
 import numpy as np
@@ -34,6 +38,7 @@ def parse_values(text: str) -> dict[str, float]:
         if not part:
             continue
         name, sep, number = (s.strip() for s in part.partition("="))
+        name = unicodedata.normalize("NFKC", name)  # as ast does with the formula's names
         if not sep or not name.isidentifier():
             raise FormulaError(f"bad value {part!r}: write name=number pairs separated by commas, e.g. x=2,w=4")
         try:
@@ -48,44 +53,94 @@ def parse_values(text: str) -> dict[str, float]:
     return values
 
 
-def build(expr: str, values: dict[str, float]) -> tuple[gg.Tensor, dict[str, gg.Tensor]]:
-    """The formula as a glassgrad program: its output and one named float64 leaf per variable, in order of use."""
-    builder = _Builder(values)
+def build(expr: str, values: dict[str, float]) -> tuple[gg.Tensor, dict[str, gg.Tensor], dict[str, gg.Tensor]]:
+    """The formula as a glassgrad program: its output, one named float64 leaf per variable (in order of use) and
+    each named intermediate step (in order of definition, the output's own name excluded)."""
+    statements = _parse(expr)
+    builder = _Builder(values, {t.id for s in statements if isinstance(s, ast.Assign) for t in s.targets
+                                if isinstance(t, ast.Name)})
     try:
         with np.errstate(all="ignore"):  # a value outside the domain is reported below, in words
-            out = builder.visit(_parse(expr).body)
+            for i, statement in enumerate(statements):
+                out = builder.statement(statement, last=i == len(statements) - 1)
     except RecursionError:
         raise FormulaError("the formula is nested too deeply") from None
     unused = [n for n in values if n not in builder.leaves]
     if unused:
         raise FormulaError(f"--at gives {', '.join(unused)}, which the formula does not use")
+    idle = [n for n in builder.steps if n not in builder.needed(statements[-1])]
+    if idle:
+        raise FormulaError(f"{', '.join(idle)} {'is' if len(idle) == 1 else 'are'} computed but not used by the "
+                           "output (the last statement)")
     if not builder.leaves:
         raise FormulaError("the formula has no variables: there is nothing to differentiate")
     if not math.isfinite(out.item()):
         raise FormulaError(f"the formula's value is {out.item()} at these values (outside its domain?)")
-    if out.grad_fn is not None:  # (a formula that is just a variable keeps the variable's name)
+    if out.grad_fn is not None and not out.name:  # (a formula that is just a variable keeps the variable's name)
         out.name = "f"
-    return out, builder.leaves
+    steps = {n: t for n, t in builder.steps.items() if t is not out}
+    return out, builder.leaves, steps
 
 
-def _parse(expr: str) -> ast.Expression:
+def _parse(expr: str) -> list[ast.stmt]:
     if len(expr) > MAX_LENGTH:
         raise FormulaError(f"the formula is longer than {MAX_LENGTH} characters")
     if not expr.strip():
         raise FormulaError("the formula is empty")
     try:
-        return ast.parse(expr.strip(), mode="eval")
+        body = ast.parse(expr.strip()).body
     except SyntaxError as e:
         raise FormulaError(f"malformed formula at column {e.offset or 0}: {e.msg} (write products as x*w, "
-                           "powers as x**2)") from None
+                           "powers as x**2, named steps as q = x + y; f = q*z)") from None
+    if not body:
+        raise FormulaError("the formula is empty")
+    return body
 
 
 class _Builder(ast.NodeVisitor):
     """Walks the whitelisted node types only; anything else is refused by `generic_visit`."""
 
-    def __init__(self, values: dict[str, float]) -> None:
-        self.values = values
+    def __init__(self, values: dict[str, float], assigned: set[str]) -> None:
+        self.values, self.assigned = values, assigned
         self.leaves: dict[str, gg.Tensor] = {}
+        self.steps: dict[str, gg.Tensor] = {}
+        self.uses: dict[str, set[str]] = {}  # the steps each step's formula names
+        self.used: set[str] = set()  # the steps named by the statement being built
+
+    def statement(self, node: ast.stmt, last: bool) -> gg.Tensor:
+        """One statement: `name = formula` (a named step) or, last only, a bare formula (the output)."""
+        self.used = set()
+        if isinstance(node, ast.Expr) and last:
+            if "f" in self.steps:
+                raise FormulaError("f names the output: call the step f something else, or end with an assignment")
+            return self.visit(node.value)
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+            raise FormulaError(f"{ast.unparse(node)[:40]!r}: write one formula, or named steps as "
+                               "name = formula separated by ';' (the last is the output)")
+        name = node.targets[0].id
+        if name in FUNCTIONS:
+            raise FormulaError(f"{name} is a function: name the step something else")
+        if name in self.values:
+            raise FormulaError(f"{name} is given in --at and computed by the formula: give one or the other")
+        if name in self.steps:
+            raise FormulaError(f"{name} is computed twice: give each step its own name")
+        out = self.visit(node.value)
+        if out.name:
+            raise FormulaError(f"{name} = {out.name} gives {out.name} a second name: use {out.name} itself")
+        out.name = name
+        self.steps[name], self.uses[name] = out, self.used
+        return out
+
+    def needed(self, last: ast.stmt) -> set[str]:
+        """The steps the output depends on, directly or through other steps."""
+        todo = list(self.uses.get(last.targets[0].id, ()) if isinstance(last, ast.Assign) else self.used)
+        seen = {last.targets[0].id} if isinstance(last, ast.Assign) else set()
+        while todo:
+            n = todo.pop()
+            if n not in seen:
+                seen.add(n)
+                todo += self.uses[n]
+        return seen
 
     def visit_Constant(self, node: ast.Constant) -> gg.Tensor:  # noqa: N802 - ast's visitor names
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
@@ -95,6 +150,11 @@ class _Builder(ast.NodeVisitor):
     def visit_Name(self, node: ast.Name) -> gg.Tensor:  # noqa: N802
         if node.id in FUNCTIONS:
             raise FormulaError(f"{node.id} is a function: call it, e.g. {node.id}(x)")
+        if node.id in self.steps:
+            self.used.add(node.id)
+            return self.steps[node.id]
+        if node.id in self.assigned:
+            raise FormulaError(f"{node.id} is used before it is computed: put its step first")
         if node.id not in self.values:
             raise FormulaError(f"no value for {node.id}: add it to --at, e.g. --at {node.id}=1")
         if node.id not in self.leaves:
