@@ -9,7 +9,7 @@ from glassgrad.ops.table import TABLE
 
 SRC = Path(glassgrad.__file__).parent
 ENGINE = ["tensor.py", "autograd.py", "functional.py", "gradcheck.py", "ops"]
-ENGINE_BUDGET = 3200  # lines, comments and docstrings included (fused loss kernels among them)
+ENGINE_BUDGET = 3330  # lines, comments and docstrings included (fused loss kernels, activations, custom Functions)
 
 
 def _engine_files() -> list[Path]:

@@ -1,5 +1,7 @@
 """glassgrad: backpropagation you can see through. PyTorch's names and semantics, on NumPy."""
 
+import sys
+
 from glassgrad.tensor import (Tensor, arange, bool_, eye, float16, float32, float64, from_numpy, full,
                               get_default_dtype, int8, int16, int32, int64, linspace, manual_seed, ones, ones_like,
                               rand, rand_like, randint, randn, randn_like, set_default_dtype, tensor, uint8,
@@ -11,8 +13,12 @@ from glassgrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from glassgrad.explain import explain  # gg.explain(E): the function (its package stays glassgrad.explain.*)
 from glassgrad import data, nn, optim
 from glassgrad.io import load, save
+from glassgrad.ops.function import Function as _Function
+from glassgrad import autograd_functional as _autograd_functional
 from glassgrad.train import train
 
 half, double, long = float16, float64, int64
 autograd.gradcheck, autograd.gradgradcheck = gradcheck, gradgradcheck
+autograd.Function, autograd.functional = _Function, _autograd_functional
+sys.modules["glassgrad.autograd.functional"] = _autograd_functional  # `from glassgrad.autograd.functional import …`
 __version__ = "0.1.0"

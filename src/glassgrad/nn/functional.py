@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from glassgrad.autograd import no_grad
 from glassgrad.functional import (
+    clamp,
     gelu,
     leaky_relu,
     linear,
     log_softmax,
+    maximum,
     one_hot,
+    pad,
     relu,
     sigmoid,
     softmax,
@@ -20,6 +24,7 @@ from glassgrad.functional import (
     tanh,
     where,
 )
+from glassgrad.ops.activation import elu, hardtanh, logsigmoid, mish, prelu, relu6, silu, softsign
 from glassgrad.ops.loss import (
     _check_reduction,
     _same_shape,
@@ -32,9 +37,12 @@ from glassgrad.ops.loss import (
 from glassgrad.tensor import Tensor, _make, generator
 
 __all__ = [
-    "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "gelu",
-    "huber_loss", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax", "mse_loss", "nll_loss",
-    "one_hot", "relu", "sigmoid", "smooth_l1_loss", "softmax", "softplus", "tanh",
+    "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cosine_embedding_loss",
+    "cosine_similarity", "cross_entropy", "dropout", "elu", "gelu", "hardtanh", "hinge_embedding_loss",
+    "huber_loss", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax", "logsigmoid",
+    "margin_ranking_loss", "mish", "mse_loss", "nll_loss", "normalize", "one_hot", "pad", "pairwise_distance",
+    "poisson_nll_loss", "prelu", "relu", "relu6", "sigmoid", "silu", "smooth_l1_loss", "soft_margin_loss",
+    "softmax", "softplus", "softsign", "tanh", "triplet_margin_loss",
 ]
 
 
@@ -128,3 +136,106 @@ def _blend(running: Tensor, batch: np.ndarray, momentum: float) -> None:
     running.data *= 1 - momentum
     running.data += momentum * batch.astype(running.dtype, copy=False)
     running._version[0] += 1
+
+
+# ------------------------------------------------------------------------------- distances and similarities
+
+
+def _norm(x: Tensor, p: float, dim: Any, keepdim: bool) -> Tensor:
+    """‖x‖_p along `dim`, from table ops (so its gradient is theirs)."""
+    if p == 2:
+        return (x * x).sum(dim, keepdim=keepdim).sqrt()
+    return (x.abs() ** p).sum(dim, keepdim=keepdim) ** (1.0 / p)
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:  # noqa: A002
+    """x / max(‖x‖_p, eps) along `dim`: unit vectors (the eps keeps a zero vector finite)."""
+    return input / clamp(_norm(input, p, dim, True), min=eps)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Σ x1·x2 / (max(‖x1‖, eps)·max(‖x2‖, eps)) along `dim` (x1 and x2 broadcast)."""
+    return ((x1 / clamp(_norm(x1, 2, dim, True), min=eps)) * (x2 / clamp(_norm(x2, 2, dim, True), min=eps))).sum(dim)
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
+    """‖x1 − x2 + eps‖_p over the last dimension."""
+    return _norm(x1 - x2 + eps, p, -1, keepdim)
+
+
+# --------------------------------------------------------------------------- losses built from table ops
+
+
+def kl_div(input: Tensor, target: Tensor, reduction: str = "mean", log_target: bool = False) -> Tensor:  # noqa: A002
+    """Σ target·(log target − input), `input` being log-probabilities; 'batchmean' divides by the batch size
+    (the true KL divergence; 'mean' divides by the number of elements, as PyTorch does and warns about)."""
+    if reduction not in ("mean", "sum", "none", "batchmean"):
+        raise ValueError(f"kl_div: reduction must be 'mean', 'batchmean', 'sum' or 'none', got {reduction!r}")
+    _same_shape("kl_div", input, target)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        t = np.asarray(target.data if isinstance(target, Tensor) else target)
+        positive = t > 0  # 0·log 0 is taken as 0 (xlogy)
+        loss = where(positive, target * (where(positive, target, 1.0).log() - input), 0.0 * input)
+    if reduction == "batchmean":
+        return loss.sum() / (input.shape[0] if input.ndim else 1)
+    return _reduce(loss, reduction)
+
+
+def _labels(y: Any, like: Tensor) -> Tensor:
+    return y if isinstance(y, Tensor) else _make(np.asarray(y, dtype=like.dtype), False)
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Any, margin: float = 0.0,
+                          reduction: str = "mean") -> Tensor:
+    """1 − cos(x1, x2) where target is 1, max(0, cos − margin) where it is −1 (PyTorch's eps of 1e-12 inside)."""
+    _check_reduction("cosine_embedding_loss", reduction)
+    dim = input1.ndim - 1
+    prod = (input1 * input2).sum(dim)
+    cos = prod / (((input1 * input1).sum(dim) + 1e-12) * ((input2 * input2).sum(dim) + 1e-12)).sqrt()
+    y = np.asarray(_labels(target, input1).data)
+    return _reduce(where(y == 1, 1 - cos, 0.0 * cos) + where(y == -1, relu(cos - margin), 0.0 * cos), reduction)
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Any, margin: float = 0.0,
+                        reduction: str = "mean") -> Tensor:
+    """max(0, −y·(x1 − x2) + margin): x1 should rank above x2 where y = 1, below where y = −1."""
+    _check_reduction("margin_ranking_loss", reduction)
+    return _reduce(relu(-_labels(target, input1) * (input1 - input2) + margin), reduction)
+
+
+def hinge_embedding_loss(input: Tensor, target: Any, margin: float = 1.0,  # noqa: A002
+                         reduction: str = "mean") -> Tensor:
+    """x where y = 1, max(0, margin − x) where y = −1 (x is usually a distance)."""
+    _check_reduction("hinge_embedding_loss", reduction)
+    y = np.asarray(_labels(target, input).data)
+    return _reduce(where(y == 1, input, 0.0 * input) + where(y == -1, relu(margin - input), 0.0 * input), reduction)
+
+
+def soft_margin_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:  # noqa: A002
+    """ln(1 + exp(−y·x)): the logistic loss for labels ±1."""
+    _check_reduction("soft_margin_loss", reduction)
+    return _reduce(softplus(-_labels(target, input) * input), reduction)
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2.0,
+                        eps: float = 1e-6, swap: bool = False, reduction: str = "mean") -> Tensor:
+    """max(d(a, p) − d(a, n) + margin, 0): the anchor nearer the positive than the negative, by the margin."""
+    _check_reduction("triplet_margin_loss", reduction)
+    d_pos, d_neg = pairwise_distance(anchor, positive, p, eps), pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = -maximum(-d_neg, -pairwise_distance(positive, negative, p, eps))
+    return _reduce(relu(d_pos - d_neg + margin), reduction)
+
+
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,  # noqa: A002
+                     eps: float = 1e-8, reduction: str = "mean") -> Tensor:
+    """exp(x) − y·x for log-rates x (or x − y·ln(x + eps) for rates), plus Stirling's term when `full`."""
+    _check_reduction("poisson_nll_loss", reduction)
+    loss = input.exp() - target * input if log_input else input - target * (input + eps).log()
+    if full:  # Stirling's approximation of ln(y!), where y > 1
+        big = np.asarray(target.data) > 1
+        y = where(big, target, 1.0)
+        loss = loss + where(big, y * y.log() - y + 0.5 * (2 * math.pi * y).log(), 0.0)
+    return _reduce(loss, reduction)

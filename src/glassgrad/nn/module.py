@@ -9,7 +9,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from glassgrad.nn.parameter import Parameter
-from glassgrad.tensor import Tensor, _make
+from glassgrad.ops.function import Function
+from glassgrad.tensor import Tensor, _make, _RemovableHandle
 
 
 class IncompatibleKeys(NamedTuple):
@@ -31,12 +32,52 @@ class Module:
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_hooks", None)  # {"forward_pre": [...], "forward": [...], "backward": [...]}
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        if self.__dict__.get("_hooks") is None:
+            return self.forward(*args, **kwargs)
+        return _call_with_hooks(self, self._hooks, args, kwargs)
+
+    # ---------------------------------------------------------------------------------------------- hooks
+    def _hook_list(self, kind: str, hook: Any) -> _RemovableHandle:
+        if self.__dict__.get("_hooks") is None:
+            object.__setattr__(self, "_hooks", {"forward_pre": [], "forward": [], "backward": []})
+        self._hooks[kind].append(hook)
+        return _RemovableHandle(self._hooks[kind], hook)
+
+    def register_forward_pre_hook(self, hook: Any) -> _RemovableHandle:
+        """`hook(module, args)` before forward; a returned value (a tuple, or one argument) replaces args."""
+        return self._hook_list("forward_pre", hook)
+
+    def register_forward_hook(self, hook: Any) -> _RemovableHandle:
+        """`hook(module, args, output)` after forward; a returned value replaces the output."""
+        return self._hook_list("forward", hook)
+
+    def register_full_backward_hook(self, hook: Any) -> _RemovableHandle:
+        """`hook(module, grad_input, grad_output)` once the gradients of the module's inputs are computed; a
+        returned tuple replaces grad_input. (Entries are None for inputs that do not require grad.)"""
+        return self._hook_list("backward", hook)
+
+    def get_submodule(self, target: str) -> Module:
+        """The submodule at the dotted path `target` ("" is this module), e.g. "encoder.0"."""
+        mod = self
+        for item in target.split(".") if target else ():
+            child = mod._modules.get(item)
+            if child is None:
+                raise AttributeError(f"{type(mod).__name__} has no attribute `{item}`")
+            mod = child
+        return mod
+
+    def get_parameter(self, target: str) -> Parameter:
+        path, _, name = target.rpartition(".")
+        mod = self.get_submodule(path)
+        if name not in mod._parameters:
+            raise AttributeError(f"{type(mod).__name__} has no parameter `{name}`")
+        return mod._parameters[name]
 
     # ----------------------------------------------------------------------------------------- registration
     def __setattr__(self, name: str, value: Any) -> None:
@@ -258,6 +299,72 @@ class Module:
         return head + "\n  " + "\n  ".join(lines) + "\n)"
 
 
+def _call_with_hooks(module: Module, hooks: dict, args: tuple, kwargs: dict) -> Any:
+    """Module.__call__ when hooks are registered: pre-hooks, forward, forward hooks, and the backward hook's
+    wiring (an identity node on each input and a hook on the output, which meet when the input gradients are in)."""
+    for h in hooks["forward_pre"]:
+        r = h(module, args)
+        if r is not None:
+            args = r if isinstance(r, tuple) else (r,)
+    if hooks["backward"]:
+        args = tuple(BackwardHookFunction.apply(a) if isinstance(a, Tensor) and a.requires_grad else a for a in args)
+    out = module.forward(*args, **kwargs)
+    for h in hooks["forward"]:
+        r = h(module, args, out)
+        if r is not None:
+            out = r
+    if hooks["backward"] and isinstance(out, Tensor) and out.requires_grad:
+        _BackwardHooks(module, hooks["backward"], args, out)
+    return out
+
+
+class BackwardHookFunction(Function):
+    """The identity, recorded (PyTorch's name): the node at which a full backward hook gets grad_input."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor) -> Tensor:
+        return x
+
+    @staticmethod
+    def backward(ctx: Any, g: Tensor) -> Tensor:
+        return g
+
+
+class _BackwardHooks:
+    """One forward call's backward hooks: grad_output arrives first, then one gradient per input."""
+
+    def __init__(self, module: Module, hooks: list, args: tuple, out: Tensor) -> None:
+        self.module, self.hooks, self.grad_output = module, list(hooks), None
+        self.wanted = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
+        self.grad_input: list = [None] * len(args)
+        out.register_hook(self._output)
+        for i in self.wanted:
+            args[i].register_hook(lambda g, i=i: self._input(i, g))
+
+    def _output(self, g: Tensor) -> None:
+        self.grad_output = (g,)
+        if not self.wanted:  # no input requires grad (a first layer): the hook runs now, with grad_input None
+            self._run()
+
+    def _input(self, i: int, g: Tensor) -> Any:
+        self.grad_input[i] = g
+        if any(self.grad_input[k] is None for k in self.wanted):
+            return None
+        new = self._run()
+        if new is not None and len(self.wanted) > 1:
+            raise NotImplementedError("a full backward hook may replace grad_input only for modules with one input "
+                                      "that requires grad")
+        return None if new is None else new[i]
+
+    def _run(self) -> Any:
+        replaced = None
+        for h in self.hooks:
+            r = h(self.module, tuple(self.grad_input) if replaced is None else replaced, self.grad_output)
+            if r is not None:
+                replaced = tuple(r)
+        return replaced
+
+
 def _label_parameters(module: Module, prefix: str) -> None:
     """Name parameters by their path from the outermost module ("fc1.weight"), so explanations say which."""
     for name, p in module.named_parameters(prefix=prefix):
@@ -355,6 +462,12 @@ class ModuleDict(Module):
     def __iter__(self) -> Iterator[str]:
         return iter(self._modules)
 
+    def __contains__(self, key: str) -> bool:
+        return key in self._modules
+
+    def __delitem__(self, key: str) -> None:
+        delattr(self, key)
+
     def keys(self) -> Iterable[str]:
         return self._modules.keys()
 
@@ -363,3 +476,105 @@ class ModuleDict(Module):
 
     def values(self) -> Iterable[Module]:
         return self._modules.values()
+
+    def update(self, modules: Any) -> None:
+        for name, m in (modules.items() if hasattr(modules, "items") else modules):
+            self.add_module(name, m)
+
+    def pop(self, key: str) -> Module:
+        m = self._modules[key]
+        delattr(self, key)
+        return m
+
+
+def _as_parameter(value: Any) -> Any:
+    """PyTorch's containers make a plain tensor a Parameter (sharing its memory)."""
+    return Parameter(value) if isinstance(value, Tensor) and not isinstance(value, Parameter) else value
+
+
+class ParameterList(Module):
+    """A list of parameters the parent module sees (registered as "0", "1", ...)."""
+
+    def __init__(self, values: Iterable[Any] | None = None) -> None:
+        super().__init__()
+        for v in values or ():
+            self.append(v)
+
+    def append(self, value: Any) -> ParameterList:
+        setattr(self, str(len(self)), _as_parameter(value))
+        return self
+
+    def extend(self, values: Iterable[Any]) -> ParameterList:
+        for v in values:
+            self.append(v)
+        return self
+
+    def __getitem__(self, idx: int | slice) -> Any:
+        values = list(self._parameters.values())
+        return ParameterList(values[idx]) if isinstance(idx, slice) else values[idx]
+
+    def __setitem__(self, idx: int, value: Any) -> None:
+        setattr(self, str(idx % len(self)), _as_parameter(value))
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._parameters.values())
+
+    def extra_repr(self) -> str:
+        return _parameter_lines(self)
+
+
+class ParameterDict(Module):
+    """Parameters by name, registered so the parent module sees them."""
+
+    def __init__(self, parameters: Any = None) -> None:
+        super().__init__()
+        if parameters is not None:
+            self.update(parameters)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._parameters[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        setattr(self, key, _as_parameter(value))
+
+    def __delitem__(self, key: str) -> None:
+        delattr(self, key)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._parameters
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parameters)
+
+    def keys(self) -> Iterable[str]:
+        return self._parameters.keys()
+
+    def items(self) -> Iterable[tuple[str, Any]]:
+        return self._parameters.items()
+
+    def values(self) -> Iterable[Any]:
+        return self._parameters.values()
+
+    def update(self, parameters: Any) -> None:
+        for k, v in (parameters.items() if hasattr(parameters, "items") else parameters):
+            self[k] = v
+
+    def pop(self, key: str) -> Any:
+        p = self._parameters[key]
+        delattr(self, key)
+        return p
+
+    def extra_repr(self) -> str:
+        return _parameter_lines(self)
+
+
+def _parameter_lines(m: Module) -> str:
+    """PyTorch's listing of a parameter container: one line per parameter, its dtype and size."""
+    return "\n".join(f"({k}): Parameter containing: [glassgrad.{p.dtype} of size {'x'.join(map(str, p.shape))}]"
+                     for k, p in m._parameters.items())

@@ -14,6 +14,7 @@ import numpy as np
 
 from glassgrad.autograd import apply
 from glassgrad.ops.base import Op, sum_to, value, vjp
+from glassgrad.ops.shape import permute, reshape
 from glassgrad.ops.xp import NUMPY as _NP
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -265,8 +266,7 @@ def _check_reduction(op: str, reduction: str) -> None:
 def _class_targets(op: str, x: Any, target: Any, weight: Any) -> None:
     xs, ts = tuple(x.shape), tuple(target.shape)
     if len(xs) not in (1, 2):
-        raise ValueError(f"{op}: input must be (C,) or (N, C) logits, got shape {list(xs)}; for (N, C, d1, ...) "
-                         f"move the class axis last and flatten: x.movedim(1, -1).reshape(-1, C)")
+        raise ValueError(f"{op}: input must be (C,), (N, C) or (N, C, d1, ...) logits, got shape {list(xs)}")
     c = xs[-1]
     kind = value(target).dtype.kind
     if kind == "f":
@@ -300,9 +300,26 @@ def _ignored(op: str, target: np.ndarray, c: int, ignore_index: int) -> int | No
 _UNSIGNED = {n: np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
 
 
+def _spatial(op: str, fn: Any, input: Any, target: Any, reduction: str, **options: Any) -> Any:  # noqa: A002
+    """(N, C, d1, ...) inputs: the class axis moved last and every position made a sample of (N·d1·..., C)."""
+    n, c, rest = input.shape[0], input.shape[1], tuple(input.shape[2:])
+    last = (0, *range(2, input.ndim), 1)
+    probabilities = value(target).dtype.kind == "f"
+    want = (n, c, *rest) if probabilities else (n, *rest)
+    if tuple(target.shape) != want:
+        raise ValueError(f"{op}: expected target of shape {list(want)} for input of shape {list(input.shape)}, got "
+                         f"{list(target.shape)}")
+    flat_target = reshape(permute(target, last), (-1, c)) if probabilities else np.asarray(value(target)).reshape(-1)
+    loss = fn(reshape(permute(input, last), (-1, c)), flat_target, reduction=reduction, **options)
+    return reshape(loss, (n, *rest)) if reduction == "none" else loss
+
+
 def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int = -100,  # noqa: A002
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Any:
-    """Cross-entropy of logits (C,) or (N, C) against class indices or class probabilities."""
+    """Cross-entropy of logits (C,), (N, C) or (N, C, d1, ...) against class indices or class probabilities."""
+    if input.ndim > 2:
+        return _spatial("cross_entropy", cross_entropy, input, target, reduction, weight=weight,
+                        ignore_index=ignore_index, label_smoothing=label_smoothing)
     _check_reduction("cross_entropy", reduction)
     _class_targets("cross_entropy", input, target, weight)
     if not 0.0 <= label_smoothing <= 1.0:
@@ -314,7 +331,9 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
 
 def nll_loss(input: Any, target: Any, weight: Any = None, ignore_index: int = -100,  # noqa: A002
              reduction: str = "mean") -> Any:
-    """Negative log-likelihood of log-probabilities (C,) or (N, C) at class indices."""
+    """Negative log-likelihood of log-probabilities (C,), (N, C) or (N, C, d1, ...) at class indices."""
+    if input.ndim > 2 and value(target).dtype.kind != "f":
+        return _spatial("nll_loss", nll_loss, input, target, reduction, weight=weight, ignore_index=ignore_index)
     _check_reduction("nll_loss", reduction)
     _class_targets("nll_loss", input, target, weight)
     if value(target).dtype.kind == "f":
