@@ -75,7 +75,6 @@ def load(config: Config) -> Data:
         x, y = table.tensors[0].data, table.tensors[1].data
         names = table.feature_names
     y = y.reshape(-1) if y.ndim > 1 and y.shape[1] == 1 else y
-    _refuse_non_finite(name, x, y, names)
     order = np.random.default_rng(config.seed).permutation(len(x))
     n_test = max(1, int(round(len(x) * config.test_fraction)))
     if len(x) - n_test < 1:
@@ -85,17 +84,6 @@ def load(config: Config) -> Data:
     if classes and y.min() < 0:
         raise ValueError(f"{name}: class labels must be 0, 1, 2, …; found {int(y.min())}")
     return Data(Path(name).stem, x[train], y[train], x[test], y[test], classes, names)
-
-
-def _refuse_non_finite(name: str, x: np.ndarray, y: np.ndarray, names: list[str]) -> None:
-    """nan/inf cells train to nan losses, or, in the test rows, to silently wrong accuracies: refuse them."""
-    for what, values, columns in (("feature", x, names), ("target", y, None)):
-        bad = ~np.isfinite(values) if values.dtype.kind == "f" else None
-        if bad is not None and bad.any():
-            row, *col = np.argwhere(bad)[0]
-            where = f"row {row + 1}" + (f", column {columns[col[0]]!r}" if columns and col else "")
-            raise ValueError(f"{name}: {int(bad.sum())} {what} value{'s are' if bad.sum() > 1 else ' is'} nan or "
-                             f"inf (the first in data {where}); clean or drop those rows before training")
 
 
 def _column(target: str | None) -> int | str:
