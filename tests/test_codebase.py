@@ -9,7 +9,7 @@ from glassgrad.ops.table import TABLE
 
 SRC = Path(glassgrad.__file__).parent
 ENGINE = ["tensor.py", "autograd.py", "functional.py", "gradcheck.py", "ops"]
-ENGINE_BUDGET = 3330  # lines, comments and docstrings included (fused loss kernels, activations, custom Functions)
+ENGINE_BUDGET = 3675  # lines, comments and docstrings included (fused losses, activations, Functions, conv/pool)
 
 
 def _engine_files() -> list[Path]:

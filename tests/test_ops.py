@@ -147,6 +147,11 @@ def sym_scatter(m: Any, g: Any, shape: tuple, index: Any) -> Any:
     return z
 
 
+def nnf(m: Any) -> Any:
+    """torch.nn.functional or glassgrad.nn.functional."""
+    return m.nn.functional
+
+
 pos = lambda k, s: rand(k, s, 0.3, 2.0)  # noqa: E731
 nonzero = lambda k, s: rand(k, s, -2.0, 2.0, avoid=(0.0,), gap=0.3)  # noqa: E731
 anyv = rand
@@ -313,6 +318,31 @@ CASES: list[Case] = [
     Case("linear", lambda m, x, w, b: m.linear(x, w, b), (rand(1, (3,)), rand(2, (2, 3)), rand(3, (2,))),
          label="one sample"),
     Case("square", lambda m, x: x.square(), (rand(1, (3,)),)),
+    # ---------------------------------------------------------------------------------- conv, pooling, lookup
+    *[Case("conv2d", lambda m, x, w, b, kw=kw: nnf(m).conv2d(x, w, b, **kw),
+           (rand(k, xs), rand(k + 1, ws), rand(k + 2, bs)), label=",".join(f"{a}={v}" for a, v in kw.items()))
+      for k, (xs, ws, bs, kw) in enumerate([
+          ((2, 2, 5, 4), (3, 2, 3, 2), (3,), {}),
+          ((1, 3, 5, 5), (2, 3, 2, 2), (2,), {"stride": 2}),
+          ((2, 4, 6, 5), (4, 2, 3, 3), (4,), {"padding": 1, "groups": 2}),
+          ((1, 2, 7, 6), (2, 1, 2, 3), (2,), {"stride": (2, 1), "padding": (1, 0), "dilation": (2, 1), "groups": 2}),
+          ((2, 1, 4, 5), (2, 1, 2, 2), (2,), {"padding": "same"}),
+          ((1, 2, 5, 5), (1, 2, 3, 3), (1,), {"padding": "same", "dilation": 2}),
+      ])],
+    Case("conv2d", lambda m, x, w: nnf(m).conv2d(x, w), (rand(1, (2, 3, 3)), rand(2, (2, 2, 2, 2))), label="unbatched"),
+    *[Case("conv_transpose2d", lambda m, x, w, b, kw=kw: nnf(m).conv_transpose2d(x, w, b, **kw),
+           (rand(k, xs), rand(k + 1, ws), rand(k + 2, bs)), label=",".join(f"{a}={v}" for a, v in kw.items()))
+      for k, (xs, ws, bs, kw) in enumerate([
+          ((2, 2, 3, 4), (2, 3, 2, 2), (3,), {}),
+          ((1, 2, 3, 3), (2, 2, 3, 3), (2,), {"stride": 2, "padding": 1, "output_padding": 1}),
+          ((1, 4, 3, 2), (4, 1, 2, 3), (2,), {"stride": (2, 1), "groups": 2, "dilation": (1, 2)}),
+      ])],
+    Case("max_pool2d", lambda m, x: nnf(m).max_pool2d(x, 2), (distinct(1, (2, 3, 4, 6)),)),
+    Case("max_pool2d", lambda m, x: nnf(m).max_pool2d(x, 3, 2, 1), (distinct(2, (1, 2, 5, 6)),), label="overlap,pad"),
+    Case("max_pool2d", lambda m, x: nnf(m).max_pool2d(x, (2, 3), (1, 2), dilation=(2, 1)), (distinct(3, (1, 1, 5, 7)),),
+         label="dilation"),
+    Case("max_pool2d", lambda m, x: nnf(m).max_pool2d(x, 2), (distinct(4, (3, 5, 4)),), label="unbatched,odd"),
+    Case("embedding", lambda m, w: nnf(m).embedding(m.tensor(np.array([[0, 3, 3], [1, 0, 3]])), w), (rand(1, (5, 3)),)),
     # -------------------------------------------------------- fused losses (ops/loss.py; more in test_losses.py)
     Case("cross_entropy", lambda m, x: m.nn.functional.cross_entropy(x, m.tensor([0, 2, 1, 2]), label_smoothing=0.1),
          (rand(1, (4, 3)),)),
@@ -562,3 +592,36 @@ def test_float32_stays_float32(case: Case) -> None:
         assert g is None or g.dtype == gg.float32, f"{case.id}: gradient of input {k} is {g.dtype}"
         _close(np.zeros(xs[k].shape) if g is None else g, np.zeros(xs[k].shape) if t is None else t, 1e-4,
                f"{case.id} float32 gradient {k}")
+
+
+@given(n=st.integers(1, 2), groups=st.integers(1, 2), cg=st.integers(1, 2), og=st.integers(1, 2),
+       k=st.tuples(st.integers(1, 3), st.integers(1, 3)), s=st.tuples(st.integers(1, 3), st.integers(1, 2)),
+       p=st.tuples(st.integers(0, 2), st.integers(0, 1)), d=st.tuples(st.integers(1, 2), st.integers(1, 2)),
+       extra=st.tuples(st.integers(0, 3), st.integers(0, 3)), transposed=st.booleans(), seed=st.integers(0, 99))
+def test_random_convolutions(n: int, groups: int, cg: int, og: int, k: tuple, s: tuple, p: tuple, d: tuple,
+                             extra: tuple, transposed: bool, seed: int) -> None:
+    """Generated conv2d / conv_transpose2d: batch 1 or 2, odd sizes, strides, paddings, dilations, groups."""
+    size = tuple(di * (ki - 1) + 1 + e for di, ki, e in zip(d, k, extra))  # at least one output position
+    x = rand(seed, (n, groups * cg) + size)
+    if transposed:
+        w, b = rand(seed + 1, (groups * cg, og) + k), rand(seed + 2, (groups * og,))
+        op = [min(si - 1, e) for si, e in zip(s, extra)]
+        case = Case("conv_transpose2d", lambda m, x, w, b: nnf(m).conv_transpose2d(x, w, b, s, p, op, groups, d),
+                    (x, w, b))
+    else:
+        w, b = rand(seed + 1, (groups * og, cg) + k), rand(seed + 2, (groups * og,))
+        pad = tuple(min(pi, (di * (ki - 1) + 1 + e)) for pi, di, ki, e in zip(p, d, k, extra))
+        case = Case("conv2d", lambda m, x, w, b: nnf(m).conv2d(x, w, b, s, pad, d, groups), (x, w, b))
+    test_values_and_gradients_match_torch(case)
+    assert gg.gradcheck(case.gg, _leaves(case.arrays))
+
+
+@given(shape=st.tuples(st.integers(1, 2), st.integers(1, 2), st.integers(2, 7), st.integers(2, 7)),
+       k=st.tuples(st.integers(1, 3), st.integers(1, 3)), s=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+       seed=st.integers(0, 99))
+def test_random_max_pools(shape: tuple, k: tuple, s: tuple, seed: int) -> None:
+    k = tuple(min(ki, si) for ki, si in zip(k, shape[2:]))
+    pad = tuple(ki // 2 for ki in k)
+    case = Case("max_pool2d", lambda m, x: nnf(m).max_pool2d(x, k, s, pad), (distinct(seed, shape),))
+    test_values_and_gradients_match_torch(case)
+    assert gg.gradcheck(case.gg, _leaves(case.arrays))

@@ -20,7 +20,19 @@ from glassgrad.nn.activations import (
                                       Softsign,
                                       Tanh,
 )
-from glassgrad.nn.layers import MLP, BatchNorm1d, Dropout, Flatten, LayerNorm, Linear
+from glassgrad.nn.attention import MultiheadAttention
+from glassgrad.nn.conv import (
+                               AdaptiveAvgPool2d,
+                               AvgPool1d,
+                               AvgPool2d,
+                               Conv1d,
+                               Conv2d,
+                               ConvTranspose2d,
+                               MaxPool1d,
+                               MaxPool2d,
+)
+from glassgrad.nn.embedding import Embedding
+from glassgrad.nn.layers import MLP, BatchNorm1d, BatchNorm2d, Dropout, Dropout2d, Flatten, LayerNorm, Linear, Unflatten
 from glassgrad.nn.losses import (
                                  BCELoss,
                                  BCEWithLogitsLoss,
@@ -40,12 +52,15 @@ from glassgrad.nn.losses import (
 )
 from glassgrad.nn.module import Module, ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from glassgrad.nn.parameter import Parameter
+from glassgrad.nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 
 __all__ = [
-    "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "CosineEmbeddingLoss", "CrossEntropyLoss", "Dropout", "ELU",
-    "Flatten", "GELU", "Hardtanh", "HingeEmbeddingLoss", "HuberLoss", "Identity", "KLDivLoss", "L1Loss",
-    "LayerNorm", "LeakyReLU", "Linear", "LogSigmoid", "LogSoftmax", "MLP", "MSELoss", "MarginRankingLoss", "Mish",
-    "Module", "ModuleDict", "ModuleList", "NLLLoss", "PReLU", "Parameter", "ParameterDict", "ParameterList",
-    "PoissonNLLLoss", "ReLU", "ReLU6", "SiLU", "Sequential", "Sigmoid", "SmoothL1Loss", "SoftMarginLoss", "Softmax",
-    "Softplus", "Softsign", "Tanh", "TripletMarginLoss", "functional", "init", "utils",
+    "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d",
+    "Conv1d", "Conv2d", "ConvTranspose2d", "CosineEmbeddingLoss", "CrossEntropyLoss", "Dropout", "Dropout2d", "ELU",
+    "Embedding", "Flatten", "GELU", "GRU", "GRUCell", "Hardtanh", "HingeEmbeddingLoss", "HuberLoss", "Identity",
+    "KLDivLoss", "L1Loss", "LSTM", "LSTMCell", "LayerNorm", "LeakyReLU", "Linear", "LogSigmoid", "LogSoftmax", "MLP",
+    "MSELoss", "MarginRankingLoss", "MaxPool1d", "MaxPool2d", "Mish", "Module", "ModuleDict", "ModuleList",
+    "MultiheadAttention", "NLLLoss", "PReLU", "Parameter", "ParameterDict", "ParameterList", "PoissonNLLLoss", "RNN",
+    "RNNCell", "ReLU", "ReLU6", "Sequential", "SiLU", "Sigmoid", "SmoothL1Loss", "SoftMarginLoss", "Softmax",
+    "Softplus", "Softsign", "Tanh", "TripletMarginLoss", "Unflatten", "functional", "init", "utils",
 ]

@@ -25,6 +25,9 @@ from glassgrad.functional import (
     where,
 )
 from glassgrad.ops.activation import elu, hardtanh, logsigmoid, mish, prelu, relu6, silu, softsign
+from glassgrad.ops.conv import conv2d, conv_transpose2d, max_pool2d
+from glassgrad.ops.conv import embedding as _embedding
+from glassgrad.ops.linalg import matmul
 from glassgrad.ops.loss import (
     _check_reduction,
     _same_shape,
@@ -37,12 +40,14 @@ from glassgrad.ops.loss import (
 from glassgrad.tensor import Tensor, _make, generator
 
 __all__ = [
-    "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cosine_embedding_loss",
-    "cosine_similarity", "cross_entropy", "dropout", "elu", "gelu", "hardtanh", "hinge_embedding_loss",
-    "huber_loss", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax", "logsigmoid",
-    "margin_ranking_loss", "mish", "mse_loss", "nll_loss", "normalize", "one_hot", "pad", "pairwise_distance",
-    "poisson_nll_loss", "prelu", "relu", "relu6", "sigmoid", "silu", "smooth_l1_loss", "soft_margin_loss",
-    "softmax", "softplus", "softsign", "tanh", "triplet_margin_loss",
+    "adaptive_avg_pool2d", "attention_weights", "avg_pool1d", "avg_pool2d", "batch_norm", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits", "conv1d", "conv2d", "conv_transpose2d", "cosine_embedding_loss",
+    "cosine_similarity", "cross_entropy", "dropout", "dropout2d", "elu", "embedding", "gelu", "hardtanh",
+    "hinge_embedding_loss", "huber_loss", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax",
+    "logsigmoid", "margin_ranking_loss", "max_pool1d", "max_pool2d", "mish", "mse_loss", "nll_loss", "normalize",
+    "one_hot", "pad", "pairwise_distance", "poisson_nll_loss", "prelu", "relu", "relu6",
+    "scaled_dot_product_attention", "sigmoid", "silu", "smooth_l1_loss", "soft_margin_loss", "softmax", "softplus",
+    "softsign", "tanh", "triplet_margin_loss",
 ]
 
 
@@ -102,14 +107,147 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
     return out + bias if bias is not None else out
 
 
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:  # noqa: A002
+    """Zero whole channels (feature maps) with probability p, scaling the rest by 1/(1−p)."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"dropout2d: expected a 3D (C, H, W) or 4D (N, C, H, W) input, got shape "
+                           f"{list(input.shape)}")
+    keep = generator().random(input.shape[:-2] + (1, 1)) >= p
+    return input * (keep * (1.0 / (1.0 - p) if p < 1.0 else 0.0)).astype(input.dtype)
+
+
+def _one_d(v: Any, fill: int) -> tuple:
+    """A 1-D size as the (1, k) of the equivalent 2-D op (strings such as 'same' pass through)."""
+    return v if isinstance(v, str) else (fill, int(v if isinstance(v, int) else v[0]))
+
+
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,  # noqa: A002
+           padding: Any = 0, dilation: Any = 1, groups: int = 1) -> Tensor:
+    """conv2d on a height-1 image: (N, C, L) with a (O, C/groups, K) kernel."""
+    if weight.ndim != 3:
+        raise RuntimeError(f"conv1d: expected a 3D weight (out_channels, in_channels/groups, kernel), got weight of "
+                           f"size {list(weight.shape)}")
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"conv1d: Expected 2D (unbatched) or 3D (batched) input, but got input of size: "
+                           f"{list(input.shape)}")
+    out = conv2d(input.unsqueeze(-2), weight.unsqueeze(2), bias, _one_d(stride, 1), _one_d(padding, 0),
+                 _one_d(dilation, 1), groups)
+    return out.squeeze(-2)
+
+
+def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,  # noqa: A002
+               dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"max_pool1d: Expected 2D or 3D input, but got input of size: {list(input.shape)}")
+    out = max_pool2d(input.unsqueeze(-2), _one_d(kernel_size, 1), None if stride is None else _one_d(stride, 1),
+                     _one_d(padding, 0), _one_d(dilation, 1), ceil_mode, return_indices)
+    return (out[0].squeeze(-2), out[1].squeeze(-2)) if return_indices else out.squeeze(-2)
+
+
+def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,  # noqa: A002
+               ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """The mean of each window: a convolution of every channel with a constant kernel 1/(KH·KW)."""
+    if ceil_mode:
+        raise NotImplementedError("avg_pool2d: ceil_mode=True is not supported; pad the input instead")
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"avg_pool2d: Expected 3D or 4D input, but got input of size: {list(input.shape)}")
+    k = (kernel_size, kernel_size) if isinstance(kernel_size, int) else tuple(kernel_size)
+    s = k if stride is None or stride == [] else stride
+    p = (padding, padding) if isinstance(padding, int) else tuple(padding)
+    if any(pi > ki // 2 for pi, ki in zip(p, k)):
+        raise RuntimeError(f"avg_pool2d: pad should be at most half of effective kernel size, but got pad={list(p)} "
+                           f"and kernel_size={list(k)}")
+    lead, (h, w) = input.shape[:-2], input.shape[-2:]
+    ones = np.ones((1, 1) + k, dtype=input.dtype)
+    sums = conv2d(input.reshape(-1, 1, h, w), _make(ones, False), None, s, p)
+    if divisor_override:
+        divisor: Any = float(divisor_override)
+    elif count_include_pad:
+        divisor = float(k[0] * k[1])
+    else:  # the window's elements inside the input: the same convolution applied to ones
+        divisor = conv2d(_make(np.ones((1, 1, h, w), dtype=input.dtype), False), _make(ones, False), None, s, p).data
+    return (sums / divisor).reshape(lead + sums.shape[-2:])
+
+
+def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,  # noqa: A002
+               ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"avg_pool1d: Expected 2D or 3D input, but got input of size: {list(input.shape)}")
+    out = avg_pool2d(input.unsqueeze(-2), _one_d(kernel_size, 1), None if stride is None else _one_d(stride, 1),
+                     _one_d(padding, 0), ceil_mode, count_include_pad)
+    return out.squeeze(-2)
+
+
+def _adaptive_matrix(n_in: int, n_out: int, dtype: Any) -> np.ndarray:
+    """(n_out, n_in): row i averages input cells floor(i·n_in/n_out) .. ceil((i+1)·n_in/n_out) − 1."""
+    m = np.zeros((n_out, n_in), dtype=dtype)
+    for i in range(n_out):
+        lo, hi = (i * n_in) // n_out, -(-((i + 1) * n_in) // n_out)
+        m[i, lo:hi] = 1.0 / (hi - lo)
+    return m
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:  # noqa: A002
+    """Average over the cells PyTorch assigns each output: separable, so P_h · x · P_wᵀ (two matmuls)."""
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"adaptive_avg_pool2d: Expected 3D or 4D input, but got input of size: "
+                           f"{list(input.shape)}")
+    size = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
+    h, w = input.shape[-2:]
+    oh, ow = (h if size[0] is None else size[0]), (w if size[1] is None else size[1])
+    rows = _make(_adaptive_matrix(h, oh, input.dtype), False)
+    cols = _make(_adaptive_matrix(w, ow, input.dtype).T.copy(), False)
+    return matmul(matmul(rows, input), cols)
+
+
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # noqa: A002
+              max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+              sparse: bool = False) -> Tensor:
+    """The rows of `weight` at the indices in `input`; the row at padding_idx gets no gradient."""
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding: max_norm, scale_grad_by_freq and sparse are not supported")
+    return _embedding(input, weight, padding_idx)
+
+
+def attention_weights(query: Tensor, key: Tensor, attn_mask: Any = None, is_causal: bool = False,
+                      scale: float | None = None) -> Tensor:
+    """softmax(Q·Kᵀ·scale + mask) over the keys: row i says how much query i reads from each position."""
+    factor = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
+    scores = matmul(query, key.transpose(-2, -1)) * factor
+    if is_causal:
+        scores = where(np.tril(np.ones(scores.shape[-2:], dtype=bool)), scores, -math.inf)
+    if attn_mask is not None:
+        mask = attn_mask.data if isinstance(attn_mask, Tensor) else np.asarray(attn_mask)
+        scores = where(mask, scores, -math.inf) if mask.dtype == np.bool_ else scores + attn_mask
+    return softmax(scores, -1)
+
+
+def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Any = None,
+                                 dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None) -> Tensor:
+    """softmax(Q·Kᵀ/√d + mask)·V: every query a weighted mean of the values (a boolean mask: True = may attend)."""
+    if query.shape[-1] != key.shape[-1] or key.shape[-2] != value.shape[-2]:
+        raise RuntimeError(f"scaled_dot_product_attention: query {list(query.shape)}, key {list(key.shape)} and "
+                           f"value {list(value.shape)} do not fit: query and key need the same last size, key and "
+                           f"value the same number of positions")
+    weights = attention_weights(query, key, attn_mask, is_causal, scale)
+    if dropout_p:
+        weights = dropout(weights, dropout_p, True)
+    return matmul(weights, value)
+
+
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,  # noqa: A002
                weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
                momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
     """Normalise each channel (axis 1) by the batch's statistics when training, by the running ones otherwise."""
-    if input.ndim not in (2, 3):
-        raise ValueError(f"batch_norm: expected 2D or 3D input (N, C) or (N, C, L), got shape {list(input.shape)}")
-    dims = (0,) if input.ndim == 2 else (0, 2)
-    view = (1, -1) if input.ndim == 2 else (1, -1, 1)
+    if input.ndim < 2:
+        raise ValueError(f"batch_norm: expected an input (N, C, ...) of 2 or more dimensions, got shape "
+                         f"{list(input.shape)}")
+    dims = (0,) + tuple(range(2, input.ndim))
+    view = (1, -1) + (1,) * (input.ndim - 2)
     if training:
         n = input.numel() // input.shape[1]
         if n <= 1:

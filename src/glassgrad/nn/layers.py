@@ -1,4 +1,4 @@
-"""Layers with parameters or state: Linear, Dropout, Flatten, BatchNorm1d, LayerNorm, and the MLP shortcut."""
+"""Layers with parameters or state: Linear, Dropout(2d), Flatten/Unflatten, BatchNorm1d/2d, LayerNorm, the MLP."""
 
 from __future__ import annotations
 
@@ -63,6 +63,13 @@ class Dropout(Module):
         return f"p={self.p}, inplace=False"
 
 
+class Dropout2d(Dropout):
+    """Zero whole channels at random: neighbouring pixels are correlated, so single-pixel dropout barely helps."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.dropout2d(x, self.p, self.training)
+
+
 class Flatten(Module):
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
@@ -75,8 +82,25 @@ class Flatten(Module):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
+class Unflatten(Module):
+    """Split dimension `dim` into `unflattened_size` (the inverse of Flatten)."""
+
+    def __init__(self, dim: int, unflattened_size: Sequence[int]) -> None:
+        super().__init__()
+        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+
+    def forward(self, x: Tensor) -> Tensor:
+        d = self.dim % x.ndim
+        return x.reshape(x.shape[:d] + self.unflattened_size + x.shape[d + 1:])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
 class BatchNorm1d(Module):
     """Per-feature normalisation by batch statistics in training, by running statistics in eval mode."""
+
+    ndims, shape_text = (2, 3), "(N, {c}) or (N, {c}, L)"
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
                  track_running_stats: bool = True, dtype: Any = None, *, bias: bool = True) -> None:
@@ -102,9 +126,9 @@ class BatchNorm1d(Module):
                 self.register_buffer(name, None)
 
     def forward(self, x: Tensor) -> Tensor:
-        if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
-            raise ValueError(f"BatchNorm1d({self.num_features}): expected input (N, {self.num_features}) or "
-                             f"(N, {self.num_features}, L), got shape {list(x.shape)}")
+        if x.ndim not in self.ndims or x.shape[1] != self.num_features:
+            raise ValueError(f"{type(self).__name__}({self.num_features}): expected input "
+                             f"{self.shape_text.format(c=self.num_features)}, got shape {list(x.shape)}")
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.data += 1
@@ -118,6 +142,12 @@ class BatchNorm1d(Module):
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
                 f"bias={self.has_bias}, track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm2d(BatchNorm1d):
+    """Per-channel normalisation of feature maps: statistics over the batch and every position."""
+
+    ndims, shape_text = (4,), "(N, {c}, H, W)"
 
 
 class LayerNorm(Module):

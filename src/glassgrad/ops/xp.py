@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from glassgrad.autograd import apply
+from glassgrad.ops import conv as C
 from glassgrad.ops import elementwise as E
 from glassgrad.ops import linalg as L
 from glassgrad.ops import reduce as R
@@ -24,6 +26,14 @@ class _Numpy:
     @staticmethod
     def softplus(x: Any) -> Any:
         return np.logaddexp(0, x)
+
+    @staticmethod
+    def conv2d(x: Any, w: Any, stride: Any, padding: Any, dilation: Any, groups: int) -> Any:
+        return C._conv2d(x, w, None, stride, padding, dilation, groups)
+
+    @staticmethod
+    def conv_transpose2d(g: Any, w: Any, size: Any, stride: Any, padding: Any, dilation: Any, groups: int) -> Any:
+        return C._conv_transpose2d(g, w, None, size, stride, padding, dilation, groups)
 
     # np.add.reduce and the array methods rather than np.sum, np.reshape & co., which dispatch through Python
     # first: ~1-2 µs less a call, in every backward. (They take the NumPy scalars of backward's 0-d path too.)
@@ -64,6 +74,15 @@ class _Tensor:
     @staticmethod
     def sum(x: Any, axes: Any, keepdims: bool = False) -> Any:
         return R.sum(x, axes, keepdims)
+
+    @staticmethod
+    def conv2d(x: Any, w: Any, stride: Any, padding: Any, dilation: Any, groups: int) -> Any:
+        return apply(C.Conv2d, x, w, None, stride=stride, padding=padding, dilation=dilation, groups=groups)
+
+    @staticmethod
+    def conv_transpose2d(g: Any, w: Any, size: Any, stride: Any, padding: Any, dilation: Any, groups: int) -> Any:
+        return apply(C.ConvTranspose2d, g, w, None, size=tuple(size), stride=stride, padding=padding,
+                     dilation=dilation, groups=groups)
 
     @staticmethod
     def swapaxes(x: Any, a: int, b: int) -> Any:
