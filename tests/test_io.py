@@ -85,8 +85,8 @@ def test_optimizer_state_round_trips_with_structure(tmp_path) -> None:
                                   opt.state[model.weight]["max_exp_avg_sq"])
     assert list(load_file(tmp_path / "ckpt.safetensors")) == sorted([
         "model.weight", "model.bias", "optimizer.state.0.exp_avg", "optimizer.state.0.exp_avg_sq",
-        "optimizer.state.0.max_exp_avg_sq", "optimizer.state.1.exp_avg", "optimizer.state.1.exp_avg_sq",
-        "optimizer.state.1.max_exp_avg_sq"])
+        "optimizer.state.0.max_exp_avg_sq", "optimizer.state.0.step", "optimizer.state.1.exp_avg",
+        "optimizer.state.1.exp_avg_sq", "optimizer.state.1.max_exp_avg_sq", "optimizer.state.1.step"])
 
 
 def test_save_is_atomic_and_leaves_no_temporary(tmp_path) -> None:

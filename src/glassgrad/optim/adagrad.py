@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from glassgrad.optim.optimizer import Optimizer, check_hyperparameters
+from glassgrad.optim.optimizer import Optimizer, check_hyperparameters, count_step, scalar, zeros_state
 
 
 class Adagrad(Optimizer):
@@ -22,20 +22,20 @@ class Adagrad(Optimizer):
                                   "maximize": maximize})
         for group in self.param_groups:  # PyTorch creates Adagrad's state eagerly
             for p in group["params"]:
-                self.state[p] = {"step": 0, "sum": np.full_like(p.data, group["initial_accumulator_value"])}
+                self.state[p] = {"step": scalar(0), "sum": zeros_state(p.data, group["initial_accumulator_value"])}
 
     def _update(self, group: dict[str, Any]) -> None:
         lr, lr_decay, wd, eps, maximize = (group[k] for k in ("lr", "lr_decay", "weight_decay", "eps", "maximize"))
         for p, w, g in self._updated(group):
             s = self._buffer(p)
             state = self.state[p]
-            state["step"] += 1
+            step = count_step(state)
             if maximize:
                 g = -g
             if wd:
                 g = g + wd * w
-            clr = lr / (1 + (state["step"] - 1) * lr_decay)
-            total = state["sum"]
+            clr = lr / (1 + (step - 1) * lr_decay)
+            total = state["sum"].data
             np.multiply(g, g, out=s)
             total += s
             np.sqrt(total, out=s)

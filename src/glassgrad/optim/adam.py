@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from glassgrad.optim.optimizer import Optimizer, check_hyperparameters
+from glassgrad.optim.optimizer import Optimizer, check_hyperparameters, count_step, scalar, zeros_state
 
 
 class Adam(Optimizer):
@@ -31,11 +31,10 @@ class Adam(Optimizer):
             s = self._buffer(p)
             state = self.state.setdefault(p, {})
             if not state:
-                state.update(step=0, exp_avg=np.zeros_like(w), exp_avg_sq=np.zeros_like(w))
+                state.update(step=scalar(0), exp_avg=zeros_state(w), exp_avg_sq=zeros_state(w))
                 if amsgrad:
-                    state["max_exp_avg_sq"] = np.zeros_like(w)
-            state["step"] += 1
-            step, m, v = state["step"], state["exp_avg"], state["exp_avg_sq"]
+                    state["max_exp_avg_sq"] = zeros_state(w)
+            step, m, v = count_step(state), state["exp_avg"].data, state["exp_avg_sq"].data
             if maximize:
                 g = -g
             if wd and self.decoupled:
@@ -50,8 +49,9 @@ class Adam(Optimizer):
             s *= 1 - beta2
             v += s
             if amsgrad:
-                np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-                v = state["max_exp_avg_sq"]
+                peak = state["max_exp_avg_sq"].data
+                np.maximum(peak, v, out=peak)
+                v = peak
             step_size = lr / (1 - beta1**step)
             np.sqrt(v, out=s)
             s /= math.sqrt(1 - beta2**step)

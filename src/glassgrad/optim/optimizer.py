@@ -94,8 +94,7 @@ class Optimizer:
                 index.setdefault(id(p), len(index))
             groups.append({**{k: v for k, v in group.items() if k != "params"},
                            "params": [index[id(p)] for p in group["params"]]})
-        state = {index[id(p)]: {k: _make(v, False) if isinstance(v, np.ndarray) else v for k, v in s.items()}
-                 for p, s in self.state.items() if id(p) in index}
+        state = {index[id(p)]: dict(s) for p, s in self.state.items() if id(p) in index}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -114,17 +113,38 @@ class Optimizer:
         self.state = {}
         for k, s in state_dict["state"].items():
             p = by_index[int(k)]
-            self.state[p] = {name: _state_value(v, p) for name, v in s.items()}
+            self.state[p] = {name: _state_value(name, v, p) for name, v in s.items()}
 
 
-def _state_value(v: Any, p: Tensor) -> Any:
-    """A saved state entry as this optimizer keeps it: arrays in the parameter's dtype, numbers as numbers."""
+def _state_value(name: str, v: Any, p: Tensor) -> Any:
+    """A saved state entry as this optimizer keeps it (a copy): tensors in the parameter's dtype, the step count
+    (and other scalars PyTorch keeps as tensors) a 0-d float32 tensor, other numbers as numbers."""
     arr = v.data if isinstance(v, Tensor) else v
+    if name in _SCALARS:
+        return scalar(float(np.asarray(arr).reshape(-1)[0]))
     if isinstance(arr, np.ndarray):
-        if arr.ndim == 0:
-            return arr.item()
-        return np.array(arr, dtype=p.data.dtype)
+        return _make(np.array(arr, dtype=p.data.dtype), False)
     return arr
+
+
+_SCALARS = ("step", "mu_product")
+
+
+def scalar(v: float) -> Tensor:
+    """A per-parameter count or product, as PyTorch keeps it: a 0-d float32 tensor."""
+    return _make(np.array(v, dtype=np.float32), False)
+
+
+def zeros_state(w: np.ndarray, fill: float = 0.0) -> Tensor:
+    """A state buffer shaped like the parameter array `w` (a tensor, as in PyTorch)."""
+    return _make(np.full_like(w, fill), False)
+
+
+def count_step(state: dict[str, Any]) -> float:
+    """Add one to state["step"] (a 0-d float32 tensor) and return the new count."""
+    t = state["step"].data
+    t += 1
+    return float(t)
 
 
 def check_hyperparameters(**values: float) -> None:

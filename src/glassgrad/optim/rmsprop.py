@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from glassgrad.optim.optimizer import Optimizer, check_hyperparameters
+from glassgrad.optim.optimizer import Optimizer, check_hyperparameters, count_step, scalar, zeros_state
 
 
 class RMSprop(Optimizer):
@@ -28,23 +28,23 @@ class RMSprop(Optimizer):
             s = self._buffer(p)
             state = self.state.setdefault(p, {})
             if not state:
-                state.update(step=0, square_avg=np.zeros_like(w))
+                state.update(step=scalar(0), square_avg=zeros_state(w))
                 if momentum > 0:
-                    state["momentum_buffer"] = np.zeros_like(w)
+                    state["momentum_buffer"] = zeros_state(w)
                 if centered:
-                    state["grad_avg"] = np.zeros_like(w)
-            state["step"] += 1
+                    state["grad_avg"] = zeros_state(w)
+            count_step(state)
             if maximize:
                 g = -g
             if wd:
                 g = g + wd * w
-            sq = state["square_avg"]
+            sq = state["square_avg"].data
             sq *= alpha
             np.multiply(g, g, out=s)
             s *= 1 - alpha
             sq += s
             if centered:
-                ga = state["grad_avg"]
+                ga = state["grad_avg"].data
                 ga += (1 - alpha) * (g - ga)
                 np.subtract(sq, ga * ga, out=s)
                 np.sqrt(s, out=s)
@@ -52,7 +52,7 @@ class RMSprop(Optimizer):
                 np.sqrt(sq, out=s)
             s += eps
             if momentum > 0:
-                buf = state["momentum_buffer"]
+                buf = state["momentum_buffer"].data
                 buf *= momentum
                 buf += g / s
                 np.multiply(buf, lr, out=s)

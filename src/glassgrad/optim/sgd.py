@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad.optim.optimizer import Optimizer, check_hyperparameters
+from glassgrad.tensor import _make
 
 
 class SGD(Optimizer):
@@ -35,8 +36,10 @@ class SGD(Optimizer):
                 state = self.state.setdefault(p, {})
                 buf = state.get("momentum_buffer")
                 if buf is None:
-                    buf = state["momentum_buffer"] = np.array(d, copy=True)
+                    buf = np.array(d, copy=True)
+                    state["momentum_buffer"] = _make(buf, False)
                 else:
+                    buf = buf.data
                     buf *= momentum
                     buf += d if dampening == 0 else (1 - dampening) * d
                 d = d + momentum * buf if nesterov else buf
