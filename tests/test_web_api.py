@@ -492,3 +492,37 @@ def test_run_binds_localhost_and_prints_the_url(monkeypatch, capsys):
     assert rebound.get("/api/options").status_code == 400
     server.run(host="::1", port=9000)
     assert "http://[::1]:9000/" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("bind", ["127.0.0.1", "localhost", "::1", "127.0.0.2", "0.0.0.0", "::", "192.168.1.20"])
+def test_host_header_is_checked_for_every_bind(monkeypatch, bind):
+    calls = {}
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: calls.update(kw, app=app))
+    server.run(host=bind, port=8000)
+    app = calls["app"]
+    for host in ("attacker.example", "attacker.example:8000", "127.0.0.1.nip.io", "localhost.attacker.example", ""):
+        r = TestClient(app).get("/api/options", headers={"Host": host})
+        assert r.status_code == 400 and "is not this server's" in r.json()["detail"], host
+    shown = f"[{bind}]" if ":" in bind else bind
+    for host in (f"{shown}:8000", "localhost:8000", "127.0.0.1:8000", "[::1]:8000", "10.0.0.5:8000", "app.localhost"):
+        assert TestClient(app).get("/api/options", headers={"Host": host}).status_code == 200, host
+
+
+def test_security_headers_on_every_response(client):
+    for path in ("/", "/static/app.js", "/api/options", "/api/sessions/" + "A" * 32, "/nope"):
+        r = client.get(path)
+        assert r.headers["x-content-type-options"] == "nosniff", path
+        assert r.headers["x-frame-options"] == "DENY" and r.headers["referrer-policy"] == "no-referrer"
+        policy = r.headers["content-security-policy"]
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe" not in policy
+    assert "https://cdn.jsdelivr.net" in client.get("/docs").headers["content-security-policy"]  # Swagger UI's CDN
+
+
+def test_options_answers_with_the_allowed_methods(client):
+    r = client.options("/api/sessions/" + "A" * 32)
+    assert r.status_code == 204 and r.headers["allow"] == "DELETE, GET, OPTIONS"
+    assert client.options("/api/sessions").headers["allow"] == "OPTIONS, POST"
+    assert client.options("/api/sessions/abcdefgh/train").headers["allow"] == "OPTIONS, POST"
+    assert client.options("/static/app.js").headers["allow"] == "GET, HEAD, OPTIONS"
+    r = client.options("/nowhere")
+    assert r.status_code == 404 and "no such path" in r.json()["detail"]

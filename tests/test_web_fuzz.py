@@ -1,7 +1,8 @@
 """Property-based fuzzing of the playground API from its own OpenAPI schema (schemathesis): never a 5xx.
 
 Requests are generated from the published schema, valid and invalid alike; operations on a session get the id
-of a live one (except DELETE, which would end it), so the fuzzer reaches the engine, not just the 404 path.
+of a live one (except DELETE, which would end it), so the fuzzer reaches the engine, not just the 404 path. Each
+answer must have a status, content type and body the schema declares for it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,11 @@ import functools
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, settings
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from glassgrad.web import server
 
@@ -37,3 +43,6 @@ def test_api_never_answers_with_a_server_error(case):
         f"{response.status_code}: {response.text[:500]}")
     if response.status_code >= 400:
         assert response.json()["detail"], "an error without a message"
+    # every answer, errors included (the 422's list of issues too), is what the schema declares for it
+    case.validate_response(response, checks=[status_code_conformance, content_type_conformance,
+                                             response_schema_conformance])

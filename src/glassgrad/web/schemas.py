@@ -223,3 +223,17 @@ class WeightDerivation(BaseModel):
 
 class ErrorBody(BaseModel):
     detail: str
+
+
+class ValidationIssue(BaseModel):
+    """One reason a request was refused: where (`loc`, e.g. ["body", "hidden", 0]) and why."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorBody(BaseModel):
+    """A 422: the request is outside the schema; every issue found, not the input that caused it."""
+
+    detail: list[ValidationIssue]

@@ -9,8 +9,8 @@ should produce a 500.
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
-from collections.abc import Awaitable, Callable
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
@@ -18,9 +18,9 @@ from fastapi import FastAPI, File, Form, Path, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 import glassgrad as gg
+from glassgrad.web.guard import Guard
 from glassgrad.web.lessons import LESSONS
 from glassgrad.web.network import Dataset, PlaygroundError, Run, builtin_dataset, csv_dataset
 from glassgrad.web.schemas import (
@@ -40,6 +40,7 @@ from glassgrad.web.schemas import (
     SessionState,
     TrainRequest,
     TrainResult,
+    ValidationErrorBody,
     Walkthrough,
     WeightDerivation,
 )
@@ -47,11 +48,12 @@ from glassgrad.web.sessions import SessionNotFound, SessionStore
 from glassgrad.web.walkthrough import explanation, walkthrough, weight_derivation
 
 STATIC = FilePath(__file__).parent / "static"
-LOOPBACK = ["127.0.0.1", "localhost"]  # Host headers accepted when serving on localhost
 SessionId = Annotated[str, Path(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
                                 description="the secret id POST /api/sessions returned")]
 Example = Annotated[int, Query(ge=0, lt=MAX_ROWS, description="row of the dataset to walk through")]
-ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 404, 413, 422)}
+MAX_BODY_BYTES = MAX_UPLOAD_BYTES + 64_000  # an upload's file plus its multipart framing and form fields
+ERRORS: dict[int | str, dict[str, Any]] = {**{code: {"model": ErrorBody} for code in (400, 404, 413)},
+                                           422: {"model": ValidationErrorBody}}
 
 
 class Playground:
@@ -118,13 +120,12 @@ def _error(status: int, message: str) -> JSONResponse:
 def create_app(capacity: int = 64, allowed_hosts: list[str] | None = None) -> FastAPI:
     """The playground app; `capacity` bounds the live sessions (the least recently used is evicted).
 
-    `allowed_hosts` restricts the Host header (served on localhost, a web page elsewhere cannot reach the API
-    through DNS rebinding); None allows any.
+    `allowed_hosts` restricts the Host header to these names and IP addresses (so a web page elsewhere cannot
+    reach the API through DNS rebinding); None allows any. Every request body is cut off past MAX_BODY_BYTES.
     """
     app = FastAPI(title="glassgrad playground", version=gg.__version__,
                   description="Build a small network, step through its backward pass one neuron at a time, train it.")
-    if allowed_hosts is not None:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+    app.add_middleware(Guard, router=app.router, max_body=MAX_BODY_BYTES, allowed_hosts=allowed_hosts)
     pg = Playground(capacity)
     app.state.playground = pg
 
@@ -148,13 +149,6 @@ def create_app(capacity: int = 64, allowed_hosts: list[str] | None = None) -> Fa
             return _error(400, f"glassgrad could not do that: {exc}")
 
         app.add_exception_handler(engine_error, _engine_error)
-
-    @app.middleware("http")
-    async def _limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_UPLOAD_BYTES + 64_000):
-            return _error(413, f"request body too large: the limit is {MAX_UPLOAD_BYTES} bytes")
-        return await call_next(request)
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
@@ -271,5 +265,10 @@ def run(host: str = "127.0.0.1", port: int = 8000) -> None:
 
     shown = f"[{host}]" if ":" in host else host
     print(f"glassgrad playground: http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
-    allowed = LOOPBACK if host in LOOPBACK else None
-    uvicorn.run(create_app(allowed_hosts=allowed), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(allowed_hosts=own_names(host)), host=host, port=port, log_level="warning")
+
+
+def own_names(host: str) -> list[str]:
+    """The Host names a server bound to `host` answers to, besides IP addresses: localhost, the name it was bound
+    to, and this machine's names (what a visitor on the network types). Never the names of other sites."""
+    return sorted({"localhost", host.lower(), socket.gethostname().lower(), socket.getfqdn().lower()})
