@@ -1,9 +1,20 @@
 """gg.data: datasets and batching (torch.utils.data's names), toy sets, the digits, and your own CSV."""
 
+from glassgrad.data.dataset import ConcatDataset, IterableDataset, Subset, random_split
 from glassgrad.data.digits import digits
-from glassgrad.data.loader import DataLoader, Dataset, TensorDataset
+from glassgrad.data.loader import DataLoader, Dataset, TensorDataset, default_collate, default_convert, get_worker_info
+from glassgrad.data.sampler import (
+                                   BatchSampler,
+                                   RandomSampler,
+                                   Sampler,
+                                   SequentialSampler,
+                                   SubsetRandomSampler,
+                                   WeightedRandomSampler,
+)
 from glassgrad.data.table import CSVDataset, from_csv
 from glassgrad.data.toy import blobs, circles, linear, moons, spirals, xor
 
-__all__ = ["CSVDataset", "DataLoader", "Dataset", "TensorDataset", "blobs", "circles", "digits", "from_csv",
-           "linear", "moons", "spirals", "xor"]
+__all__ = ["BatchSampler", "CSVDataset", "ConcatDataset", "DataLoader", "Dataset", "IterableDataset",
+           "RandomSampler", "Sampler", "SequentialSampler", "Subset", "SubsetRandomSampler", "TensorDataset",
+           "WeightedRandomSampler", "blobs", "circles", "default_collate", "default_convert", "digits", "from_csv",
+           "get_worker_info", "linear", "moons", "random_split", "spirals", "xor"]
