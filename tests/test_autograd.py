@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import re
+import threading
 import weakref
 
 import numpy as np
@@ -755,3 +756,26 @@ def test_gradgradcheck_failure_is_reported() -> None:
 def test_gradcheck_asks_for_float64() -> None:
     with pytest.raises(gg.GradcheckError, match="float64"):
         gg.gradcheck(lambda t: t * 2, [gg.tensor([1.0], requires_grad=True)])
+
+
+@pytest.mark.parametrize("lib", ["glassgrad", "torch"])
+def test_grad_mode_is_per_thread_as_in_pytorch(lib):
+    """A no_grad in one thread leaves another thread recording (what lets the playground train two sessions)."""
+    m = gg if lib == "glassgrad" else torch
+    x = m.ones(2, requires_grad=True)
+    seen: dict[str, bool] = {}
+    inside, done = threading.Event(), threading.Event()
+
+    def other() -> None:
+        inside.wait(10)
+        seen.update(enabled=m.is_grad_enabled(), records=(x * 2).requires_grad)
+        done.set()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    with m.no_grad():
+        inside.set()
+        done.wait(10)
+        here = (x * 2).requires_grad
+    thread.join()
+    assert seen == {"enabled": True, "records": True} and here is False

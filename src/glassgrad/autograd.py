@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import heapq
 import itertools
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,11 +22,18 @@ from glassgrad.tensor import Tensor, _make, _type_name, as_tensor
 
 # ----------------------------------------------------------------------------------------------- grad modes
 
-_state = {"grad": True, "anomaly": False, "sites": False}
+class _Flags(threading.local):
+    """The engine's switches, one set per thread as in PyTorch (its grad and anomaly modes are thread-local): one
+    thread's no_grad must not stop another thread's recording."""
+
+    grad, anomaly, sites = True, False, False
+
+
+_state = _Flags()
 
 
 def is_grad_enabled() -> bool:
-    return _state["grad"]
+    return _state.grad
 
 
 class _Switch:
@@ -38,22 +46,23 @@ class _Switch:
             self.value = value
 
     def __enter__(self) -> None:
-        self.prev = _state[self.key]
-        _state[self.key] = self.value
+        self.prev = getattr(_state, self.key)
+        setattr(_state, self.key, self.value)
 
     def __exit__(self, *exc: object) -> None:
-        _state[self.key] = self.prev
+        setattr(_state, self.key, self.prev)
 
     def __call__(self, fn: Callable) -> Callable:
         key, value = self.key, self.value
 
         @functools.wraps(fn)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            prev, _state[key] = _state[key], value
+            prev = getattr(_state, key)
+            setattr(_state, key, value)
             try:
                 return fn(*args, **kwargs)
             finally:
-                _state[key] = prev
+                setattr(_state, key, prev)
 
         return wrapped
 
@@ -73,7 +82,7 @@ class set_grad_enabled(_Switch):
 
     def __init__(self, mode: bool) -> None:
         super().__init__(bool(mode))
-        self.prev, _state["grad"] = _state["grad"], self.value
+        self.prev, _state.grad = _state.grad, self.value
 
     def __enter__(self) -> None:  # the switch happened on construction; `with` only restores it after
         pass
@@ -190,7 +199,7 @@ def apply(op: type[Op], *args: Any, **params: Any) -> Tensor:
             arrays.append(a)
             versions.append(0)
             edges.append(None)
-    record = wanted and _state["grad"] and op.differentiable
+    record = wanted and _state.grad and op.differentiable
     saved = None
     try:
         if record and op.saves:
@@ -211,7 +220,7 @@ def apply(op: type[Op], *args: Any, **params: Any) -> Tensor:
         node.out_version = (result._version, 0)
     if op.is_view and out.base is not None:
         result._version = args[0]._version  # a view: in-place changes through it change its base too
-    if _state["anomaly"] or _state["sites"]:
+    if _state.anomaly or _state.sites:
         node.site = _user_site()
     result.grad_fn = node
     return result
@@ -360,9 +369,9 @@ def run_backward(
         else:
             grads[n] = g
             heapq.heappush(heap, (n.order, n))
-    anomaly = _state["anomaly"]
-    grad_mode = _state["grad"]
-    _state["grad"] = graph  # backward formulas are recorded only for create_graph (as `with enable_grad`, cheaper)
+    anomaly = _state.anomaly
+    grad_mode = _state.grad
+    _state.grad = graph  # backward formulas are recorded only for create_graph (as `with enable_grad`, cheaper)
     pop, push, node_grads = heapq.heappop, heapq.heappush, _node_grads
     try:
         while heap:
@@ -393,7 +402,7 @@ def run_backward(
                     grads[c] = gi
                     push(heap, (c.order, c))
     finally:
-        _state["grad"] = grad_mode
+        _state.grad = grad_mode
     if inputs is None:
         _accumulate(leaves, graph)
         return None
