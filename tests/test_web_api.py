@@ -7,6 +7,7 @@ are checked against the figures the articles print. Malformed, out-of-bounds and
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 
@@ -34,6 +35,11 @@ def create(client: TestClient, **config) -> dict:
     r = client.post("/api/sessions", json=config)
     assert r.status_code == 201, r.text
     return r.json()
+
+
+def unpack(packed: str, dtype: type = np.float32) -> np.ndarray:
+    """A grid the API sends as base64 of little-endian float32 (or uint8)."""
+    return np.frombuffer(base64.b64decode(packed), dtype=np.dtype(dtype).newbyteorder("<"))
 
 
 SMALL = dict(dataset="moons", samples=60, noise=0.1, hidden=[3, 2], activations=["tanh", "relu", "sigmoid"],
@@ -74,7 +80,7 @@ def test_create_returns_a_secret_id_and_the_network(client):
     assert state["sizes"] == [2, 3, 2, 1]
     assert [np.shape(layer["weight"]) for layer in state["layers"]] == [(3, 2), (2, 3), (1, 2)]
     assert state["step"] == 0 and state["losses"] == [] and state["layers"][0]["weight_grad"] is None
-    assert state["boundary"]["nx"] * state["boundary"]["ny"] == len(state["boundary"]["values"])
+    assert state["boundary"]["nx"] * state["boundary"]["ny"] == len(unpack(state["boundary"]["values"])) == 100 * 100
     assert client.get(f"/api/sessions/{state['session_id']}").json()["layers"] == state["layers"]
 
 
@@ -526,3 +532,194 @@ def test_options_answers_with_the_allowed_methods(client):
     assert client.options("/static/app.js").headers["allow"] == "GET, HEAD, OPTIONS"
     r = client.options("/nowhere")
     assert r.status_code == 404 and "no such path" in r.json()["detail"]
+
+
+# ------------------------------------------------------------------------------ TensorFlow Playground's views
+def grid_points(grid: dict) -> np.ndarray:
+    """The (x1, x2) of every point of a grid the API sends: row by row from the top, left to right."""
+    gx, gy = np.meshgrid(np.linspace(grid["x_min"], grid["x_max"], grid["nx"]),
+                         np.linspace(grid["y_max"], grid["y_min"], grid["ny"]))
+    return np.stack([gx.ravel(), gy.ravel()], axis=1)
+
+
+def torch_model(state: dict, activations: list[str]) -> torch.nn.Sequential:
+    fns = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid, "identity": torch.nn.Identity}
+    layers = []
+    for layer, act in zip(state["layers"], activations):
+        linear = torch.nn.Linear(len(layer["weight"][0]), len(layer["weight"])).double()
+        with torch.no_grad():
+            linear.weight.copy_(torch.tensor(layer["weight"], dtype=torch.float64))
+            linear.bias.copy_(torch.tensor(layer["bias"], dtype=torch.float64))
+        layers += [linear, fns[act]()]
+    return torch.nn.Sequential(*layers)
+
+
+@pytest.mark.parametrize("kind, rate", [("l2", 0.03), ("l1", 0.05)])
+def test_regularization_adds_its_path_to_every_weight_gradient(client, kind, rate):
+    plain = create(client, **SMALL)
+    reg = create(client, **SMALL, regularization=kind, regularization_rate=rate)
+    assert reg["layers"] == plain["layers"]  # same seed, same weights: only the loss differs
+    weights = [np.array(layer["weight"]) for layer in reg["layers"]]
+    penalty = rate * sum((w ** 2).sum() if kind == "l2" else np.abs(w).sum() for w in weights)
+    assert reg["penalty"] == pytest.approx(penalty, rel=1e-12) and plain["penalty"] is None
+    extra = [2 * rate * w if kind == "l2" else rate * np.sign(w) for w in weights]  # ∂(λR)/∂w
+    for layer, row, col in [(1, 2, 1), (2, 1, 0), (3, 0, 1)]:
+        a = client.get(f"/api/sessions/{plain['session_id']}/weights/{layer}/{row}/{col}", params={"example": 4}).json()
+        b = client.get(f"/api/sessions/{reg['session_id']}/weights/{layer}/{row}/{col}", params={"example": 4}).json()
+        assert a["penalty"] is None and b["penalty"]["value"] == pytest.approx(extra[layer - 1][row, col], rel=1e-14)
+        assert b["engine_grad"] - a["engine_grad"] == pytest.approx(extra[layer - 1][row, col], rel=1e-9, abs=1e-15)
+        assert [f["value"] for f in b["factors"]] == [f["value"] for f in a["factors"]]  # the data path is unchanged
+        assert b["value"] == pytest.approx(b["engine_grad"], rel=1e-12)
+        assert b["rel_error"] < 1e-6  # the finite differences see the penalty too
+        assert f"∂L/∂W{layer} = " in b["explain"] and "∂L/∂R · ∂R/∂W" in b["explain"]  # gg.explain: two paths
+    # and the whole per-example gradient against PyTorch, loss = bce + λ·R
+    data = client.get(f"/api/sessions/{reg['session_id']}/data").json()
+    model = torch_model(reg, SMALL["activations"])
+    out = model(torch.tensor([data["x"][4]], dtype=torch.float64))
+    linears = [m for m in model if isinstance(m, torch.nn.Linear)]
+    r = sum((m.weight ** 2).sum() if kind == "l2" else m.weight.abs().sum() for m in linears)
+    loss = torch.nn.functional.binary_cross_entropy(out, torch.tensor([[data["y"][4]]], dtype=torch.float64)) + rate * r
+    loss.backward()
+    walk = client.get(f"/api/sessions/{reg['session_id']}/walkthrough", params={"example": 4}).json()
+    assert walk["loss"] == pytest.approx(loss.item(), rel=1e-12)
+    forward_loss = [s for s in walk["steps"] if s["phase"] == "forward" and s["kind"] == "loss"][0]
+    assert forward_loss["values"]["R"] * rate == pytest.approx(penalty, rel=1e-12) and "L = E + λ·R" in forward_loss[
+        "formula"]
+    for s in walk["steps"]:
+        if s["phase"] == "backward" and s["kind"] == "neuron":
+            w_grad = linears[s["layer"] - 1].weight.grad[s["unit"]].tolist()
+            assert [g["value"] for g in s["grads"][:len(w_grad)]] == pytest.approx(w_grad, rel=1e-10, abs=1e-15)
+            shares = extra[s["layer"] - 1][s["unit"]]
+            assert [g["penalty"] for g in s["grads"][:len(w_grad)]] == pytest.approx(shares.tolist(), rel=1e-14)
+            assert s["grads"][-1]["penalty"] is None  # the bias is not regularized
+            assert ("+ 2λ·w" if kind == "l2" else "+ λ·sign(w") in s["grads"][0]["label"]
+
+
+def test_training_minimizes_data_loss_plus_penalty(client):
+    config = {**SMALL, "samples": 100, "batch_size": 100, "lr": 0.5, "regularization": "l2", "regularization_rate": 0.1}
+    state = create(client, **config)
+    sid = state["session_id"]
+    data = client.get(f"/api/sessions/{sid}/data").json()
+    model = torch_model(state, SMALL["activations"])
+    linears = [m for m in model if isinstance(m, torch.nn.Linear)]
+    out = model(torch.tensor(data["x"], dtype=torch.float64))
+    loss = torch.nn.functional.binary_cross_entropy(out, torch.tensor(data["y"], dtype=torch.float64)[:, None])
+    (loss + 0.1 * sum((m.weight ** 2).sum() for m in linears)).backward()
+    one = client.post(f"/api/sessions/{sid}/train", json={"steps": 1}).json()
+    for layer, m in zip(one["state"]["layers"], linears):
+        np.testing.assert_allclose(layer["weight"], (m.weight - 0.5 * m.weight.grad).detach().numpy(), rtol=1e-10)
+    assert one["state"]["loss"] is not None and one["state"]["penalty"] > 0
+
+
+def test_a_test_split_is_held_out_and_reported(client):
+    config = {**SMALL, "test_fraction": 0.3, "batch_size": 42}
+    state = create(client, **config)
+    sid = state["session_id"]
+    assert (state["train_rows"], state["test_rows"]) == (42, 18)
+    data = client.get(f"/api/sessions/{sid}/data").json()
+    test = np.array(data["test"])
+    assert test.sum() == 18 and create(client, **config)["test_rows"] == 18
+    assert client.get(f"/api/sessions/{create(client, **config)['session_id']}/data").json()["test"] == data["test"]
+    x, y = np.array(data["x"]), np.array(data["y"])
+    model = torch_model(state, SMALL["activations"])
+
+    def bce(rows):
+        out = model(torch.tensor(x[rows], dtype=torch.float64))
+        return torch.nn.functional.binary_cross_entropy(out, torch.tensor(y[rows], dtype=torch.float64)[:, None])
+
+    assert state["test_loss"] == pytest.approx(bce(test).item(), rel=1e-12)
+    assert state["loss"] == pytest.approx(bce(~test).item(), rel=1e-12)
+    assert state["history"] == [{"step": 0, "loss": state["loss"], "test_loss": state["test_loss"]}]
+    bce(~test).backward()  # a batch of 42 is all the training rows, and none of the test rows
+    trained = client.post(f"/api/sessions/{sid}/train", json={"steps": 1}).json()["state"]
+    linears = [m for m in model if isinstance(m, torch.nn.Linear)]
+    for layer, m in zip(trained["layers"], linears):
+        np.testing.assert_allclose(layer["weight_grad"], m.weight.grad.numpy(), rtol=1e-10, atol=1e-15)
+    assert trained["history"][-1]["step"] == 1 and trained["test_accuracy"] is not None
+    assert client.post(f"/api/sessions/{sid}/train", json={"epochs": 1}).json()["state"]["step"] == 2  # 42 rows: 1
+
+
+def test_input_features_feed_the_network(client):
+    config = {**SMALL, "features": ["x1", "x2", "x1sq", "x1x2", "sinx2"]}
+    state = create(client, **config)
+    sid = state["session_id"]
+    assert state["sizes"] == [5, 3, 2, 1] and state["inputs"] == ["x1", "x2", "x1²", "x1·x2", "sin(x2)"]
+    data = client.get(f"/api/sessions/{sid}/data").json()
+    a, b = data["x"][6]
+    walk = client.get(f"/api/sessions/{sid}/walkthrough", params={"example": 6}).json()
+    assert walk["x"] == pytest.approx([a, b, a * a, a * b, np.sin(b)], rel=1e-15)
+    assert "w[1]1,3·x1²" in walk["steps"][0]["terms"][2]["label"]
+    loss, *_ = torch_pass(state, walk["x"], data["y"][6], "bce", SMALL["activations"])
+    assert walk["loss"] == pytest.approx(loss.item(), rel=1e-12)
+    neurons = state["neurons"]  # the input pictures are the features over the plane
+    points = grid_points(neurons)
+    inputs = unpack(neurons["layers"][0]["outputs"]).reshape(5, -1)
+    np.testing.assert_array_equal(inputs[2], np.float32(points[:, 0] ** 2))
+    np.testing.assert_array_equal(inputs[4], np.float32(np.sin(points[:, 1])))
+    r = client.post("/api/sessions", json={**config, "features": ["x1", "x1"]})
+    assert r.status_code == 422 and "at most once" in r.text
+    r = client.post("/api/sessions", json={**lesson(client, "seed004-one-weight"), "features": ["x1"]})
+    assert r.status_code == 400 and "two columns" in r.json()["detail"]
+
+
+def test_boundary_is_one_forward_of_the_grid(client):
+    state = create(client, **SMALL)
+    sid = state["session_id"]
+    client.post(f"/api/sessions/{sid}/train", json={"steps": 20})
+    state = client.get(f"/api/sessions/{sid}").json()
+    b = state["boundary"]
+    assert (b["nx"], b["ny"], b["kind"], b["range"]) == (100, 100, "probability", [0.0, 1.0])
+    expected = torch_model(state, SMALL["activations"])(torch.tensor(grid_points(b))).detach().numpy()[:, 0]
+    np.testing.assert_allclose(unpack(b["values"]), expected.astype(np.float32), rtol=1e-6)
+    blobs = create(client, **{**SMALL, "dataset": "blobs", "hidden": [4], "activations": ["tanh", "identity"],
+                              "loss": "cross_entropy"})["boundary"]
+    logits = torch_model(create(client, **{**SMALL, "dataset": "blobs", "hidden": [4],
+                                            "activations": ["tanh", "identity"], "loss": "cross_entropy"}),
+                         ["tanh", "identity"])(torch.tensor(grid_points(blobs)))
+    assert blobs["kind"] == "classes"
+    np.testing.assert_array_equal(unpack(blobs["classes"], np.uint8), logits.argmax(1).numpy())
+    np.testing.assert_allclose(unpack(blobs["values"]), torch.softmax(logits, 1).max(1).values.detach().numpy(),
+                               rtol=1e-6)
+
+
+@pytest.mark.parametrize("config", [SMALL, {**SMALL, "dataset": "gaussian", "activations": ["tanh", "relu", "identity"],
+                                            "loss": "mse", "test_fraction": 0.5}])
+def test_neuron_pictures_are_each_neurons_output_and_delta(client, config):
+    state = create(client, **config)
+    sid = state["session_id"]
+    client.post(f"/api/sessions/{sid}/train", json={"steps": 15})
+    state = client.get(f"/api/sessions/{sid}").json()
+    data = client.get(f"/api/sessions/{sid}/data").json()
+    pictures = state["neurons"]
+    points = grid_points(pictures)
+    assert (pictures["nx"], pictures["ny"]) == (20, 20) and len(pictures["layers"]) == 4
+    train = ~np.array(data["test"])
+    x, y = np.array(data["x"])[train], np.array(data["y"])[train]
+    acts = config["activations"]
+    for p in (0, 57, 211, 399):  # one example at the point, labelled like its nearest training example, in torch
+        label = y[np.argmin(((x - points[p]) ** 2).sum(1))]
+        loss, _, zs, a = torch_pass(state, points[p].tolist(), label, config["loss"], acts)
+        for li, layer in enumerate(pictures["layers"][1:]):
+            units = len(state["layers"][li]["weight"])
+            outputs, deltas = (unpack(layer[k]).reshape(units, -1) for k in ("outputs", "deltas"))
+            np.testing.assert_allclose(outputs[:, p], a[li][0].detach().numpy(), rtol=1e-6, atol=1e-7)
+            np.testing.assert_allclose(deltas[:, p], zs[li].grad[0].numpy(), rtol=1e-5, atol=1e-7)
+            assert layer["delta_scale"] == pytest.approx(np.abs(deltas).max(), rel=1e-6)
+    assert state["layers"][0]["weight_grad"] is not None  # the pictures' backward leaves the weights' .grad alone
+    after = client.get(f"/api/sessions/{sid}").json()["layers"]
+    assert [layer["weight_grad"] for layer in after] == [layer["weight_grad"] for layer in state["layers"]]
+
+
+def test_regression_sets_train_with_a_continuous_output(client):
+    config = {**SMALL, "dataset": "plane", "samples": 200, "activations": ["tanh", "tanh", "identity"], "loss": "mse",
+              "optimizer": "adam", "lr": 0.03, "test_fraction": 0.2}
+    state = create(client, **config)
+    sid = state["session_id"]
+    data = client.get(f"/api/sessions/{sid}/data").json()
+    y = np.array(data["y"])[~np.array(data["test"])]
+    assert state["accuracy"] is None and state["classes"] == 0
+    assert state["boundary"]["kind"] == "regression" and state["boundary"]["range"] == [y.min(), y.max()]
+    trained = client.post(f"/api/sessions/{sid}/train", json={"steps": 300}).json()["state"]
+    assert trained["loss"] < 0.2 * state["loss"] and trained["test_loss"] < 0.2 * state["test_loss"]
+    r = client.post("/api/sessions", json={**config, "loss": "bce", "activations": ["tanh", "tanh", "sigmoid"]})
+    assert r.status_code == 400 and "between 0 and 1" in r.json()["detail"]

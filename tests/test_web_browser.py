@@ -197,6 +197,7 @@ def test_training_lowers_the_loss(page, base_url):
     page.click("#train-step")
     settle(page)
     first = shown(page, "#stats-loss")
+    page.select_option("#per-frame", "10")
     page.click("#train-play")
     # step ≥ 200, awaited without wait_for_function: the page's Content-Security-Policy forbids the eval it uses
     expect(page.locator("#stats-step")).to_have_text(re.compile(r"^([2-9]\d\d|\d{4,})$"), timeout=30_000)

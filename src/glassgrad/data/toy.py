@@ -86,3 +86,27 @@ def linear(n: int = 100, features: int = 1, noise: float = 0.1, seed: int | None
     w, b = rng.standard_normal((features, 1)), rng.standard_normal()
     x = rng.uniform(-1, 1, (n, features))
     return _pair(x, x @ w + b + noise * rng.standard_normal((n, 1)), rng)
+
+
+def plane(n: int = 200, noise: float = 0.0, seed: int | None = None) -> tuple[Tensor, Tensor]:
+    """Regression on a tilted plane (TensorFlow Playground's, scaled to [−1, 1]²): y = 0.6·(x₁ + x₂), read at a
+    point moved by up to `noise` in each coordinate; y has shape (n, 1)."""
+    rng = _rng(seed)
+    x = rng.uniform(-1, 1, (n, 2))
+    shifted = x + noise * rng.uniform(-1, 1, (n, 2))
+    return _pair(x, 0.6 * shifted.sum(axis=1, keepdims=True), rng)
+
+
+_BUMPS = np.array([[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1], [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]]) / [6, 6, 1]
+
+
+def gaussian(n: int = 200, noise: float = 0.0, seed: int | None = None) -> tuple[Tensor, Tensor]:
+    """Regression on six signed bumps (TensorFlow Playground's, scaled to [−1, 1]²): each bump falls linearly from
+    ±1 at its centre to 0 at distance 1/3, and y is the bump largest in size there; y has shape (n, 1)."""
+    rng = _rng(seed)
+    x = rng.uniform(-1, 1, (n, 2))
+    shifted = x + noise * rng.uniform(-1, 1, (n, 2))
+    dist = np.linalg.norm(shifted[:, None, :] - _BUMPS[None, :, :2], axis=2)
+    bumps = _BUMPS[:, 2] * np.clip(1 - 3 * dist, 0, 1)
+    y = np.take_along_axis(bumps, np.abs(bumps).argmax(axis=1)[:, None], axis=1)
+    return _pair(x, y, rng)

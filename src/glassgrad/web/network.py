@@ -7,8 +7,10 @@ a shared URL reproduce a run.
 
 from __future__ import annotations
 
+import base64
 import math
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,12 +18,26 @@ import numpy as np
 import glassgrad as gg
 from glassgrad import nn
 from glassgrad.nn import functional as F
-from glassgrad.web.schemas import MAX_CLASSES, MAX_FEATURES, MAX_ROWS, MAX_STEPS_PER_REQUEST, NetworkConfig
+from glassgrad.web.schemas import (
+    MAX_CLASSES,
+    MAX_FEATURES,
+    MAX_ROWS,
+    MAX_STEPS_PER_REQUEST,
+    REGRESSION_SETS,
+    NetworkConfig,
+)
 
 MODULES = {"identity": nn.Identity, "relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "tanh": nn.Tanh,
            "sigmoid": nn.Sigmoid}
+# the inputs a 2-D dataset offers, as TensorFlow Playground's: name shown, and how glassgrad computes it from x1, x2
+FEATURES: dict[str, tuple[str, Callable[[gg.Tensor, gg.Tensor], gg.Tensor]]] = {
+    "x1": ("x1", lambda a, b: a), "x2": ("x2", lambda a, b: b), "x1sq": ("x1²", lambda a, b: a ** 2),
+    "x2sq": ("x2²", lambda a, b: b ** 2), "x1x2": ("x1·x2", lambda a, b: a * b),
+    "sinx1": ("sin(x1)", lambda a, b: gg.sin(a)), "sinx2": ("sin(x2)", lambda a, b: gg.sin(b)),
+}
 HISTORY = 2000  # loss values kept per session
-GRID = 40  # decision-boundary resolution per axis
+GRID = 100  # decision-boundary resolution per axis
+PICTURE = 20  # resolution per axis of each neuron's picture
 MAX_WORK_PER_REQUEST = 2_000_000_000  # steps × batch rows × parameters: about a second of NumPy
 _QUIET = np.errstate(over="ignore", invalid="ignore", divide="ignore")  # a diverging run is reported, not warned
 
@@ -56,7 +72,9 @@ def builtin_dataset(config: NetworkConfig) -> Dataset:
         names = [f"x{i + 1}" for i in range(x.shape[1])]
         return Dataset(x, np.asarray(config.data.y, dtype=np.float64), names, "inline")
     n, noise, seed = config.samples, config.noise, config.seed
-    if config.dataset == "blobs":  # three Gaussian clusters; noise widens them
+    if config.dataset in REGRESSION_SETS:  # TensorFlow Playground's two regressions, on [−1, 1]²
+        x, y = getattr(gg.data, config.dataset)(n, noise=noise, seed=seed)
+    elif config.dataset == "blobs":  # three Gaussian clusters; noise widens them
         x, y = gg.data.blobs(n, centers=3, std=1.0 + 10.0 * noise, seed=seed)
     elif config.dataset == "spirals":  # two arms, as in TensorFlow Playground
         x, y = gg.data.spirals(n, classes=2, noise=noise, seed=seed)
@@ -92,9 +110,50 @@ class Run:
     def __init__(self, config: NetworkConfig, data: Dataset) -> None:
         self.config = config
         self.data = data
+        self.input_names = data.feature_names if config.features is None else [FEATURES[f][0] for f in config.features]
+        self.inputs = self.features(data.x)
+        self.train_rows, self.test_rows = self._split()
         self.outputs = self._output_width()
-        self.sizes = [data.x.shape[1], *config.hidden, self.outputs]
+        self.sizes = [self.inputs.shape[1], *config.hidden, self.outputs]
+        self.plane = self._plane() if data.x.shape[1] == 2 else None
         self.reset()
+
+    def features(self, x: np.ndarray) -> np.ndarray:
+        """The network's inputs for raw rows `x`: the config's features of (x1, x2), or the columns themselves."""
+        if self.config.features is None:
+            return x
+        if x.shape[1] != 2:
+            raise PlaygroundError(f"features {self.config.features} are made from two columns x1, x2; this data has "
+                                  f"{x.shape[1]}: leave features out (null) to use its columns as they are")
+        with gg.no_grad():
+            x1, x2 = gg.tensor(x[:, 0], dtype=gg.float64), gg.tensor(x[:, 1], dtype=gg.float64)
+            return np.stack([np.asarray(FEATURES[f][1](x1, x2).data) for f in self.config.features], axis=1)
+
+    def _split(self) -> tuple[np.ndarray, np.ndarray]:
+        """Training and test rows (sorted): a share `test_fraction` held out, chosen by the seed; one row trains."""
+        n = len(self.data.x)
+        held = min(int(n * self.config.test_fraction), n - 1)
+        order = np.random.default_rng([self.config.seed, 1]).permutation(n)
+        return np.sort(order[held:]), np.sort(order[:held])
+
+    def _plane(self) -> dict:
+        """The grids the page paints over the data (2-D data only): their extent, and what the network is fed
+        at each point; the pictures' points also get the label of the nearest training example."""
+        lo, hi = self.data.x.min(axis=0), self.data.x.max(axis=0)
+        pad = np.maximum((hi - lo) * 0.1, 0.5)
+        lo, hi = lo - pad, hi + pad
+        extent = {"x_min": float(lo[0]), "x_max": float(hi[0]), "y_min": float(lo[1]), "y_max": float(hi[1])}
+
+        def points(k: int) -> np.ndarray:  # row by row from the top, as the page draws
+            gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], k), np.linspace(hi[1], lo[1], k))
+            return np.stack([gx.ravel(), gy.ravel()], axis=1)
+
+        pictures = points(PICTURE)
+        train = self.data.x[self.train_rows]
+        distance = (pictures ** 2).sum(1)[:, None] - 2 * pictures @ train.T + (train ** 2).sum(1)[None, :]
+        nearest = self.train_rows[distance.argmin(axis=1)]
+        return {"extent": extent, "boundary": self.features(points(GRID)), "points": pictures,
+                "pictures": self.features(pictures), "labels": self.data.y[nearest]}
 
     def _output_width(self) -> int:
         loss, classes = self.config.loss, self.data.classes
@@ -124,6 +183,8 @@ class Run:
         self.order = np.arange(0)
         self.step = self.epoch = 0
         self.losses: deque[float] = deque(maxlen=HISTORY)
+        self.history: deque[dict] = deque(maxlen=HISTORY)
+        self._record()
 
     def linears(self) -> list[nn.Linear]:
         return list(self.model)[0::2]
@@ -153,25 +214,38 @@ class Run:
         return gg.optim.SGD(params, lr=lr, momentum=0.9 if self.config.optimizer == "momentum" else 0.0)
 
     def targets(self, rows: np.ndarray) -> gg.Tensor:
-        y = self.data.y[rows]
+        return self.target_tensor(self.data.y[rows])
+
+    def target_tensor(self, y: np.ndarray) -> gg.Tensor:
         if self.config.loss == "cross_entropy":
             return gg.tensor(y.astype(np.int64))
         return gg.tensor(y.reshape(-1, 1), dtype=gg.float64)
 
-    def loss_of(self, out: gg.Tensor, target: gg.Tensor) -> gg.Tensor:
+    def loss_of(self, out: gg.Tensor, target: gg.Tensor, reduction: str = "mean") -> gg.Tensor:
         if self.config.loss == "mse":
-            return F.mse_loss(out, target)
+            return F.mse_loss(out, target, reduction=reduction)
         if self.config.loss == "bce":
-            return F.binary_cross_entropy(out, target)
-        return F.cross_entropy(out, target)
+            return F.binary_cross_entropy(out, target, reduction=reduction)
+        return F.cross_entropy(out, target, reduction=reduction)
+
+    def regularizer(self, weights: list[gg.Tensor]) -> gg.Tensor | None:
+        """R = Σ w² (l2) or Σ |w| (l1) over every weight, biases left alone (as TensorFlow Playground does);
+        the loss minimized is then data loss + λ·R, so each weight's gradient gains 2λw (l2) or λ·sign(w) (l1)."""
+        kind = self.config.regularization
+        if kind == "none":
+            return None
+        parts = [(w ** 2).sum() if kind == "l2" else w.abs().sum() for w in weights]
+        r = sum(parts[1:], parts[0])
+        r.name = "R"
+        return r
 
     # ------------------------------------------------------------------------------------------- training
     def steps_per_epoch(self) -> int:
-        return math.ceil(len(self.data.x) / self.config.batch_size)
+        return math.ceil(len(self.train_rows) / self.config.batch_size)
 
     def _next_batch(self) -> np.ndarray:
         if len(self.order) == 0:
-            self.order = self.batch_rng.permutation(len(self.data.x))
+            self.order = self.train_rows[self.batch_rng.permutation(len(self.train_rows))]
         rows, self.order = self.order[: self.config.batch_size], self.order[self.config.batch_size:]
         if len(self.order) == 0:
             self.epoch += 1
@@ -186,7 +260,8 @@ class Run:
         if steps is None or steps > MAX_STEPS_PER_REQUEST:
             raise PlaygroundError(f"that is {steps} steps in one request; the limit is {MAX_STEPS_PER_REQUEST}: "
                                   "ask for fewer epochs, or a larger batch size")
-        work = steps * min(self.config.batch_size, len(self.data.x)) * sum(p.numel() for p in self.model.parameters())
+        rows = min(self.config.batch_size, len(self.train_rows))
+        work = steps * rows * sum(p.numel() for p in self.model.parameters())
         if work > MAX_WORK_PER_REQUEST:
             raise PlaygroundError(f"{steps} steps of batch {self.config.batch_size} through this network is too much "
                                   "work for one request (about a second's worth is allowed): ask for fewer steps")
@@ -194,7 +269,10 @@ class Run:
         for _ in range(steps):
             rows = self._next_batch()
             self.optimizer.zero_grad()
-            loss = self.loss_of(self.model(gg.tensor(self.data.x[rows], dtype=gg.float64)), self.targets(rows))
+            loss = self.loss_of(self.model(gg.tensor(self.inputs[rows], dtype=gg.float64)), self.targets(rows))
+            r = self.regularizer([layer.weight for layer in self.linears()])
+            if r is not None:
+                loss = loss + self.config.regularization_rate * r
             loss.backward()
             self.optimizer.step()
             value = float(loss.item())
@@ -204,7 +282,13 @@ class Run:
             self.step += 1
             self.losses.append(value)
             new.append(value)
+        self._record()
         return new
+
+    def _record(self) -> None:
+        """Training and test loss now, for the curves (after each chunk of steps, and at the start)."""
+        loss, test_loss = self.evaluate(self.train_rows)[0], self.evaluate(self.test_rows)[0]
+        self.history.append({"step": self.step, "loss": finite_or_none(loss), "test_loss": finite_or_none(test_loss)})
 
     # ------------------------------------------------------------------------------------------ read-outs
     @_QUIET
@@ -213,36 +297,69 @@ class Run:
             return np.asarray(self.model(gg.tensor(x, dtype=gg.float64)).data)
 
     @_QUIET
-    def evaluate(self) -> tuple[float | None, float | None]:
-        """Loss and accuracy on the whole dataset (accuracy for the classification losses only)."""
-        out = self.predict(self.data.x)
-        rows = np.arange(len(self.data.x))
+    def evaluate(self, rows: np.ndarray) -> tuple[float | None, float | None]:
+        """Data loss and accuracy over `rows` (accuracy for the classification losses only; None for no rows)."""
+        if len(rows) == 0:
+            return None, None
+        out = self.predict(self.inputs[rows])
+        y = self.data.y[rows]
         with gg.no_grad():
             loss = float(self.loss_of(gg.tensor(out, dtype=gg.float64), self.targets(rows)).item())
         if self.config.loss == "cross_entropy":
-            return loss, float(np.mean(out.argmax(axis=1) == self.data.y))
+            return loss, float(np.mean(out.argmax(axis=1) == y))
         if self.config.loss == "bce":
-            return loss, float(np.mean((out[:, 0] > 0.5) == (self.data.y > 0.5)))
+            return loss, float(np.mean((out[:, 0] > 0.5) == (y > 0.5)))
         return loss, None  # mse: a regression, where accuracy means nothing
 
+    @_QUIET
+    def penalty(self) -> float | None:
+        """λ·R of the current weights (None without regularization)."""
+        with gg.no_grad():
+            r = self.regularizer([layer.weight for layer in self.linears()])
+        return None if r is None else self.config.regularization_rate * float(r.item())
+
+    @_QUIET
     def boundary(self) -> dict | None:
-        """The model's output over a grid around the data (2-D inputs only): what the page paints."""
-        if self.data.x.shape[1] != 2:
+        """The model's output at every point of a GRID × GRID square around the data (2-D data): one forward."""
+        if self.plane is None:
             return None
-        lo, hi = self.data.x.min(axis=0), self.data.x.max(axis=0)
-        pad = np.maximum((hi - lo) * 0.1, 0.5)
-        lo, hi = lo - pad, hi + pad
-        gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], GRID), np.linspace(hi[1], lo[1], GRID))
-        out = self.predict(np.stack([gx.ravel(), gy.ravel()], axis=1))
-        classes = None
+        out = self.predict(self.plane["boundary"])
+        classes, scale = None, [0.0, 1.0]
         if self.config.loss == "cross_entropy":
             p = np.exp(out - out.max(axis=1, keepdims=True))
             p /= p.sum(axis=1, keepdims=True)
-            values, classes = p.max(axis=1), p.argmax(axis=1).tolist()
-        else:
-            values = out[:, 0]
-        return {"x_min": float(lo[0]), "x_max": float(hi[0]), "y_min": float(lo[1]), "y_max": float(hi[1]),
-                "nx": GRID, "ny": GRID, "values": _finite(values), "classes": classes}
+            values, classes, kind = p.max(axis=1), _pack(p.argmax(axis=1), np.uint8), "classes"
+        elif self.config.loss == "bce":
+            values, kind = out[:, 0], "probability"
+        else:  # a regression: coloured from the lowest to the highest training target
+            y = self.data.y[self.train_rows]
+            values, kind = out[:, 0], "regression"
+            scale = [float(y.min()), float(y.max())] if y.max() > y.min() else [float(y.min()) - 1, float(y.max()) + 1]
+        return {**self.plane["extent"], "nx": GRID, "ny": GRID, "kind": kind, "values": _pack(values),
+                "classes": classes, "range": scale}
+
+    @_QUIET
+    def pictures(self) -> dict | None:
+        """Each neuron's output a and its δ at every point of a PICTURE × PICTURE square (2-D data).
+
+        The points go through the network as one batch; the loss is the sum over points of each point's data
+        loss with the label of its nearest training example, so ∂loss/∂z at a point is that point's own δ
+        (points do not interact), from one backward pass (gg.autograd.grad: the weights' .grad stay as they are).
+        """
+        if self.plane is None:
+            return None
+        a = gg.tensor(self.plane["pictures"], dtype=gg.float64)
+        zs, acts = [], []
+        for layer, module in zip(self.linears(), self.activations()):
+            z = layer(a)
+            a = module(z)
+            zs.append(z)
+            acts.append(a)
+        loss = self.loss_of(a, self.target_tensor(self.plane["labels"]), reduction="sum")
+        deltas = gg.autograd.grad(loss, zs)
+        layers = [_layer_pictures(self.plane["pictures"], None)]
+        layers += [_layer_pictures(np.asarray(a.data), np.asarray(d.data)) for a, d in zip(acts, deltas)]
+        return {**self.plane["extent"], "nx": PICTURE, "ny": PICTURE, "layers": layers}
 
     def layer_snapshots(self) -> list[dict]:
         """Each layer's weights and the gradients of the last step, with the gradient norm per layer."""
@@ -259,6 +376,27 @@ class Run:
                 "grad_norm": None if wg is None else float(np.linalg.norm(wg.data)),
             })
         return snaps
+
+
+def _layer_pictures(outputs: np.ndarray, deltas: np.ndarray | None) -> dict:
+    """One layer's pictures, (points × units) arrays packed unit by unit, each row-major over the grid."""
+    out = np.nan_to_num(outputs.T)
+    d = None if deltas is None else np.nan_to_num(deltas.T)
+    return {"outputs": _pack(out), "deltas": None if d is None else _pack(d),
+            "output_scale": float(np.abs(out).max(initial=0.0)),
+            "delta_scale": None if d is None else float(np.abs(d).max(initial=0.0))}
+
+
+def _pack(a: np.ndarray, dtype: type = np.float32) -> str:
+    """An array as base64 of its little-endian float32 (or uint8) values: 10,000 numbers in 53 kB, not 200."""
+    a = np.asarray(a, dtype=np.float64)
+    if dtype is np.float32:
+        a = np.clip(np.nan_to_num(a), -3e38, 3e38)
+    return base64.b64encode(np.ascontiguousarray(a, dtype=np.dtype(dtype).newbyteorder("<")).tobytes()).decode()
+
+
+def finite_or_none(v: float | None) -> float | None:
+    return v if v is not None and math.isfinite(v) else None
 
 
 def _finite(a: np.ndarray) -> list:

@@ -20,7 +20,10 @@ MAX_STEPS_PER_REQUEST = 2000
 MAX_INLINE_ROWS = 64
 
 Activation = Literal["identity", "relu", "leaky_relu", "tanh", "sigmoid"]
-DatasetName = Literal["xor", "moons", "circles", "spirals", "blobs"]
+DatasetName = Literal["xor", "moons", "circles", "spirals", "blobs", "plane", "gaussian"]
+REGRESSION_SETS = ("plane", "gaussian")
+Feature = Literal["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"]  # x₁, x₂, x₁², x₂², x₁x₂, sin x₁, sin x₂
+Regularization = Literal["none", "l1", "l2"]
 LossName = Literal["mse", "bce", "cross_entropy"]
 OptimizerName = Literal["sgd", "momentum", "adam"]
 Finite = Annotated[float, Field(ge=-1e6, le=1e6, allow_inf_nan=False)]
@@ -58,7 +61,7 @@ class LayerParams(Strict):
 class NetworkConfig(Strict):
     """Everything that defines a run: with the same config, the same weights and the same training follow."""
 
-    dataset: DatasetName = "moons"
+    dataset: DatasetName = Field("moons", description="plane and gaussian are regressions (loss mse)")
     samples: int = Field(200, ge=4, le=MAX_ROWS, description="rows of the built-in dataset")
     noise: float = Field(0.1, ge=0.0, le=1.0)
     hidden: list[Width] = Field(default_factory=lambda: [8, 8], max_length=MAX_LAYERS - 1,
@@ -72,6 +75,14 @@ class NetworkConfig(Strict):
     batch_size: int = Field(16, ge=1, le=MAX_ROWS)
     bias: bool = True
     seed: int = Field(0, ge=0, le=2**31 - 1)
+    features: list[Feature] | None = Field(None, min_length=1, max_length=7, description=(
+        "the network's inputs, computed from a 2-D dataset's x1, x2 (x1sq = x1², x1x2 = x1·x2, sinx1 = sin x1, …); "
+        "None: the data's columns as they are"))
+    regularization: Regularization = Field("none", description="l2 adds λ·Σ w² over every weight (not the biases) "
+                                           "to the loss, l1 adds λ·Σ |w|")
+    regularization_rate: float = Field(0.0, ge=0.0, le=10.0, description="λ")
+    test_fraction: float = Field(0.0, ge=0.0, le=0.9, description="share of the rows held out as test data "
+                                 "(never trained on; chosen by the seed)")
     data: InlineData | None = Field(None, description="rows given inline; replaces the built-in dataset")
     weights: list[LayerParams] | None = Field(None, max_length=MAX_LAYERS,
                                               description="explicit starting weights, one entry per layer")
@@ -88,6 +99,8 @@ class NetworkConfig(Strict):
         if self.loss == "cross_entropy" and out_act != "identity":
             raise ValueError("loss 'cross_entropy' applies softmax itself: make the output activation 'identity' "
                              f"(not '{out_act}')")
+        if self.features is not None and len(set(self.features)) != len(self.features):
+            raise ValueError(f"features: each input at most once, got {self.features}")
         if self.weights is not None and len(self.weights) != layers:
             raise ValueError(f"weights: the network has {layers} layers, got starting values for {len(self.weights)}")
         return self
@@ -115,8 +128,8 @@ class LayerSnapshot(BaseModel):
     grad_norm: float | None = Field(description="‖∂L/∂W‖ of the last step: small means vanishing gradients")
 
 
-class Boundary(BaseModel):
-    """The model's output on a grid over the data: class-1 probability, or the winning class's."""
+class Grid(BaseModel):
+    """A square of points over the input plane, row by row from the top (x2 = y_max) down, left to right."""
 
     x_min: float
     x_max: float
@@ -124,8 +137,43 @@ class Boundary(BaseModel):
     y_max: float
     nx: int
     ny: int
-    values: list[float]
-    classes: list[int] | None
+
+
+class Boundary(Grid):
+    """The model's output at every grid point, float32 (what the page paints), packed as base64."""
+
+    kind: Literal["probability", "classes", "regression"] = Field(
+        description="probability: ŷ = P(class 1); classes: the winning class's probability and `classes`; "
+                    "regression: ŷ itself, coloured from `range[0]` (orange) to `range[1]` (blue)")
+    values: str = Field(description="nx·ny little-endian float32, base64")
+    classes: str | None = Field(description="classes kind: the winning class per point, nx·ny uint8, base64")
+    range: list[float] = Field(description="the colour scale's ends: [0, 1], or the training targets' min and max")
+
+
+class LayerPictures(BaseModel):
+    """Every neuron of one layer over the plane: what it outputs and the δ it receives (units × ny × nx each)."""
+
+    outputs: str = Field(description="a (inputs: the feature's value), little-endian float32, base64")
+    deltas: str | None = Field(description="δ = ∂ℓ/∂z at each point (None for the inputs); see NeuronPictures")
+    output_scale: float = Field(description="the largest |a| over this layer's pictures")
+    delta_scale: float | None = Field(description="the largest |δ| over this layer's pictures")
+
+
+class NeuronPictures(Grid):
+    """Each neuron's picture over the input plane (layer 0 is the inputs, then each linear layer).
+
+    δ at a point p is ∂ℓ/∂z of the neuron for one example put at p with the label of the training example
+    nearest to p (ℓ the data loss of that one example, without the penalty): the δ that example would get there.
+    At a training point it is that example's own δ; negative δ means gradient descent raises z there.
+    """
+
+    layers: list[LayerPictures]
+
+
+class Evaluation(BaseModel):
+    step: int
+    loss: float | None = Field(description="data loss on the training rows")
+    test_loss: float | None = Field(description="data loss on the test rows (None without a test split)")
 
 
 class SessionState(BaseModel):
@@ -136,11 +184,20 @@ class SessionState(BaseModel):
     classes: int
     step: int
     epoch: int
-    loss: float | None
+    inputs: list[str] = Field(description="the network's inputs: the features (x1, x1², sin(x1), …) or columns")
+    train_rows: int
+    test_rows: int
+    loss: float | None = Field(description="data loss on the training rows (the penalty not included)")
     accuracy: float | None
-    losses: list[float] = Field(description="training loss per step (the last steps, up to 2000)")
+    test_loss: float | None = Field(description="data loss on the test rows; None without a test split")
+    test_accuracy: float | None
+    penalty: float | None = Field(description="λ·Σ w² (l2) or λ·Σ |w| (l1) of the current weights; None without")
+    losses: list[float] = Field(description="the minimized loss (data + penalty) of each step's batch (the last "
+                                            "steps, up to 2000)")
+    history: list[Evaluation] = Field(description="training and test loss after each train request")
     layers: list[LayerSnapshot]
     boundary: Boundary | None
+    neurons: NeuronPictures | None
 
 
 class TrainResult(BaseModel):
@@ -152,6 +209,7 @@ class DataPoints(BaseModel):
     x: list[list[float]]
     y: list[float]
     feature_names: list[str]
+    test: list[bool] = Field(description="which rows are held out as test data")
 
 
 class Lesson(BaseModel):
@@ -164,6 +222,9 @@ class Lesson(BaseModel):
 
 class Options(BaseModel):
     datasets: list[str]
+    regression_datasets: list[str]
+    features: list[str]
+    regularizations: list[str]
     activations: list[str]
     losses: list[str]
     optimizers: list[str]
@@ -177,6 +238,8 @@ class Term(BaseModel):
     label: str
     factors: list[float]
     value: float
+    penalty: float | None = Field(None, description="a weight's gradient: the regularization path's share "
+                                  "(2λw for l2, λ·sign(w) for l1), included in value")
 
 
 class Step(BaseModel):
@@ -213,6 +276,7 @@ class WeightDerivation(BaseModel):
     example: int
     formula: str
     factors: list[Term]
+    penalty: Term | None = Field(None, description="the path through the penalty λ·R, from gg.explain")
     value: float
     engine_grad: float
     central_difference: float

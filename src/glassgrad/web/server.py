@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from fastapi import FastAPI, File, Form, Path, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
@@ -22,13 +23,14 @@ from fastapi.staticfiles import StaticFiles
 import glassgrad as gg
 from glassgrad.web.guard import Guard
 from glassgrad.web.lessons import LESSONS
-from glassgrad.web.network import Dataset, PlaygroundError, Run, builtin_dataset, csv_dataset
+from glassgrad.web.network import FEATURES, Dataset, PlaygroundError, Run, builtin_dataset, csv_dataset, finite_or_none
 from glassgrad.web.schemas import (
     MAX_LAYERS,
     MAX_ROWS,
     MAX_STEPS_PER_REQUEST,
     MAX_UPLOAD_BYTES,
     MAX_WIDTH,
+    REGRESSION_SETS,
     Activation,
     DataPoints,
     DatasetName,
@@ -37,6 +39,7 @@ from glassgrad.web.schemas import (
     NetworkConfig,
     OptimizerName,
     Options,
+    Regularization,
     SessionState,
     TrainRequest,
     TrainResult,
@@ -63,11 +66,15 @@ class Playground:
         self.store: SessionStore[Run] = SessionStore(capacity)
 
     def state(self, sid: str, run: Run) -> dict:
-        loss, accuracy = run.evaluate()
+        loss, accuracy = run.evaluate(run.train_rows)
+        test_loss, test_accuracy = run.evaluate(run.test_rows)
         return {"session_id": sid, "config": run.config, "sizes": run.sizes, "data_source": run.data.source,
-                "classes": run.data.classes, "step": run.step, "epoch": run.epoch, "loss": _finite_or_none(loss),
-                "accuracy": accuracy, "losses": list(run.losses), "layers": run.layer_snapshots(),
-                "boundary": run.boundary()}
+                "classes": run.data.classes, "inputs": run.input_names, "train_rows": len(run.train_rows),
+                "test_rows": len(run.test_rows), "step": run.step, "epoch": run.epoch,
+                "loss": finite_or_none(loss), "accuracy": accuracy, "test_loss": finite_or_none(test_loss),
+                "test_accuracy": test_accuracy, "penalty": finite_or_none(run.penalty()),
+                "losses": list(run.losses), "history": list(run.history), "layers": run.layer_snapshots(),
+                "boundary": run.boundary(), "neurons": run.pictures()}
 
     def create(self, config: NetworkConfig) -> dict:
         sid, _ = self.store.create(lambda: Run(config, builtin_dataset(config)))
@@ -92,7 +99,7 @@ class Playground:
 def _fit_loss(config: NetworkConfig, data: Dataset) -> NetworkConfig:
     """The config for an uploaded file: its own rows, and a loss its targets allow (several classes need
     cross-entropy, non-class targets a regression loss); the layers and optimizer stay as chosen."""
-    update: dict[str, Any] = {"data": None, "weights": None}
+    update: dict[str, Any] = {"data": None, "weights": None, "features": None}
     wanted = "cross_entropy" if data.classes > 2 else "mse" if data.classes == 0 else None
     if wanted is not None and config.loss != wanted:
         update.update(loss=wanted, activations=[*config.activations[:-1], "identity"])
@@ -107,10 +114,6 @@ def _column(target: str | None) -> str | int | None:
         return int(target)
     except ValueError:
         return target
-
-
-def _finite_or_none(v: float | None) -> float | None:
-    return v if v is not None and v == v and abs(v) != float("inf") else None
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -159,7 +162,9 @@ def create_app(capacity: int = 64, allowed_hosts: list[str] | None = None) -> Fa
     @app.get("/api/options", response_model=Options)
     def options() -> dict:
         """What the page's menus offer, the request limits and the lessons."""
-        return {"datasets": list(DatasetName.__args__), "activations": list(Activation.__args__),
+        return {"datasets": list(DatasetName.__args__), "regression_datasets": list(REGRESSION_SETS),
+                "features": list(FEATURES), "regularizations": list(Regularization.__args__),
+                "activations": list(Activation.__args__),
                 "losses": list(LossName.__args__), "optimizers": list(OptimizerName.__args__),
                 "limits": {"layers": MAX_LAYERS, "width": MAX_WIDTH, "rows": MAX_ROWS,
                            "upload_bytes": MAX_UPLOAD_BYTES, "steps_per_request": MAX_STEPS_PER_REQUEST},
@@ -218,7 +223,9 @@ def create_app(capacity: int = 64, allowed_hosts: list[str] | None = None) -> Fa
     def data(sid: SessionId) -> dict:
         with pg.store.use(sid) as run:
             d: Dataset = run.data
-            return {"x": d.x.tolist(), "y": d.y.tolist(), "feature_names": d.feature_names}
+            test = np.zeros(len(d.x), dtype=bool)
+            test[run.test_rows] = True
+            return {"x": d.x.tolist(), "y": d.y.tolist(), "feature_names": d.feature_names, "test": test.tolist()}
 
     @app.get("/api/sessions/{sid}/walkthrough", response_model=Walkthrough, responses=ERRORS)
     def get_walkthrough(sid: SessionId, example: Example = 0) -> dict:

@@ -54,9 +54,26 @@ class Pass:
     zs: list[gg.Tensor]
     acts: list[gg.Tensor]
     activations: list[Activation]
+    names: list[str]  # the network's inputs
+    data_loss: gg.Tensor
+    regularizer: gg.Tensor | None  # R, with L = data loss + λ·R
+    regularization: str  # none, l1, l2
+    rate: float  # λ
     loss: gg.Tensor
     loss_op: type[Op] | None
     trace: Any  # gg.explain's record of this backward pass
+
+    def penalty_share(self, layer: int) -> np.ndarray | None:
+        """The part of ∂L/∂W of `layer` (0-based) that comes through R: gg.explain's path through R."""
+        if self.regularizer is None:
+            return None
+        through = self.trace.vertex(self.regularizer).id
+        paths = self.trace.derivation(self.weights[layer]).paths
+        return sum(np.asarray(q.product) for q in paths if any(v.id == through for v in q.vertices))
+
+    def penalty_text(self, w: str) -> str:
+        """∂(λ·R)/∂w as a formula: 2λ·w for l2, λ·sign(w) for l1."""
+        return f"2λ·{w}" if self.regularization == "l2" else f"λ·sign({w})"
 
 
 def _check_example(run: Run, example: int) -> None:
@@ -69,7 +86,7 @@ def forward_backward(run: Run, example: int) -> Pass:
     """Run one example through named copies of the weights and backpropagate with gg.explain, keeping every
     intermediate gradient (the names W1, z1, a1, … are the stations of gg.explain's derivations)."""
     _check_example(run, example)
-    x = run.data.x[example: example + 1]
+    x = run.inputs[example: example + 1]
     a = gg.tensor(x, dtype=gg.float64, name="x")
     weights, biases, zs, acts, activations = [], [], [], [], []
     for i, (layer, module) in enumerate(zip(run.linears(), run.activations()), 1):
@@ -88,14 +105,20 @@ def forward_backward(run: Run, example: int) -> Pass:
         biases.append(b)
         zs.append(z)
         acts.append(a)
-    loss = run.loss_of(a, run.targets(np.array([example])))
+    data_loss = run.loss_of(a, run.targets(np.array([example])))
+    loss_op = data_loss.grad_fn.op if data_loss.grad_fn is not None else None
+    r, rate = run.regularizer(weights), run.config.regularization_rate
+    loss = data_loss
+    if r is not None:  # two paths reach every weight: through its layer's z, and through R
+        data_loss.name = "E"
+        loss = data_loss + rate * r
     if not np.isfinite(loss.item()):
         raise PlaygroundError(f"example {example}'s loss is {loss.item()}: training diverged. Reset the network, "
                               "and lower the learning rate")
     loss.name = "L"
-    loss_op = loss.grad_fn.op if loss.grad_fn is not None else None
     trace = gg.explain(loss, precision=6)  # backward, kept step by step: the .grad of every tensor above is set
-    return Pass(x[0], float(run.data.y[example]), weights, biases, zs, acts, activations, loss, loss_op, trace)
+    return Pass(x[0], float(run.data.y[example]), weights, biases, zs, acts, activations, run.input_names,
+                data_loss, r, run.config.regularization, rate, loss, loss_op, trace)
 
 
 def _v(t: gg.Tensor | None, *index: int) -> float:
@@ -106,8 +129,8 @@ def _g(t: gg.Tensor | None, *index: int) -> float:
     return 0.0 if t is None or t.grad is None else float(np.asarray(t.grad.data)[index])
 
 
-def _a_label(layer: int, j: int) -> str:
-    return f"x{j + 1}" if layer == 0 else f"a[{layer}]{j + 1}"
+def _a_label(p: Pass, layer: int, j: int) -> str:
+    return p.names[j] if layer == 0 else f"a[{layer}]{j + 1}"
 
 
 def _input_value(p: Pass, layer: int, j: int) -> float:
@@ -119,7 +142,7 @@ def forward_steps(p: Pass) -> list[dict]:
     steps = []
     for li, (w, b, act) in enumerate(zip(p.weights, p.biases, p.activations), 1):
         for k in range(w.shape[0]):
-            terms = [{"label": f"w[{li}]{k + 1},{j + 1}·{_a_label(li - 1, j)}",
+            terms = [{"label": f"w[{li}]{k + 1},{j + 1}·{_a_label(p, li - 1, j)}",
                       "factors": [_v(w, k, j), _input_value(p, li - 1, j)],
                       "value": _v(w, k, j) * _input_value(p, li - 1, j)} for j in range(w.shape[1])]
             if b is not None:
@@ -128,18 +151,25 @@ def forward_steps(p: Pass) -> list[dict]:
             steps.append({
                 "phase": "forward", "kind": "neuron", "layer": li, "unit": k,
                 "title": f"Forward: layer {li}, neuron {k + 1}",
-                "formula": f"{z} = Σ_j w[{li}]{k + 1},j·{_a_label(li - 1, 0)[:-1]}j"
+                "formula": f"{z} = Σ_j w[{li}]{k + 1},j·{'x' if li == 1 else f'a[{li - 1}]'}j"
                            f"{f' + b[{li}]{k + 1}' if b is not None else ''};   {a} = {act.text(z)}",
                 "terms": terms, "grads": [],
                 "values": {"z": _v(p.zs[li - 1], 0, k), "a": _v(p.acts[li - 1], 0, k)},
             })
     out = p.acts[-1]
+    terms = [{"label": f"ŷ{k + 1}", "factors": [], "value": _v(out, 0, k)} for k in range(out.shape[1])]
+    values = {"L": float(p.loss.item()), "y": p.y}
+    formula = f"L = {_loss_text(p)}"
+    if p.regularizer is not None:
+        r = float(p.regularizer.item())
+        terms += [{"label": "E (data loss)", "factors": [], "value": float(p.data_loss.item())},
+                  {"label": "λ·R", "factors": [p.rate, r], "value": p.rate * r}]
+        values.update(E=float(p.data_loss.item()), R=r)
+        total = "Σ w²" if p.regularization == "l2" else "Σ |w|"
+        formula = f"L = E + λ·R,   E = {_loss_text(p)},   R = {total} over every weight (biases not), λ = {p.rate}"
     steps.append({
         "phase": "forward", "kind": "loss", "layer": len(p.weights) + 1, "unit": 0,
-        "title": "Forward: the loss",
-        "formula": f"L = {_loss_text(p)}",
-        "terms": [{"label": f"ŷ{k + 1}", "factors": [], "value": _v(out, 0, k)} for k in range(out.shape[1])],
-        "grads": [], "values": {"L": float(p.loss.item()), "y": p.y},
+        "title": "Forward: the loss", "formula": formula, "terms": terms, "grads": [], "values": values,
     })
     return steps
 
@@ -159,12 +189,15 @@ def backward_steps(p: Pass) -> list[dict]:
     steps = [{
         "phase": "backward", "kind": "loss", "layer": last + 1, "unit": 0,
         "title": "Backward: the loss starts the chain (∂L/∂L = 1)",
-        "formula": f"∂L/∂ŷ = {_loss_derivative_text(p)}",
+        "formula": f"∂L/∂ŷ = {_loss_derivative_text(p)}" + (
+            "" if p.regularizer is None else f";   ∂L/∂R = λ = {p.rate}: every weight also gets "
+            f"∂(λ·R)/∂w = {p.penalty_text('w')}"),
         "terms": [{"label": f"∂L/∂ŷ{k + 1}", "factors": [], "value": _g(out, 0, k)} for k in range(out.shape[1])],
         "grads": [], "values": {"L": float(p.loss.item())},
     }]
     for li in range(last, 0, -1):
         w, b, act = p.weights[li - 1], p.biases[li - 1], p.activations[li - 1]
+        share = p.penalty_share(li - 1)
         z_t, a_t = p.zs[li - 1], p.acts[li - 1]
         local = act.local(np.asarray(z_t.data), np.asarray(a_t.data))
         for k in range(w.shape[0]):
@@ -179,8 +212,10 @@ def backward_steps(p: Pass) -> list[dict]:
                              "value": _v(nxt, m, k) * _g(d_nxt, 0, m)} for m in range(nxt.shape[0])]
                 source = (f"the sum where {len(upstream)} paths meet" if len(upstream) > 1 else "one path")
             delta = _g(z_t, 0, k)
-            grads = [{"label": f"∂L/∂w[{li}]{k + 1},{j + 1} = δ·{_a_label(li - 1, j)}",
-                      "factors": [delta, _input_value(p, li - 1, j)], "value": _g(w, k, j)} for j in range(w.shape[1])]
+            grads = [{"label": f"∂L/∂w[{li}]{k + 1},{j + 1} = δ·{_a_label(p, li - 1, j)}"
+                               + ("" if share is None else " + " + p.penalty_text(f"w[{li}]{k + 1},{j + 1}")),
+                      "factors": [delta, _input_value(p, li - 1, j)], "value": _g(w, k, j),
+                      "penalty": None if share is None else float(share[k, j])} for j in range(w.shape[1])]
             if b is not None:
                 grads.append({"label": f"∂L/∂b[{li}]{k + 1} = δ", "factors": [delta], "value": _g(b, k)})
             steps.append({
@@ -218,8 +253,12 @@ def weight_derivation(run: Run, layer: int, row: int, col: int, example: int) ->
     factors = [
         {"label": f"∂L/∂{a}", "factors": [], "value": upstream},
         {"label": f"∂{a}/∂{z} = {act.derivative_text(z, a)}", "factors": [], "value": local},
-        {"label": f"∂{z}/∂{wl} = {_a_label(layer - 1, col)}", "factors": [], "value": a_in},
+        {"label": f"∂{z}/∂{wl} = {_a_label(p, layer - 1, col)}", "factors": [], "value": a_in},
     ]
+    share = p.penalty_share(layer - 1)
+    penalty = None if share is None else {"label": f"∂(λ·R)/∂{wl} = {p.penalty_text(wl)}",
+                                          "factors": [2 * p.rate, _v(w, row, col)] if p.regularization == "l2" else
+                                          [p.rate, float(np.sign(_v(w, row, col)))], "value": float(share[row, col])}
     engine = _g(w, row, col)
     vertex = p.trace.vertex(w)
     base = float(p.loss.item())
@@ -237,8 +276,9 @@ def weight_derivation(run: Run, layer: int, row: int, col: int, example: int) ->
     central = (loss_at(STEP) - loss_at(-STEP)) / (2 * STEP)
     return {
         "layer": layer, "row": row, "col": col, "example": example,
-        "formula": f"∂L/∂{wl} = ∂L/∂{a} · ∂{a}/∂{z} · ∂{z}/∂{wl}",
-        "factors": factors, "value": upstream * local * a_in, "engine_grad": engine,
+        "formula": f"∂L/∂{wl} = ∂L/∂{a} · ∂{a}/∂{z} · ∂{z}/∂{wl}" + ("" if penalty is None else f" + ∂(λ·R)/∂{wl}"),
+        "factors": factors, "penalty": penalty,
+        "value": upstream * local * a_in + (0.0 if penalty is None else penalty["value"]), "engine_grad": engine,
         "central_difference": central, "rel_error": _rel(central, engine), "sweep": sweep,
         "explain": p.trace.derivation(w).to_text(),
     }

@@ -1,15 +1,20 @@
 // The playground page: builds a network through the API, walks its backward pass, trains it, keeps the URL current.
 
 import { api } from './api.js';
-import { drawGraph, short } from './graph.js';
-import { drawBoundary, drawLoss, drawNorms } from './plots.js';
+import { gridPoint, unpack } from './colours.js';
+import { decodePictures, drawGraph, short } from './graph.js';
+import { drawBoundary, drawLegend, drawLoss, drawNorms } from './plots.js';
 import { decode, encode } from './urlstate.js';
 
 const $ = (id) => document.getElementById(id);
 const app = {
   options: null, lessons: {}, lesson: '', sid: null, state: null, data: null,
   walk: null, cursor: -1, selected: null, playing: false, busy: 0,
+  pictures: null, boundary: null, hovered: null, derivation: null, frames: 0,
 };
+const FEATURE_NAMES = { x1: 'x₁', x2: 'x₂', x1sq: 'x₁²', x2sq: 'x₂²', x1x2: 'x₁x₂', sinx1: 'sin x₁', sinx2: 'sin x₂' };
+const RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];  // TensorFlow Playground's menu
+const PER_FRAME = [1, 2, 5, 10, 25];
 
 // ------------------------------------------------------------------------------------------------ helpers
 function h(tag, attrs = {}, ...children) {
@@ -52,7 +57,24 @@ function defaultConfig() {
   return {
     dataset: 'moons', samples: 200, noise: 0.1, hidden: [8, 8], activations: ['tanh', 'tanh', 'sigmoid'],
     loss: 'bce', optimizer: 'adam', lr: 0.03, batch_size: 16, bias: true, seed: 0, data: null, weights: null,
+    features: ['x1', 'x2'], regularization: 'none', regularization_rate: 0, test_fraction: 0,
   };
+}
+
+function outputFor(dataset, loss) {  // the loss a dataset needs: regressions mse, blobs one output per class
+  if (app.options.regression_datasets.includes(dataset)) return 'mse';
+  if (dataset === 'blobs') return 'cross_entropy';
+  return loss === 'mse' || loss === 'cross_entropy' ? 'bce' : loss;
+}
+
+function renderFeatures(chosen) {
+  const box = $('features');
+  box.querySelectorAll('label').forEach((l) => l.remove());
+  app.options.features.forEach((f) => {
+    const input = h('input', { type: 'checkbox', 'data-feature': f });
+    input.checked = chosen.includes(f);
+    box.append(h('label', { class: 'check' }, input, FEATURE_NAMES[f]));
+  });
 }
 
 function outputActivation(loss) {
@@ -95,6 +117,12 @@ function writeForm(config) {
   $('batch').value = config.batch_size;
   $('seed').value = config.seed;
   $('bias').checked = config.bias;
+  renderFeatures(config.features || ['x1', 'x2']);
+  $('features').disabled = !config.features;
+  $('regularization').value = config.regularization;
+  $('reg-rate').value = String(config.regularization_rate);
+  $('test-fraction').value = String(config.test_fraction);
+  $('test-fraction-shown').textContent = `${Math.round(100 * config.test_fraction)}%`;
   renderActivationSelects(config.activations);
 }
 
@@ -109,6 +137,10 @@ function readForm() {
     activations: [...$('activations').querySelectorAll('select')].map((s) => s.value),
     loss: $('loss').value, optimizer: $('optimizer').value, lr: Number($('lr').value),
     batch_size: Number($('batch').value), seed: Number($('seed').value), bias: $('bias').checked,
+    features: app.options.datasets.includes(choice)
+      ? [...$('features').querySelectorAll('input:checked')].map((i) => i.dataset.feature) : null,
+    regularization: $('regularization').value, regularization_rate: Number($('reg-rate').value),
+    test_fraction: Number($('test-fraction').value),
   };
   if (choice === 'lesson' && lesson) {
     config.data = lesson.config.data;
@@ -123,7 +155,7 @@ function updateUrl() {
   if (!app.state) return;
   const hash = encode({
     config: app.state.config, lesson: app.state.config.data ? app.lesson : '',
-    example: Number($('example').value) || 0, steps: app.state.step,
+    example: Number($('example').value) || 0, steps: app.state.step, perFrame: Number($('per-frame').value),
   });
   history.replaceState(null, '', hash);
 }
@@ -135,8 +167,14 @@ function updateLinks() {
   $('export-json').href = api.explanationUrl(app.sid, example, 'json');
 }
 
-async function adopt(state, { refetchData = true } = {}) {
+function take(state) {  // a new state: its grids decoded once
   app.state = state;
+  app.pictures = decodePictures(state.neurons);
+  app.boundary = state.boundary ? unpack(state.boundary.values) : null;
+}
+
+async function adopt(state, { refetchData = true } = {}) {
+  take(state);
   app.sid = state.session_id;
   if (refetchData) app.data = await api.data(app.sid);
   $('example').max = String(app.data.x.length - 1);
@@ -163,9 +201,10 @@ async function build() {
 
 async function train(request) {
   const result = await api.train(app.sid, request);
-  app.state = result.state;
+  take(result.state);
   app.walk = null;
   if (app.cursor >= 0 && !app.playing) await loadWalk();
+  if (app.hovered) await loadDerivation();
   render();
 }
 
@@ -212,6 +251,7 @@ function termsTable(terms, sumLabel, sumValue, sumKey) {
   terms.forEach((t) => {
     const factors = h('td', { class: 'num' });
     t.factors.forEach((f, i) => { if (i) factors.append(' × '); factors.append(num(f)); });
+    if (t.penalty !== null && t.penalty !== undefined) factors.append(' + ', num(t.penalty, 'penalty'));
     table.append(h('tr', { class: 'term' }, h('td', {}, t.label), factors, h('td', { class: 'num' }, num(t.value))));
   });
   if (sumLabel) {
@@ -258,18 +298,27 @@ function render() {
   if (!s) return;
   $('stats-step').textContent = s.step;
   $('stats-epoch').textContent = s.epoch;
+  const percent = (v) => (v === null ? '–' : `${(100 * v).toFixed(1)}%`);
   $('stats-loss').textContent = s.loss === null ? '–' : fmt(s.loss);
-  $('stats-accuracy').textContent = s.accuracy === null ? '–' : `${(100 * s.accuracy).toFixed(1)}%`;
-  $('data-source').textContent = `(${s.data_source}, ${app.data ? app.data.x.length : '?'} rows)`;
+  $('stats-test-loss').textContent = s.test_loss === null ? '–' : fmt(s.test_loss);
+  $('stats-accuracy').textContent = percent(s.accuracy);
+  $('stats-test-accuracy').textContent = percent(s.test_accuracy);
+  $('stats-penalty').textContent = s.penalty === null ? '–' : fmt(s.penalty);
+  $('data-source').textContent = `(${s.data_source}, ${s.train_rows + s.test_rows} rows` +
+    (s.test_rows ? `: ${s.train_rows} training, ${s.test_rows} test)` : ')');
   const step = app.walk && app.cursor >= 0 ? app.walk.steps[app.cursor] : null;
   drawGraph($('graph'), {
     sizes: s.sizes, layers: s.layers, showGrads: $('show-grads').checked, values: graphValues(),
-    highlight: highlightOf(step), selected: app.selected, onLink: (l, k, j) => busy(() => showWeight(l, k, j)),
+    highlight: highlightOf(step), selected: app.selected, pictures: app.pictures,
+    names: s.config.features ? s.config.features.map((f) => FEATURE_NAMES[f]) : s.inputs,
+    onLink: (l, k, j) => busy(() => showWeight(l, k, j)),
   });
   renderStep();
   drawBoundary($('boundary'), s.boundary, app.data, s.classes);
-  drawLoss($('loss-curve'), s.losses);
+  drawLegend($('boundary-legend'), s.boundary, s.classes);
+  drawLoss($('loss-curve'), s.losses, s.history, s.step);
   drawNorms($('grad-norms'), s.layers);
+  renderCard();
   $('step-prev').disabled = app.cursor < 0;
   updateUrl();
   updateLinks();
@@ -289,7 +338,9 @@ async function showWeight(layer, row, col) {
   panel.replaceChildren(
     h('h4', {}, `Weight w[${layer}]${row + 1},${col + 1} — example #${example}`),
     h('div', { class: 'formula' }, d.formula),
-    termsTable(d.factors, 'product', d.value, 'product'),
+    termsTable(d.factors, d.penalty ? 'product of the chain' : 'product', d.factors.reduce((a, f) => a * f.value, 1),
+      'product'),
+    ...(d.penalty ? [termsTable([d.penalty], 'sum of both paths', d.value, 'sum')] : []),
     valuesLine([['backward gave', d.engine_grad, 'engine'], ['central difference', d.central_difference, 'central']]),
     h('p', { class: ok ? 'ok' : 'bad' }, `relative error ${d.rel_error.toExponential(2)} ${ok ? '✓' : '✗'}`),
     h('details', {}, h('summary', {}, 'finite differences at other step sizes (too large: truncation; too small: round-off)'), sweep),
@@ -300,6 +351,92 @@ async function showWeight(layer, row, col) {
   render();
 }
 
+// ------------------------------------------------------------------------------------------------ hovering
+// A hovered link: its weight and the last step's gradient from the state, and its derivation for the chosen
+// example from the engine, fetched again after every training frame while the pointer stays on it.
+async function loadDerivation() {
+  const { layer, row, col } = app.hovered;
+  app.derivation = await api.weight(app.sid, layer, row, col, Number($('example').value) || 0);
+}
+
+function renderCard() {
+  const card = $('link-card');
+  const hv = app.hovered;
+  if (!hv || !app.state || hv.layer > app.state.layers.length) {
+    card.hidden = true;
+    return;
+  }
+  const layer = app.state.layers[hv.layer - 1];
+  if (hv.row >= layer.weight.length || hv.col >= layer.weight[0].length) {
+    card.hidden = true;
+    return;
+  }
+  const name = `w[${hv.layer}]${hv.row + 1},${hv.col + 1}`;
+  const parts = [h('h4', {}, `${name} after step ${app.state.step}`),
+    valuesLine([['w', layer.weight[hv.row][hv.col], 'card-weight'],
+      ...(layer.weight_grad ? [['∂L/∂w of the last step\'s batch', layer.weight_grad[hv.row][hv.col], 'card-grad']] : [])])];
+  const d = app.derivation;
+  if (d && d.layer === hv.layer && d.row === hv.row && d.col === hv.col) {
+    const chain = d.factors.map((f) => fmt(f.value)).join(' · ');
+    parts.push(h('div', { class: 'formula' }, d.formula),
+      h('div', { class: 'formula' }, `for example #${d.example}: = (${chain})` +
+        (d.penalty ? ` + ${fmt(d.penalty.value)}   [${d.penalty.label}]` : '')),
+      valuesLine([['= ∂L/∂w for this example', d.engine_grad, 'card-derivation']]));
+  }
+  card.dataset.step = String(app.state.step);
+  card.replaceChildren(...parts);
+  card.hidden = false;
+}
+
+function hoverGraph(event) {
+  const hit = event.target.closest && event.target.closest('.link-hit');
+  const pic = event.target.closest && event.target.closest('foreignObject');
+  if (pic) showNeuron(event, pic);
+  if (!hit) {
+    if (app.hovered) { app.hovered = null; renderCard(); }
+    return;
+  }
+  const target = { layer: Number(hit.dataset.layer), row: Number(hit.dataset.row), col: Number(hit.dataset.col) };
+  const same = app.hovered && ['layer', 'row', 'col'].every((k) => app.hovered[k] === target[k]);
+  if (same) return;
+  app.hovered = target;
+  renderCard();
+  busy(async () => { await loadDerivation(); renderCard(); });
+}
+
+function showNeuron(event, fo) {
+  const pics = app.pictures;
+  if (!pics) return;
+  const layer = Number(fo.dataset.layer), unit = Number(fo.dataset.unit);
+  const at = gridPoint(event, fo.firstChild, pics);
+  const cell = pics.nx * pics.ny;
+  const l = pics.layers[layer];
+  const a = l.outputs[unit * cell + at.index];
+  const out = $('neuron-readout');
+  const where = `(x₁, x₂) = (${fmt(at.x1)}, ${fmt(at.x2)})`;
+  if (l.deltas === null) {
+    out.textContent = `input ${unit + 1} at ${where}: ${fmt(a)}`;
+  } else {
+    const d = l.deltas[unit * cell + at.index];
+    out.textContent = `layer ${layer}, neuron ${unit + 1} at ${where}: a = ${fmt(a)}, δ = ${fmt(d)}`;
+    out.dataset.delta = String(d);
+  }
+  Object.assign(out.dataset, { layer: String(layer), unit: String(unit), x1: String(at.x1), x2: String(at.x2),
+    a: String(a) });
+}
+
+function hoverBoundary(event) {
+  const b = app.state && app.state.boundary;
+  if (!b) return;
+  const at = gridPoint(event, $('boundary'), b);
+  const v = app.boundary[at.index];
+  const out = $('boundary-readout');
+  const what = b.kind === 'probability' ? 'ŷ = P(class 1)' : b.kind === 'classes'
+    ? `class ${unpack(b.classes, Uint8Array)[at.index]} wins with p` : 'ŷ';
+  out.textContent = `at (x₁, x₂) = (${fmt(at.x1)}, ${fmt(at.x2)}): ${what} = ${fmt(v)}`;
+  Object.assign(out.dataset, { x1: String(at.x1), x2: String(at.x2), value: String(v) });
+}
+
 // ------------------------------------------------------------------------------------------------ wiring
 async function step(delta) {
   if (!app.walk) await loadWalk();
@@ -307,14 +444,28 @@ async function step(delta) {
   render();
 }
 
+// Play: one request per frame (that many steps, then everything redrawn), as fast as the browser paints;
+// the speed shown is measured over the last second.
 async function play() {
   app.playing = true;
   $('train-play').disabled = true;
   $('train-pause').disabled = false;
+  let since = performance.now(), frames = 0, steps = app.state.step;
   while (app.playing) {
-    const ok = await busy(() => train({ steps: 10 }).then(() => true));
+    const ok = await busy(() => train({ steps: Number($('per-frame').value) }).then(() => true));
     if (!ok) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    frames += 1;
+    app.frames += 1;
+    document.body.dataset.frames = String(app.frames);
+    const seconds = (performance.now() - since) / 1000;
+    if (seconds >= 1) {
+      const speed = $('stats-speed');
+      speed.textContent = `${((app.state.step - steps) / seconds).toFixed(1)} steps/s, ${(frames / seconds).toFixed(1)} frames/s`;
+      since = performance.now();
+      frames = 0;
+      steps = app.state.step;
+    }
+    await new Promise((resolve) => requestAnimationFrame(resolve));
   }
   pause();
 }
@@ -336,13 +487,23 @@ function loadLesson(id) {
 
 function wire() {
   $('hidden').addEventListener('change', () => renderActivationSelects());
-  $('dataset').addEventListener('change', () => {  // blobs has three classes: one output per class
-    const several = $('dataset').value === 'blobs';
-    if (several !== ($('loss').value === 'cross_entropy')) {
-      $('loss').value = several ? 'cross_entropy' : 'bce';
+  $('dataset').addEventListener('change', () => {  // regressions need mse; blobs has three classes
+    const choice = $('dataset').value;
+    $('features').disabled = !app.options.datasets.includes(choice);
+    if (!app.options.datasets.includes(choice)) return;
+    const wanted = outputFor(choice, $('loss').value);
+    if (wanted !== $('loss').value) {
+      $('loss').value = wanted;
       $('loss').dispatchEvent(new Event('change'));
     }
   });
+  $('test-fraction').addEventListener('input', () => {
+    $('test-fraction-shown').textContent = `${Math.round(100 * Number($('test-fraction').value))}%`;
+  });
+  $('graph').addEventListener('mousemove', hoverGraph);
+  $('graph').addEventListener('mouseleave', () => { app.hovered = null; renderCard(); });
+  $('boundary').addEventListener('mousemove', hoverBoundary);
+  $('per-frame').addEventListener('change', updateUrl);
   $('loss').addEventListener('change', () => {
     const selects = $('activations').querySelectorAll('select');
     selects[selects.length - 1].value = outputActivation($('loss').value);
@@ -402,6 +563,9 @@ async function init() {
   app.options.lessons.forEach((l) => { app.lessons[l.id] = l; });
   fillSelect($('loss'), app.options.losses);
   fillSelect($('optimizer'), app.options.optimizers);
+  fillSelect($('regularization'), app.options.regularizations, app.options.regularizations.map((r) => (r === 'none' ? 'none' : r.toUpperCase())));
+  fillSelect($('reg-rate'), RATES.map(String));
+  fillSelect($('per-frame'), PER_FRAME.map(String));
   const lessonSelect = $('lesson');
   app.options.lessons.forEach((l) => lessonSelect.append(h('option', { value: l.id }, l.title)));
   wire();
@@ -412,6 +576,7 @@ async function init() {
   if (JSON.stringify(config.hidden) !== JSON.stringify(base.hidden) || config.bias !== base.bias) config.weights = null;
   writeForm(config);
   $('example').value = String(shared.example);
+  $('per-frame').value = String(PER_FRAME.includes(shared.perFrame) ? shared.perFrame : 1);
   await build();
   if (shared.steps > 0) await replay(shared.steps);
   document.body.dataset.ready = '1';

@@ -1,12 +1,11 @@
-// The training read-outs: decision boundary with the data, loss curve, and gradient norm per layer.
+// The training read-outs: decision boundary (or regression output) with the data, loss curves, gradient norms.
 
-const CLASS_COLOURS = [[234, 88, 12], [37, 99, 235], [22, 163, 74], [147, 51, 234], [219, 39, 119],
-  [202, 138, 4], [8, 145, 178], [100, 116, 139], [190, 18, 60], [77, 124, 15]];
+import { BLUE, CLASS_COLOURS, boundaryColour, css, diverging, mix, paintGrid, unpack } from './colours.js';
 
-function mix(c, t) {  // from white (t = 0) to colour c (t = 1)
-  return c.map((v) => Math.round(255 + (v - 255) * Math.max(0, Math.min(1, t))));
-}
+const offscreen = document.createElement('canvas');
 
+// The boundary's 100 × 100 values, painted as pixels and scaled up smoothly; the training points on top, with a
+// white ring, and the test points with a black one.
 export function drawBoundary(canvas, boundary, data, classes) {
   const ctx = canvas.getContext('2d');
   const { width, height } = canvas;
@@ -14,55 +13,99 @@ export function drawBoundary(canvas, boundary, data, classes) {
   if (!boundary) {
     ctx.fillStyle = '#667085';
     ctx.font = '13px system-ui';
-    ctx.fillText('The boundary is drawn for 2 input features;', 12, height / 2 - 8);
+    ctx.fillText('The boundary is drawn for 2 input columns;', 12, height / 2 - 8);
     ctx.fillText(`this data has ${data ? data.x[0].length : '?'}.`, 12, height / 2 + 10);
     return;
   }
-  const cw = width / boundary.nx, ch = height / boundary.ny;
-  boundary.values.forEach((v, i) => {
-    const cx = i % boundary.nx, cy = Math.floor(i / boundary.nx);
-    let rgb;
-    if (boundary.classes) rgb = mix(CLASS_COLOURS[boundary.classes[i] % 10], (v - 0.3) * 0.6);
-    else rgb = v >= 0.5 ? mix(CLASS_COLOURS[1], (v - 0.5) * 1.3) : mix(CLASS_COLOURS[0], (0.5 - v) * 1.3);
-    ctx.fillStyle = `rgb(${rgb.join(',')})`;
-    ctx.fillRect(cx * cw, cy * ch, cw + 1, ch + 1);
-  });
+  const values = unpack(boundary.values);
+  paintGrid(offscreen, values, 0, boundary.nx, boundary.ny, boundaryColour(boundary));
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(offscreen, 0, 0, width, height);
   if (!data) return;
   const sx = (x) => ((x - boundary.x_min) / (boundary.x_max - boundary.x_min)) * width;
   const sy = (y) => ((boundary.y_max - y) / (boundary.y_max - boundary.y_min)) * height;
-  data.x.forEach((p, i) => {
-    const label = data.y[i];
-    const c = classes >= 2 ? CLASS_COLOURS[Math.round(label) % 10] : mix(CLASS_COLOURS[1], label);
-    ctx.beginPath();
-    ctx.arc(sx(p[0]), sy(p[1]), 3, 0, 2 * Math.PI);
-    ctx.fillStyle = `rgb(${c.join(',')})`;
-    ctx.fill();
-    ctx.strokeStyle = '#fff';
-    ctx.stroke();
-  });
+  const [lo, hi] = boundary.range;
+  const colour = (label) => (boundary.kind === 'regression' ? diverging((2 * (label - lo)) / (hi - lo) - 1)
+    : classes >= 2 ? CLASS_COLOURS[Math.round(label) % 10] : mix(BLUE, label));
+  for (const test of [false, true]) {  // test points last, so they stay visible
+    data.x.forEach((p, i) => {
+      if (Boolean(data.test[i]) !== test) return;
+      ctx.beginPath();
+      ctx.arc(sx(p[0]), sy(p[1]), test ? 3.5 : 3, 0, 2 * Math.PI);
+      ctx.fillStyle = css(colour(data.y[i]));
+      ctx.fill();
+      ctx.lineWidth = test ? 1.5 : 1;
+      ctx.strokeStyle = test ? '#111827' : '#fff';
+      ctx.stroke();
+    });
+  }
 }
 
-export function drawLoss(canvas, losses) {
+// The colour scale of the boundary, with its ends labelled (or one swatch per class).
+export function drawLegend(canvas, boundary, classes) {
+  const ctx = canvas.getContext('2d');
+  const { width, height } = canvas;
+  ctx.clearRect(0, 0, width, height);
+  if (!boundary) return;
+  ctx.font = '11px system-ui';
+  if (boundary.kind === 'classes') {
+    const w = width / classes;
+    for (let c = 0; c < classes; c += 1) {
+      ctx.fillStyle = css(CLASS_COLOURS[c % 10]);
+      ctx.fillRect(c * w + 2, 0, 12, 10);
+      ctx.fillStyle = '#475569';
+      ctx.fillText(`class ${c}`, c * w + 17, 9);
+    }
+    ctx.fillText('paler: the winning class is less sure', 0, height - 2);
+    return;
+  }
+  for (let x = 0; x < width; x += 1) {
+    ctx.fillStyle = css(diverging((2 * x) / (width - 1) - 1));
+    ctx.fillRect(x, 0, 1, 10);
+  }
+  const [lo, hi] = boundary.range;
+  const ends = boundary.kind === 'regression' ? [`ŷ = ${lo.toPrecision(3)}`, `ŷ = ${hi.toPrecision(3)}`]
+    : ['ŷ = 0 (class 0)', 'ŷ = 1 (class 1)'];
+  const mid = boundary.kind === 'regression' ? ((lo + hi) / 2).toPrecision(3) : '0.5';
+  ctx.fillStyle = '#475569';
+  ctx.fillText(ends[0], 0, height - 2);
+  ctx.fillText(ends[1], width - ctx.measureText(ends[1]).width, height - 2);
+  ctx.fillText(mid, width / 2 - ctx.measureText(mid).width / 2, height - 2);
+}
+
+// Loss curves: the minimized loss of each step's batch (grey), the training loss and the test loss over the
+// whole training and test rows (teal, and purple dashed) as recorded after each train request.
+export function drawLoss(canvas, losses, history, step) {
   const ctx = canvas.getContext('2d');
   const { width, height } = canvas;
   ctx.clearRect(0, 0, width, height);
   if (losses.length < 2) return;
-  const positive = losses.every((v) => v > 0);
-  const hi = Math.max(...losses), lo = Math.min(...losses);
+  const step0 = step - losses.length;
+  const last = step;
+  const kept = history.filter((h) => h.step >= step0);
+  const all = losses.concat(kept.flatMap((h) => [h.loss, h.test_loss].filter((v) => v !== null)));
+  const positive = all.every((v) => v > 0);
+  const hi = Math.max(...all), lo = Math.min(...all);
   const log = positive && hi / lo > 100;  // a loss falling by orders of magnitude reads better on a log axis
   const t = log ? Math.log10 : (v) => v;
   const top = t(hi), bottom = log ? t(lo) : Math.min(0, lo);
-  const x = (i) => 4 + (i / (losses.length - 1)) * (width - 8);
+  const x = (step) => 4 + ((step - step0) / Math.max(1, last - step0)) * (width - 8);
   const y = (v) => height - 6 - ((t(v) - bottom) / (top - bottom || 1)) * (height - 18);
-  ctx.strokeStyle = '#0f766e';
-  ctx.lineWidth = 1.5;
-  ctx.beginPath();
-  losses.forEach((v, i) => (i ? ctx.lineTo(x(i), y(v)) : ctx.moveTo(x(i), y(v))));
-  ctx.stroke();
+  const line = (points, colour, width_, dash) => {
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = width_;
+    ctx.setLineDash(dash);
+    ctx.beginPath();
+    points.forEach(([s, v], i) => (i ? ctx.lineTo(x(s), y(v)) : ctx.moveTo(x(s), y(v))));
+    ctx.stroke();
+    ctx.setLineDash([]);
+  };
+  line(losses.map((v, i) => [step0 + i + 1, v]), '#cbd5e1', 1, []);
+  line(kept.filter((h) => h.loss !== null).map((h) => [h.step, h.loss]), '#0f766e', 1.8, []);
+  line(kept.filter((h) => h.test_loss !== null).map((h) => [h.step, h.test_loss]), '#7c3aed', 1.8, [5, 3]);
   ctx.fillStyle = '#667085';
   ctx.font = '11px system-ui';
   ctx.fillText(`max ${hi.toPrecision(3)}${log ? ' (log scale)' : ''}`, 6, 11);
-  ctx.fillText(`last ${losses[losses.length - 1].toPrecision(3)}`, width - 80, 11);
 }
 
 // Bars on a log scale: a layer whose norm is 100× smaller than the largest is flagged (vanishing gradients).
