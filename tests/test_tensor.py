@@ -43,7 +43,7 @@ def test_explicit_dtypes() -> None:
 
 @pytest.mark.parametrize("data", [[1, 2], True, [True, False]])
 def test_integer_and_bool_tensors_cannot_require_grad(data) -> None:
-    with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require gradients"):
+    with pytest.raises(RuntimeError, match="only Tensors of floating point and complex dtype can require gradients"):
         gg.tensor(data, requires_grad=True)
     with pytest.raises(RuntimeError, match="floating point"):
         gg.tensor(data).requires_grad_()

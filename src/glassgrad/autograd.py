@@ -166,6 +166,33 @@ class Node:
         return f"<{self.name()} object at {id(self):#x}>"
 
 
+class Released(tuple):
+    """The inputs of a node that saved no values, after backward freed the graph: only what its derivatives read
+    (shapes and dtypes, constants), so that backward can run through it again, as PyTorch allows."""
+
+
+class _Meta:
+    """An array's shape and dtype, without its values."""
+
+    __slots__ = ("shape", "dtype", "ndim")
+
+    def __init__(self, a: Any) -> None:
+        a = a.data if isinstance(a, Tensor) else a
+        self.shape, self.dtype, self.ndim = a.shape, a.dtype, a.ndim
+
+
+def _big(a: Any) -> bool:
+    return (a.data.ndim > 0) if isinstance(a, Tensor) else (a.__class__ is np.ndarray and a.ndim > 0)
+
+
+def _released(inputs: tuple) -> Released:
+    """Arrays give way to their shape and dtype; 0-d tensors and numbers stay (they take no more room than that)."""
+    for a in inputs:
+        if _big(a):
+            return Released(_Meta(b) if _big(b) else b for b in inputs)
+    return Released(inputs)
+
+
 def _forward_error(op: type[Op], arrays: list, e: ValueError) -> RuntimeError:
     shapes = " and ".join(str(list(np.shape(a))) for a in arrays if a is not None)
     hint = (" Shapes broadcast when, aligned from the right, each pair of sizes is equal or one of them is 1; "
@@ -210,7 +237,7 @@ def apply(op: type[Op], *args: Any, **params: Any) -> Tensor:
         raise _forward_error(op, arrays, e) from None
     if out.__class__ is not np.ndarray:
         out = np.asarray(out)  # NumPy gives scalars for 0-d results; a Tensor always holds an array
-    if not record:
+    if not record or out.dtype.kind not in "fc":  # integer and bool results never require grad (casts included)
         return _make(out, False)
     result = _make(out, True)
     # inputs never changed in place (nearly always) share one snapshot tuple: 56 bytes less per node
@@ -323,10 +350,11 @@ def _elementwise(op: type[Op]) -> bool:
 
 def _check_finite(node: Node, grads: list) -> None:
     for i, gi in enumerate(grads):
-        if gi is not None and not np.all(np.isfinite(getattr(gi, "data", gi))):
+        if gi is not None and not np.all(np.isfinite(v := np.asarray(getattr(gi, "data", gi)))):
+            what = "nan" if np.isnan(v).any() else "inf"
             where = f"\nThe op was created at {node.site}" if node.site else (
                 "\nRun the forward pass inside gg.autograd.detect_anomaly() to learn which line created it.")
-            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.{where}")
+            raise RuntimeError(f"Function '{node.name()}' returned {what} values in its {i}th output.{where}")
 
 
 def run_backward(
@@ -390,7 +418,11 @@ def run_backward(
             if observer is not None:
                 observer(n, g, out_grads)
             if not retain_graph:  # free saved values as soon as they are used, as PyTorch does (lower peak memory)
-                n.inputs = n.next = n.out = n.saved = None
+                op = n.op
+                if op.needs_inputs or op.needs_out or op.saves:
+                    n.inputs = n.next = n.out = n.saved = None
+                else:  # it saved nothing: a later backward may run it again, as in PyTorch
+                    n.inputs = _released(n.inputs)
             for c, gi in zip(edges, out_grads):
                 if gi is None:
                     continue
@@ -412,13 +444,30 @@ def run_backward(
     return found
 
 
+def _hooked(hooks: list, g: Any, graph: bool) -> Any:
+    """`g` after each hook in turn: a returned tensor replaces it, if it has g's shape and dtype (as in PyTorch)."""
+    for h in hooks:
+        r = h(_as_grad_tensor(g, graph))
+        if r is None:
+            continue
+        name = getattr(h, "__name__", type(h).__name__)
+        if not isinstance(r, Tensor):
+            raise TypeError(f"expected Tensor, but hook '{name}' returned '{type(r).__name__}': a tensor hook "
+                            "returns the new gradient (a Tensor of the gradient's shape and dtype) or None")
+        if r.shape != np.shape(g):
+            raise RuntimeError(f"hook '{name}' has changed the size of value: it returned shape {list(r.shape)} "
+                               f"for a gradient of shape {list(np.shape(g))}")
+        if r.dtype != g.dtype:
+            raise RuntimeError(f"hook '{name}' has changed the type of value (was {_type_name(g.dtype)} got "
+                               f"{_type_name(r.dtype)})")
+        g = r if graph else r.data
+    return g
+
+
 def _node_hooks(n: Node, g: Any, graph: bool) -> Any:
     """Run a node's hooks on the gradient it received (each may replace it), and fill a retained .grad."""
     if n.hooks:
-        for h in n.hooks:
-            r = h(_as_grad_tensor(g, graph))
-            if r is not None:
-                g = r if graph else r.data
+        g = _hooked(n.hooks, g, graph)
     if n.retain is not None and (t := n.retain()) is not None:
         t.grad = _as_grad_tensor(g, graph) if t.grad is None else _as_grad_tensor(t.grad.data + g, graph)
     return g
@@ -452,10 +501,7 @@ def _accumulate(leaves: dict, graph: bool) -> None:
     given = set()  # ids of the arrays handed to a .grad: two leaves sent the same array must not share it
     for t, g in leaves.values():
         if t._hooks:
-            for h in t._hooks:
-                r = h(_as_grad_tensor(g, graph))
-                if r is not None:
-                    g = r if graph else r.data
+            g = _hooked(t._hooks, g, graph)
         if graph:
             if g.dtype != t.dtype:
                 g = g.to(t.dtype)

@@ -56,7 +56,7 @@ class _RemovableHandle:
 class Tensor:
     """An n-dimensional array that can record the operations applied to it, for backpropagation."""
 
-    __slots__ = ("data", "requires_grad", "grad", "grad_fn", "name", "_version", "_hooks", "__weakref__")
+    __slots__ = ("data", "requires_grad", "_grad", "grad_fn", "name", "_version", "_hooks", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operator
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None) -> None:
@@ -86,6 +86,27 @@ class Tensor:
     @property
     def device(self) -> str:
         return "cpu"
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient backward accumulated here (or one assigned: it must have this tensor's shape and dtype)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, g: Tensor | None) -> None:
+        if g is not None:
+            if not isinstance(g, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(g).__name__}")
+            if g.shape != self.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(g.shape)}' to a tensor of size "
+                                   f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the "
+                                   "same size")
+            if g.dtype != self.dtype:
+                raise RuntimeError(f"attempting to assign a gradient with dtype '{g.dtype}' to a tensor with dtype "
+                                   f"'{self.dtype}'. Please ensure that the gradient and the tensor have the same "
+                                   "dtype")
+        self._grad = g
 
     @property
     def is_leaf(self) -> bool:
@@ -177,7 +198,8 @@ class Tensor:
                                "computed variable in a subgraph that doesn't require differentiation use "
                                "var_no_grad = var.detach().")
         if requires_grad and self.data.dtype.kind not in "fc":
-            raise RuntimeError(f"only Tensors of floating point dtype can require gradients (got {self.dtype})")
+            raise RuntimeError(f"only Tensors of floating point and complex dtype can require gradients (got "
+                               f"{self.dtype})")
         self.requires_grad = requires_grad
         return self
 
@@ -343,7 +365,7 @@ class Tensor:
             raise RuntimeError(f"cannot write into this tensor in place ({e}); it is a read-only broadcast "
                                "view, .clone() it first") from None
         self._version[0] += 1
-        if record:
+        if record and result.grad_fn is not None:  # (an integer tensor written from a float one records nothing)
             result.grad_fn.made_at, result.grad_fn.prior = self._version[0], self.grad_fn  # (see _view_node)
             self.grad_fn, self.requires_grad = result.grad_fn, True
             if self.grad_fn.out_version is not None:
@@ -445,7 +467,8 @@ def _view_node(t: Tensor) -> Any:
     n = t.grad_fn
     while n is not None and n.made_at is not None:
         n = n.prior
-    if n is None or not n.op.is_view or n.inputs is None or n.op.name not in _WRITE_BACK:
+    if n is None or not n.op.is_view or n.inputs is None or isinstance(n.inputs, _autograd.Released) or (
+            n.op.name not in _WRITE_BACK):
         return None
     base = n.inputs[0]
     return n if isinstance(base, Tensor) and np.may_share_memory(t.data, base.data) else None
@@ -478,7 +501,7 @@ def _make(data: np.ndarray, requires_grad: bool) -> Tensor:
     t = _new(Tensor)
     t.data = data
     t.requires_grad = requires_grad
-    t.grad = None
+    t._grad = None
     t.grad_fn = None
     t.name = None
     t._version = [0]
@@ -593,8 +616,16 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return _make(array, False)
 
 
-def _size(size: tuple) -> tuple[int, ...]:
-    return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
+def _size(size: tuple, op: str = "tensor") -> tuple[int, ...]:
+    """A creator's size arguments, `(2, 3)` or `((2, 3),)`, checked as PyTorch checks them."""
+    size = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
+    for pos, n in enumerate(size, 1):
+        if not isinstance(n, (_pyint, np.integer)) or isinstance(n, bool):
+            raise TypeError(f"{op}(): argument 'size' must be a tuple of ints, but got {type(n).__name__} at "
+                            f"position {pos}: {n!r}")
+    if any(n < 0 for n in size):
+        raise RuntimeError(f"{op}(): Trying to create tensor with negative dimension {min(size)}: {list(size)}")
+    return size
 
 
 def _new_leaf(arr: np.ndarray, requires_grad: bool) -> Tensor:
@@ -603,17 +634,17 @@ def _new_leaf(arr: np.ndarray, requires_grad: bool) -> Tensor:
 
 
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _new_leaf(np.zeros(_size(size), dtype=dtype or _config["dtype"]), requires_grad)
+    return _new_leaf(np.zeros(_size(size, "zeros"), dtype=dtype or _config["dtype"]), requires_grad)
 
 
 def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _new_leaf(np.ones(_size(size), dtype=dtype or _config["dtype"]), requires_grad)
+    return _new_leaf(np.ones(_size(size, "ones"), dtype=dtype or _config["dtype"]), requires_grad)
 
 
 def full(size: Sequence[int], fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     if dtype is None:
         dtype = _config["dtype"] if isinstance(fill_value, _pyfloat) else np.asarray(fill_value).dtype
-    return _new_leaf(np.full(tuple(size), fill_value, dtype=dtype), requires_grad)
+    return _new_leaf(np.full(_size((size,), "full"), fill_value, dtype=dtype), requires_grad)
 
 
 def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -642,12 +673,12 @@ def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = F
 
 def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     d = np.dtype(dtype or _config["dtype"])
-    return _new_leaf(_rng[0].random(_size(size)).astype(d), requires_grad)
+    return _new_leaf(_rng[0].random(_size(size, "rand")).astype(d), requires_grad)
 
 
 def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     d = np.dtype(dtype or _config["dtype"])
-    return _new_leaf(_rng[0].standard_normal(_size(size)).astype(d), requires_grad)
+    return _new_leaf(_rng[0].standard_normal(_size(size, "randn")).astype(d), requires_grad)
 
 
 def randint(low: int, high: int, size: Sequence[int], dtype: Any = None) -> Tensor:

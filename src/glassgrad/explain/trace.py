@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import autograd
-from glassgrad.autograd import Node
+from glassgrad.autograd import Node, Released
 from glassgrad.explain.format import fill, kind, latex_name, number
 from glassgrad.ops.base import Derivative, shown, sum_to
 from glassgrad.ops.xp import NUMPY
@@ -229,7 +229,7 @@ class _Builder:
             seen.add(id(obj))
             stack.append((obj, True))
             if isinstance(obj, Node):
-                if obj.inputs is None:
+                if obj.inputs is None or isinstance(obj.inputs, Released):
                     raise RuntimeError(
                         "explain: the graph was freed by an earlier backward(). Call gg.explain(E) instead of "
                         "E.backward() (it runs the backward pass), or call E.backward(retain_graph=True) first.")

@@ -105,3 +105,12 @@ def value(x: Any) -> Any:
 def shown(local: Any, out: Any) -> Any:
     """A local derivative as explanations show it: a boolean mask becomes 0/1 in the output's dtype."""
     return np.asarray(local, dtype=np.result_type(out)) if np.result_type(local) == np.bool_ else local
+
+
+_SCALAR_TYPE = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
+                "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool"}
+
+
+def scalar_type(dtype: np.dtype) -> str:
+    """A dtype as PyTorch's messages name it (its ScalarType: Float, Double, Long...)."""
+    return _SCALAR_TYPE.get(np.dtype(dtype).name, str(dtype))

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad.autograd import apply
-from glassgrad.ops.base import Op, sum_to, vjp
+from glassgrad.ops.base import Op, scalar_type, sum_to, vjp
 
 
 def _matmul_grad(which: int):
@@ -62,7 +62,30 @@ class Linear(Op):
         return out
 
 
+# PyTorch names dtypes in these messages by their C type (matmul) or ScalarType (linear)
+_C_TYPE = {"float16": "c10::Half", "float32": "float", "float64": "double", "int8": "signed char",
+           "int16": "short int", "int32": "int", "int64": "long int", "uint8": "unsigned char", "bool": "bool"}
+
+
+def _same_dtype(x: Any, w: Any, what: str) -> None:
+    """Matrix products never promote (PyTorch refuses float32 @ float64): say so, and what to convert."""
+    dx, dw = x.dtype, w.dtype
+    if dx == dw:
+        return
+    fix = "convert one side with .float() or .double()"
+    if what == "matmul":
+        msg = f"expected m1 and m2 to have the same dtype, but got: {_C_TYPE.get(dx.name, dx)} != " \
+              f"{_C_TYPE.get(dw.name, dw)}"
+    else:
+        msg = (f"{what} and mat2 must have the same dtype, but got {scalar_type(dx)} and "
+               f"{scalar_type(dw)}")
+        fix = "convert the input with .to(layer.weight.dtype), or the layer with .double()/.float()"
+    raise RuntimeError(f"{'matmul' if what == 'matmul' else 'linear'}: {msg} (shapes {list(x.shape)} and "
+                       f"{list(w.shape)}); {fix}")
+
+
 def matmul(a: Any, b: Any) -> Any:
+    _same_dtype(a, b, "matmul")
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"matmul: both arguments to matmul need to be at least 1D, but they are {a.ndim}D and "
                            f"{b.ndim}D")
@@ -80,4 +103,7 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Any:
     if x.shape[-1] != weight.shape[-1]:
         raise RuntimeError(f"linear: input has {x.shape[-1]} features (shape {list(x.shape)}) but weight expects "
                            f"{weight.shape[-1]} (weight shape {list(weight.shape)}, i.e. out_features x in_features)")
+    _same_dtype(x, weight, "mat1")
+    if bias is not None:
+        _same_dtype(bias, weight, "self")
     return apply(Linear, x, weight, bias)

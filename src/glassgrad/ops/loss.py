@@ -405,7 +405,8 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None, reduction:
     _check_reduction("binary_cross_entropy", reduction)
     _same_shape("binary_cross_entropy", input, target)
     p = np.asarray(value(input))
-    if p.size and (p.min() < 0 or p.max() > 1):
-        raise ValueError("binary_cross_entropy: all elements of input should be between 0 and 1 (probabilities); "
-                         "pass logits to binary_cross_entropy_with_logits instead")
+    if p.size and not (p.min() >= 0 and p.max() <= 1):  # (NaN fails both comparisons: refused too, as in PyTorch)
+        raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1 (probabilities; "
+                           f"got values in [{p.min()}, {p.max()}]); pass logits to binary_cross_entropy_with_logits "
+                           "instead")
     return apply(BinaryCrossEntropy, input, target, weight, reduction=reduction)

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from glassgrad.autograd import apply
-from glassgrad.ops.base import Op, expand_reduced, reduced_axes, value, vjp
+from glassgrad.ops.base import Op, expand_reduced, reduced_axes, scalar_type, value, vjp
 
 
 def _softmax(x: np.ndarray, dim: int) -> np.ndarray:
@@ -243,9 +243,18 @@ def logsumexp(x: Any, dim: Any, keepdim: bool = False) -> Any:
     return apply(LogSumExp, x, dim=_dims(x, dim, "logsumexp"), keepdim=keepdim)
 
 
+def _floating(x: Any, op: str) -> None:
+    d = value(x).dtype
+    if d.kind not in "fc":
+        raise NotImplementedError(f'"{op}" not implemented for \'{scalar_type(d)}\' ({d}): it needs '
+                                  f"floating-point input; convert with .float() first")
+
+
 def softmax(x: Any, dim: int) -> Any:
+    _floating(x, "softmax")
     return apply(Softmax, x, dim=_dims(x, dim, "softmax"))
 
 
 def log_softmax(x: Any, dim: int) -> Any:
+    _floating(x, "log_softmax")
     return apply(LogSoftmax, x, dim=_dims(x, dim, "log_softmax"))

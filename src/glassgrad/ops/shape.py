@@ -268,7 +268,13 @@ def scatter(g: Any, shape: tuple[int, ...], index: Any) -> Any:
 
 def setitem(x: Any, index: Any, v: Any) -> Any:
     """x with x[index] = v, out of place (in-place `x[i] = v` on a Tensor records this)."""
-    return apply(SetItem, x, v, index=_plain_index(index))
+    index = _plain_index(index)
+    try:
+        return apply(SetItem, x, v, index=index)
+    except RuntimeError:  # the value does not broadcast to the selection: name both shapes (the op's names x's)
+        raise RuntimeError(f"setitem: the value's shape {list(np.shape(value(v)))} does not broadcast to the "
+                           f"shape {list(np.shape(value(x)[index]))} of the selection x[index] (x has shape "
+                           f"{list(np.shape(value(x)))})") from None
 
 
 def _plain_index(index: Any) -> Any:
