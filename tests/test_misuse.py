@@ -124,6 +124,8 @@ CATALOGUE: dict[str, Callable[[Any], Any]] = {
     "F.softmax of int64": lambda T: F[T].softmax(T.tensor([[1, 2]]), dim=1),
     "softmax of float64": lambda T: T.softmax(T.tensor([1.0, 2.0], dtype=T.float64), 0),
     "cross_entropy target out of range": lambda T: F[T].cross_entropy(T.zeros(2, 3), T.tensor([0, 3])),
+    "cross_entropy of (N, C, d) logits": lambda T: F[T].cross_entropy(T.arange(24.0).reshape(2, 3, 4) / 10,
+                                                                      T.tensor([[0, 1, 2, 0], [2, 2, 1, 0]])),
     "mean of int64": lambda T: T.tensor([1, 2]).mean(),
     # a second backward: fine when nothing was saved, an error when something was
     "second backward through x + 1": lambda T: _grad_of(T, lambda x: x + 1, twice=True),
