@@ -9,7 +9,8 @@ from glassgrad.ops.table import TABLE
 
 SRC = Path(glassgrad.__file__).parent
 ENGINE = ["tensor.py", "autograd.py", "functional.py", "gradcheck.py", "ops"]
-ENGINE_BUDGET = 3684  # lines, comments and docstrings included (fused losses, activations, Functions, conv/pool, per-thread flags)
+ENGINE_BUDGET = 3799  # lines, comments and docstrings included (fused losses, activations, Functions, conv/pool,
+#                       per-thread flags, misuse checks as in PyTorch)
 
 
 def _engine_files() -> list[Path]:
