@@ -160,7 +160,7 @@ def test_seed001_network_in_nn_layers_gives_the_same_nine_gradients() -> None:
     for name, (key, index) in IN_LAYERS.items():
         assert r.checked(f"∂L/∂{name} in {key}{list(index)}").computed == NETWORK_GRADS[name]
     table = next(s for s in r.steps if s.title.startswith("The same network")).derivations[0]
-    assert "∂L/∂w^[1]_1,1 = δ^[1]_1 · a^[0]_1 = (8)(2) = 16" in str(table)  # the article's w^[i]_{j,k} notation
+    assert "∂L/∂w^[1]_1,1 = a^[0]_1 δ^[1]_1 = (2)(8) = 16" in str(table)  # the article's w^[i]_{j,k}, BP4's order
 
 
 def test_lessons_still_check_their_numbers_without_the_explain_feature(monkeypatch) -> None:

@@ -107,6 +107,15 @@ def brief(v: Any, precision: int = 4, max_items: int = 6) -> str:
     return f"{list(a.shape)} ‖·‖={number(np.linalg.norm(a.astype(np.float64)), precision)}"
 
 
+def summary(v: Any, precision: int = 4, max_items: int = 64) -> str:
+    """A value in a derivation: in full up to `max_items` elements, else its shape, norm and first entries."""
+    a = np.asarray(v)
+    if a.size <= max_items or a.dtype.kind not in "fiub":
+        return brief(a, precision, max_items)
+    first = ", ".join(_scalar(x, precision) for x in a.reshape(-1)[:6].tolist())
+    return f"{list(a.shape)} ‖·‖={number(np.linalg.norm(a.astype(np.float64)), precision)}, first [{first}, …]"
+
+
 _NUM = r"(-?\d+(?:\.\d+)?)"
 _ARITH = re.compile(r"([({])" + _NUM + r"\s*([−+-])\s*" + _NUM + r"([)}])")
 _POWER_ONE = re.compile(r"\^(?:\(1\)|\{1\}|1(?![\d.]))")

@@ -1,5 +1,14 @@
-"""The layer view of a trace: for each fused `linear` node (every nn.Linear), δ = ∂E/∂z, ∂E/∂W = δ·aᵀ, norms and
-diagnostics tied to the layer that causes them.
+"""The layer view of a trace: for each fused `linear` node (every nn.Linear), δ = ∂E/∂z, ∂E/∂W = δ·aᵀ, norms,
+diagnostics tied to the layer that causes them, and the four equations of backpropagation as the standard textbook
+writes them (Nielsen, "Neural Networks and Deep Learning", ch. 2), with this network's numbers:
+
+    BP1  δ^L = ∇_a C ⊙ σ'(z^L)                     BP3  ∂C/∂b^l = δ^l
+    BP2  δ^l = ((W^{l+1})ᵀ δ^{l+1}) ⊙ σ'(z^l)       BP4  ∂C/∂w^l_jk = a^{l−1}_k δ^l_j
+
+Each equation is evaluated from its ingredients (backward's ∇_a C at the network's output, the activation's local
+derivative as the trace evaluated it, the next layer's W and δ, the layer's input) and compared with what backward
+computed, so a network that is not a plain chain of layers (a skip connection, a penalty on a weight) is marked
+where the textbook's equation does not hold, with backward's value beside it.
 
 Activations are recognised without knowing which they are: the unary elementwise op that consumes a layer's
 output has a local derivative the trace already evaluated; 0 for every sample marks a dead unit (a ReLU that never
@@ -14,10 +23,45 @@ from typing import Any
 
 import numpy as np
 
-from glassgrad.explain.format import brief, number, wrap
+from glassgrad.explain.format import brief, fill, kind, latex_number, latex_text, number, summary, wrap
 from glassgrad.tensor import Tensor
 
 UNROLL_MAX_WEIGHTS = 16  # layers with at most this many weights are also written out weight by weight
+ELEMENT = "element"  # the tag of a row that writes an equation out for one element
+FULL_MAX = 64  # values with at most this many elements are shown in full (larger: shape, norm, first entries)
+
+
+@dataclass(eq=False)
+class Term:
+    """One quantity of an equation: its label (text and LaTeX), how it is computed (optional), its value."""
+
+    label: str
+    latex: str
+    value: np.ndarray
+    formula: str = ""
+    formula_latex: str = ""
+    elided: bool = False  # the formula says it all (σ' = 1 where no activation follows): no array of ones
+
+
+@dataclass(eq=False)
+class Equation:
+    """One of BP1-BP4 for one layer: the textbook's formula, its ingredients with their numbers, and the result
+    evaluated from them. `backward` is the same quantity as backward computed it; `holds` says they agree."""
+
+    name: str  # "BP1" … "BP4"
+    text: str  # the right-hand side as the textbook writes it, e.g. "∇_ŷ E ⊙ σ'(z^[2])"
+    latex: str
+    terms: list[Term]
+    result: Term
+    backward: np.ndarray
+    note: str = ""
+
+    @property
+    def holds(self) -> bool:
+        a, b = np.asarray(self.result.value, np.float64), np.asarray(self.backward, np.float64)
+        tol = float(np.sqrt(np.finfo(np.result_type(self.backward, np.float32)).eps))
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol=tol, atol=tol * max(float(np.abs(b).max(
+            initial=0)), 1e-300)))
 
 
 @dataclass(eq=False)
@@ -35,6 +79,10 @@ class Layer:
     activation: str = ""  # the op applied to z, when it is a unary elementwise op
     activation_local: np.ndarray | None = None  # its local derivative ∂act/∂z, as the trace evaluated it
     diagnostics: list[str] = field(default_factory=list)
+    source: Any = None  # the vertex of the layer's input (None: a plain constant)
+    output: Any = None  # the vertex of a = act(z), or z itself when no activation follows
+    activation_edge: Any = None  # the edge z → act(z), whose op-table derivative is σ'
+    equations: list[Equation] = field(default_factory=list)  # BP1 or BP2, then BP3, BP4
 
     @property
     def grad_norm(self) -> float:
@@ -52,21 +100,30 @@ def _module_names(model: Any) -> dict[int, str]:
             for name, m in model.named_modules() if isinstance(getattr(m, "weight", None), Tensor)}
 
 
-def _activation(trace: Any, z: Any) -> tuple[str, Any]:
+def _activation(trace: Any, z: Any) -> Any:
+    """The edge from z into the unary elementwise op applied to it (its local derivative evaluated), or None."""
     for v in trace.vertices[z.id + 1:]:
         tensor_inputs = [e for e in v.edges if e.source is not None]
         if len(tensor_inputs) == 1 and tensor_inputs[0].source is z and tensor_inputs[0].local is not None:
-            return v.node.op.name, np.broadcast_to(np.asarray(tensor_inputs[0].local), z.shape)
-    return "", None
+            return tensor_inputs[0]
+    return None
+
+
+def _rows(x: np.ndarray) -> np.ndarray:
+    """One row per example: a layer's values as (N, width), N = 1 for a single unbatched example."""
+    x = np.asarray(x)
+    return x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
 
 
 class LayerTable:
-    """`trace.deltas()`: one row per linear layer, the layers unrolled when small, and what looks wrong."""
+    """`trace.deltas()`: one row per linear layer, the four equations of backpropagation per layer with their
+    numbers, the layers unrolled weight by weight when small, and what looks wrong."""
 
     def __init__(self, trace: Any, model: Any = None, vanishing: float = 1e-3, exploding: float = 1e3,
                  saturated: float = 1e-2) -> None:
         self.trace, self.precision = trace, trace.precision
         self.out = wrap(trace.output.label)  # E in the docstrings: the output being differentiated
+        self.out_latex = trace.output.latex
         names = _module_names(model)
         self.layers: list[Layer] = []
         for v in trace.vertices:
@@ -78,11 +135,218 @@ class LayerTable:
             k = len(self.layers) + 1
             name = names.get(id(w.tensor)) if w is not None else None
             name = name or (w.label if w is not None and w.named else f"layer {k}")
-            act, local = _activation(trace, v)
+            act = _activation(trace, v)
+            local = None if act is None else np.broadcast_to(np.asarray(act.local), v.shape)
             self.layers.append(Layer(k, name, v, np.asarray(x_edge.source.value if x_edge.source else x_edge.constant),
                                      np.asarray(w.value), np.asarray(v.grad), w_edge.sent,
-                                     None if b_edge is None else b_edge.sent, act, local))
+                                     None if b_edge is None else b_edge.sent, act.consumer.node.op.name if act else "",
+                                     local, source=x_edge.source, output=act.consumer if act else v,
+                                     activation_edge=act))
+        self.examples = _rows(self.layers[0].delta).shape[0] if self.layers else 0
+        self.batched = bool(self.layers) and self.layers[0].delta.ndim > 1 and self.examples > 1
+        for layer in reversed(self.layers):
+            layer.equations = self._equations(layer)
         self._diagnose(vanishing, exploding, saturated)
+
+    # ------------------------------------------------------------------------------------------- the equations
+
+    def _names(self, layer: Layer) -> dict[str, tuple[str, str]]:
+        """Text and LaTeX labels of the layer's quantities: z^[l], its input (x for the first layer), its output
+        (ŷ for the last), δ^[l]."""
+        k, last = layer.index, layer.index == len(self.layers)
+        a = ("ŷ", r"\hat{y}") if last else (f"a^[{k}]", f"a^{{[{k}]}}")
+        a_in = ("x", "x") if k == 1 else (f"a^[{k - 1}]", f"a^{{[{k - 1}]}}")
+        return {"z": (f"z^[{k}]", f"z^{{[{k}]}}"), "a": a, "in": a_in, "delta": (f"δ^[{k}]", rf"\delta^{{[{k}]}}"),
+                "W": (f"W^[{k}]", f"W^{{[{k}]}}"), "b": (f"b^[{k}]", f"b^{{[{k}]}}")}
+
+    def _sigma_prime(self, layer: Layer) -> Term:
+        """σ'(z^[l]): the activation's local derivative, its formula from the op table (1 when none follows)."""
+        n = self._names(layer)
+        label, latex = f"σ'({n['z'][0]})", rf"\sigma'({n['z'][1]})"
+        e = layer.activation_edge
+        if e is None:
+            return Term(label, latex, np.ones_like(layer.delta), f"1 (no activation: {n['a'][0]} = {n['z'][0]})",
+                        rf"1 \text{{ (no activation: }} {n['a'][1]} = {n['z'][1]}\text{{)}}", elided=True)
+        names = {k: (n[k][0], kind(n[k][0])) for k in ("z", "a")}
+        names_latex = {k: (n[k][1], kind(n[k][0])) for k in ("z", "a")}
+        keys = {"a": "z", "out": "a"}  # the op's $a is z, its $out the layer's output
+        d = e.derivative
+        return Term(label, latex, np.asarray(layer.activation_local),
+                    fill(d.text, {t: names[s] for t, s in keys.items()}),
+                    fill(d.latex, {t: names_latex[s] for t, s in keys.items()}, latex=True))
+
+    def _equations(self, layer: Layer) -> list[Equation]:
+        n, o, ol = self._names(layer), self.out, self.out_latex
+        k, equations = layer.index, []
+        delta = Term(*n["delta"], layer.delta)
+        sp = self._sigma_prime(layer)
+        if k == len(self.layers):
+            grad_a = layer.output.grad
+            if grad_a is not None:
+                nabla = Term(f"∇_ŷ {o}", rf"\nabla_{{\hat{{y}}}} {ol}", np.asarray(grad_a))
+                equations.append(Equation("BP1", f"∇_ŷ {o} ⊙ {sp.label}", rf"{nabla.latex} \odot {sp.latex}",
+                                          [nabla, sp], Term(*n["delta"], nabla.value * sp.value), layer.delta))
+        else:
+            nxt = self.layers[k]  # layer k + 1
+            nn = self._names(nxt)
+            label, latex = f"({nn['W'][0]})ᵀ {nn['delta'][0]}", rf"({nn['W'][1]})^{{T}} {nn['delta'][1]}"
+            note = ""
+            if nxt.source is layer.output:
+                back = Term(label, latex, (_rows(nxt.delta) @ nxt.weight).reshape(layer.output.shape))
+            else:  # something between this layer and the next (dropout, a skip): backward's ∂E/∂a stands in
+                back = Term(f"∇_{n['a'][0]} {o}", rf"\nabla_{{{n['a'][1]}}} {ol}", np.asarray(layer.output.grad))
+                note = (f"{n['a'][0]} does not feed layer {k + 1} directly, so backward's ∂{o}/∂{n['a'][0]} stands "
+                        f"in for {label}")
+            equations.append(Equation("BP2", f"({back.label}) ⊙ {sp.label}", rf"\left({back.latex}\right) \odot "
+                                      f"{sp.latex}", [back, sp], Term(*n["delta"], back.value * sp.value),
+                                      layer.delta, note))
+        rows = _rows(layer.delta)
+        if layer.grad_bias is not None:
+            total = rows.sum(axis=0).reshape(np.shape(layer.grad_bias))
+            text, latex = (f"Σ_n {delta.label}_n", rf"\sum_n {delta.latex}_n") if self.batched else (
+                delta.label, delta.latex)
+            equations.append(Equation("BP3", text, latex, [delta],
+                                      Term(f"∂{o}/∂{n['b'][0]}", rf"\frac{{\partial {ol}}}{{\partial {n['b'][1]}}}",
+                                           total), layer.grad_bias))
+        if layer.grad_weight is not None:
+            a_in = Term(*n["in"], layer.a, "" if k > 1 else "a^[0]", "" if k > 1 else "a^{[0]}")
+            i, j = (n["in"][0], n["in"][1]) if k > 1 else ("a^[0]", "a^{[0]}")
+            if self.batched:
+                text = f"Σ_n {i}_n,k {delta.label}_n,j, i.e. ∂{o}/∂{n['W'][0]} = ({delta.label})ᵀ {a_in.label}"
+                latex = (rf"\sum_n {j}_{{n,k}} {delta.latex}_{{n,j}}, \text{{ i.e. }} \frac{{\partial {ol}}}"
+                         rf"{{\partial {n['W'][1]}}} = ({delta.latex})^{{T}} {a_in.latex}")
+            else:
+                t_text, t_latex = (f"({a_in.label})", f"({a_in.latex})") if k > 1 else (a_in.label, a_in.latex)
+                text = f"{i}_k {delta.label}_j, i.e. ∂{o}/∂{n['W'][0]} = {delta.label} {t_text}ᵀ"
+                latex = (rf"{j}_k {delta.latex}_j, \text{{ i.e. }} \frac{{\partial {ol}}}{{\partial {n['W'][1]}}} = "
+                         rf"{delta.latex} {t_latex}^{{T}}")
+            grad = (rows.T @ _rows(layer.a)).reshape(np.shape(layer.grad_weight))
+            equations.append(Equation("BP4", text, latex, [a_in, delta],
+                                      Term(f"∂{o}/∂{n['W'][0]}", rf"\frac{{\partial {ol}}}{{\partial {n['W'][1]}}}",
+                                           grad), layer.grad_weight))
+        return equations
+
+    def _lhs(self, eq: Equation, layer: Layer, latex: bool = False) -> str:
+        if eq.name != "BP4":
+            return eq.result.latex if latex else eq.result.label
+        k = layer.index
+        return (rf"\frac{{\partial {self.out_latex}}}{{\partial w^{{[{k}]}}_{{jk}}}}" if latex
+                else f"∂{self.out}/∂w^[{k}]_jk")
+
+    def equation_rows(self, layer: Layer, latex: bool = False) -> list[tuple[str, str, str]]:
+        """The rows every notation prints: (tag, left side, right side): each equation (tagged BP1 … BP4), then
+        each ingredient and the result with its numbers (tag ""), element by element for small layers (ELEMENT),
+        and backward's value where the equation does not hold."""
+        value = self._latex_value if latex else self._text_value
+        out = []
+        for eq in layer.equations:
+            out.append((eq.name, self._lhs(eq, layer, latex), eq.latex if latex else eq.text))
+            shown = [t for t in eq.terms if t.label != self._names(layer)["delta"][0]]  # δ^[l]: the line above
+            for t in [*shown, eq.result]:
+                formula = t.formula_latex if latex else t.formula
+                rhs = formula if t.elided else value(t.value) if not formula else f"{formula} = {value(t.value)}"
+                out.append(("", t.latex if latex else t.label, rhs))
+            if eq.name in ("BP3", "BP4") and layer.weight.size <= UNROLL_MAX_WEIGHTS:
+                out += [(ELEMENT, lhs, rhs) for lhs, rhs in self._unrolled(layer, eq.name, latex)]
+            if not eq.holds:
+                why = self._mismatch(eq, layer)
+                out.append(("", r"\text{backward}" if latex else "backward", rf"{value(eq.backward)}\quad"
+                            rf"\text{{{latex_text(why)}}}" if latex else f"{value(eq.backward)}: {why}"))
+            elif eq.note:
+                out.append(("", "", rf"\text{{{latex_text(eq.note)}}}" if latex else f"({eq.note})"))
+        return out
+
+    def _mismatch(self, eq: Equation, layer: Layer) -> str:
+        n = self._names(layer)
+        return (f"the textbook's {eq.name} does not hold here: {n['z'][0]} or {n['a'][0]} is also used outside the "
+                f"chain of layers (a skip connection, a penalty), and backward's {eq.result.label}, used below, "
+                "sums that path too")
+
+    def _text_value(self, v: Any) -> str:
+        a = np.asarray(v)
+        if a.ndim == 2 and 1 < a.shape[0] and a.size <= FULL_MAX:
+            return "[" + ",\n ".join(number(row, self.precision) for row in a) + "]"
+        return summary(a, self.precision, FULL_MAX)
+
+    def _latex_value(self, v: Any) -> str:
+        a = np.asarray(v)
+        if a.size > FULL_MAX:
+            return rf"\text{{{latex_text(summary(a, self.precision, FULL_MAX))}}}"
+        if a.ndim == 0:
+            return latex_number(a, self.precision)
+        body = r" \\ ".join(" & ".join(latex_number(x, self.precision) for x in row) for row in _rows(a))
+        return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
+
+    def _unrolled(self, layer: Layer, name: str, latex: bool = False) -> list[tuple[str, str]]:
+        """BP3, BP4 element by element, as (left, right) sides: ∂E/∂b^[l]_j = δ^[l]_j and
+        ∂E/∂w^[l]_jk = a^[l−1]_k δ^[l]_j (each summed over the batch)."""
+        p, i = self.precision, layer.index
+        d, a = _rows(layer.delta), _rows(layer.a)
+        o = self.out_latex if latex else self.out
+        many = d.shape[0] > 1
+        lines = []
+        for j in range(layer.weight.shape[0]):
+            for k in range(layer.weight.shape[1] if name == "BP4" else 1):
+                if name == "BP3":
+                    g = number(layer.grad_bias[j], p)
+                    lhs = (rf"\frac{{\partial {o}}}{{\partial b^{{[{i}]}}_{{{j + 1}}}}}" if latex
+                           else f"∂{o}/∂b^[{i}]_{j + 1}")
+                    rhs = rf"\delta^{{[{i}]}}_{{{j + 1}}}" if latex else f"δ^[{i}]_{j + 1}"
+                else:
+                    g = number(layer.grad_weight[j, k], p)
+                    lhs = (rf"\frac{{\partial {o}}}{{\partial w^{{[{i}]}}_{{{j + 1}{k + 1}}}}}" if latex
+                           else f"∂{o}/∂w^[{i}]_{j + 1},{k + 1}")
+                    rhs = (rf"a^{{[{i - 1}]}}_{{{k + 1}}} \delta^{{[{i}]}}_{{{j + 1}}}" if latex
+                           else f"a^[{i - 1}]_{k + 1} δ^[{i}]_{j + 1}")
+                    if not many:
+                        rhs += f" = ({number(a[0, k], p)})({number(d[0, j], p)})"
+                if many:
+                    rhs = rf"\sum_n {rhs}" if latex else f"Σ over {d.shape[0]} examples of {rhs}"
+                lines.append((lhs, f"{rhs} = {latex_number(g) if latex else g}"))
+        return lines
+
+    def equations_lines(self) -> list[str]:
+        """The four equations as text, from the output layer down (the order backward runs them)."""
+        if not self.layers:
+            return []
+        lines = [f"The four equations of backpropagation (Nielsen, ch. 2), from the output layer down; "
+                 f"δ^[l] = ∂{self.out}/∂z^[l]"
+                 + (f"; every value has one row per example (N = {self.examples}), and BP3, BP4 sum over them"
+                    if self.batched else "")]
+        for layer in reversed(self.layers):
+            n = self._names(layer)
+            act = (fill(layer.output.node.op.text, {"a": (n["z"][0], kind(n["z"][0]))})
+                   if layer.activation_edge is not None else n["z"][0])
+            lines += ["", f"Layer {layer.index} ({layer.name}): {n['z'][0]} = {n['in'][0]}·{n['W'][0]}ᵀ + "
+                          f"{n['b'][0]}, {n['a'][0]} = {act}"]
+            rows = self.equation_rows(layer)
+            width = max((len(lhs) for tag, lhs, _ in rows if not tag), default=0)
+            for tag, lhs, rhs in rows:
+                if tag == ELEMENT:
+                    lines.append(f"         {lhs} = {rhs}")
+                    continue
+                if tag:
+                    lines.append(f"  {tag}  {lhs} = {rhs}")
+                    continue
+                head = f"         {lhs.ljust(width)} = " if lhs else "         "
+                body = rhs.split("\n")  # a matrix: its rows under its first row
+                lines.append(head + body[0])
+                lines += [" " * (len(head) + body[0].rfind("[[") + 1) + b.lstrip() for b in body[1:]]
+        return lines
+
+    def _aligned(self, layer: Layer) -> str:
+        """A layer's equation rows as the body of an align* (the same rows as the text)."""
+        rows = [rf"\text{{{tag}}}\quad {lhs} &= {rhs}" if tag not in ("", ELEMENT) else f"{lhs} &= {rhs}" if lhs
+                else f"&{rhs}"
+                for tag, lhs, rhs in self.equation_rows(layer, latex=True)]
+        return " \\\\\n".join(rows)
+
+    def to_latex(self) -> str:
+        """The four equations per layer, each layer one align* (amsmath only), from the output layer down."""
+        return "".join(f"\\paragraph{{Layer {layer.index} ({latex_text(layer.name)})}}\n\\begin{{align*}}\n"
+                       f"{self._aligned(layer)}\n\\end{{align*}}\n" for layer in reversed(self.layers))
+
+    # ------------------------------------------------------------------------------------------- diagnostics
 
     def _diagnose(self, vanishing: float, exploding: float, saturated: float) -> None:
         if not self.layers:
@@ -119,25 +383,7 @@ class LayerTable:
     def diagnostics(self) -> list[tuple[str, str]]:
         return [(layer.name, d) for layer in self.layers for d in layer.diagnostics]
 
-    def unrolled(self, layer: Layer) -> list[str]:
-        """∂E/∂w^[i]_{j,k} = δ^[i]_j · a^[i−1]_k for each weight (summed over the batch), and ∂E/∂b^[i]_j = δ^[i]_j."""
-        p, i = self.precision, layer.index
-        d = layer.delta.reshape(-1, layer.delta.shape[-1]) if layer.delta.ndim else layer.delta.reshape(1, 1)
-        a = layer.a.reshape(-1, layer.a.shape[-1]) if layer.a.ndim else layer.a.reshape(1, 1)
-        lines = []
-        for j in range(layer.weight.shape[0]):
-            for k in range(layer.weight.shape[1]):
-                g = number(layer.grad_weight[j, k], p)
-                if d.shape[0] == 1:
-                    lines.append(f"∂{self.out}/∂w^[{i}]_{j + 1},{k + 1} = δ^[{i}]_{j + 1} · a^[{i - 1}]_{k + 1} = "
-                                 f"({number(d[0, j], p)})({number(a[0, k], p)}) = {g}")
-                else:
-                    lines.append(f"∂{self.out}/∂w^[{i}]_{j + 1},{k + 1} = Σ over {d.shape[0]} samples of "
-                                 f"δ^[{i}]_{j + 1} · a^[{i - 1}]_{k + 1} = {g}")
-            if layer.grad_bias is not None:
-                lines.append(f"∂{self.out}/∂b^[{i}]_{j + 1} = {'δ' if d.shape[0] == 1 else 'Σ δ'}^[{i}]_{j + 1} = "
-                             f"{number(layer.grad_bias[j], p)}")
-        return lines
+    # ------------------------------------------------------------------------------------------- notations
 
     def lines(self) -> list[str]:
         p = self.precision
@@ -155,10 +401,8 @@ class LayerTable:
         lines = [f"Layers (δ = ∂{o}/∂z at each linear layer's output z = a·Wᵀ + b; ∂{o}/∂W = δᵀ·a summed over the "
                  "batch)"]
         lines += ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in table]
-        for layer in self.layers:
-            if layer.weight.size <= UNROLL_MAX_WEIGHTS and layer.grad_weight is not None:
-                lines += ["", f"Layer {layer.index} ({layer.name}) weight by weight:"]
-                lines += ["  " + s for s in self.unrolled(layer)]
+        equations = self.equations_lines()
+        lines += [""] + equations if equations else []
         diags = self.diagnostics
         lines += ["", "Diagnostics:" if diags else "Diagnostics: none (no vanishing, exploding, dead or saturated)"]
         lines += [f"  {name}: {d}" for name, d in diags]
@@ -171,7 +415,9 @@ class LayerTable:
         return f"<LayerTable: {len(self.layers)} layers, {len(self.diagnostics)} diagnostics>"
 
     def to_markdown(self) -> str:
-        return "```\n" + str(self) + "\n```\n"
+        """The text in a code block, then each layer's equations as display math."""
+        return "```\n" + str(self) + "\n```\n" + "".join(f"\n$$\n\\begin{{aligned}}\n{self._aligned(layer)}\n"
+                                                          "\\end{aligned}\n$$\n" for layer in reversed(self.layers))
 
     def _repr_html_(self) -> str:
         return f"<pre class='gg-layers'>{html.escape(str(self))}</pre>"
@@ -179,10 +425,18 @@ class LayerTable:
     def to_dict(self) -> dict:
         from glassgrad.explain.render import json_value
 
+        def term(t: Term) -> dict:
+            return {"label": t.label, "latex": t.latex, "formula": t.formula or None, "value": json_value(t.value)}
+
         return {"layers": [{"index": L.index, "name": L.name, "node": L.vertex.id, "delta": json_value(L.delta),
                             "grad_weight": json_value(L.grad_weight), "grad_bias": json_value(L.grad_bias),
                             "grad_norm": L.grad_norm, "delta_norm": L.delta_norm, "activation": L.activation or None,
-                            "diagnostics": L.diagnostics} for L in self.layers]}
+                            "diagnostics": L.diagnostics,
+                            "equations": [{"name": e.name, "text": f"{self._lhs(e, L)} = {e.text}",
+                                           "latex": f"{self._lhs(e, L, True)} = {e.latex}",
+                                           "terms": [term(t) for t in e.terms], "result": term(e.result),
+                                           "backward": json_value(e.backward), "holds": e.holds, "note": e.note or None}
+                                          for e in L.equations]} for L in self.layers]}
 
 
 def _units(mask: np.ndarray) -> str:

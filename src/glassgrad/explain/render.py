@@ -140,6 +140,9 @@ def markdown(trace: Any) -> str:
     for d in _derivations(trace):
         lines += ["", f"#### {d.label}", "", "```", str(d), "```", "", "$$", d.to_latex()
                   .replace("\\begin{align*}", "\\begin{aligned}").replace("\\end{align*}", "\\end{aligned}"), "$$"]
+    layers = trace.deltas()
+    if layers.layers:
+        lines += ["", "#### Layers", "", layers.to_markdown()]
     return "\n".join(lines) + "\n"
 
 
@@ -174,6 +177,9 @@ def latex(trace: Any) -> str:
     lines.append(r"\end{tabular}")
     for d in _derivations(trace):
         lines += ["", d.to_latex()]
+    layers = trace.deltas()
+    if layers.layers:
+        lines += ["", layers.to_latex()]
     return "\n".join(lines) + "\n"
 
 
