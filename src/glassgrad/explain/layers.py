@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from glassgrad.explain.format import brief, fill, kind, latex_number, latex_text, number, summary, wrap
+from glassgrad.explain.format import brief, fill, latex_number, latex_text, number, summary, wrap
 from glassgrad.tensor import Tensor
 
 UNROLL_MAX_WEIGHTS = 16  # layers with at most this many weights are also written out weight by weight
@@ -167,8 +167,8 @@ class LayerTable:
         if e is None:
             return Term(label, latex, np.ones_like(layer.delta), f"1 (no activation: {n['a'][0]} = {n['z'][0]})",
                         rf"1 \text{{ (no activation: }} {n['a'][1]} = {n['z'][1]}\text{{)}}", elided=True)
-        names = {k: (n[k][0], kind(n[k][0])) for k in ("z", "a")}
-        names_latex = {k: (n[k][1], kind(n[k][0])) for k in ("z", "a")}
+        names = {k: (n[k][0], "atom") for k in ("z", "a")}  # z^[l], a^[l]: single symbols, never parenthesised
+        names_latex = {k: (n[k][1], "atom") for k in ("z", "a")}
         keys = {"a": "z", "out": "a"}  # the op's $a is z, its $out the layer's output
         d = e.derivative
         return Term(label, latex, np.asarray(layer.activation_local),
@@ -315,7 +315,7 @@ class LayerTable:
                     if self.batched else "")]
         for layer in reversed(self.layers):
             n = self._names(layer)
-            act = (fill(layer.output.node.op.text, {"a": (n["z"][0], kind(n["z"][0]))})
+            act = (fill(layer.output.node.op.text, {"a": (n["z"][0], "atom")})
                    if layer.activation_edge is not None else n["z"][0])
             lines += ["", f"Layer {layer.index} ({layer.name}): {n['z'][0]} = {n['in'][0]}·{n['W'][0]}ᵀ + "
                           f"{n['b'][0]}, {n['a'][0]} = {act}"]
