@@ -7,6 +7,7 @@ finish without console errors. Screenshots go to test-artifacts/ (git-ignored) f
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import threading
@@ -493,23 +494,26 @@ def test_hovering_a_link_shows_its_numbers_live(page, base_url):
 
 
 def test_steps_per_second_with_a_smooth_boundary(page, base_url):
-    """2-8-8-1 on moons, one step per frame, every picture redrawn each frame: measured and printed, not asserted."""
+    """2-8-8-1 on moons, every picture redrawn each frame, at 1 and at 10 steps per frame: measured and printed,
+    not asserted (a timing depends on the machine; the figures go to BENCHMARKS.md)."""
     open_page(page, base_url)
     build(page, rows="200", hidden="8, 8", activations=("tanh", "tanh", "sigmoid"), optimizer="adam", lr="0.03",
           batch="10")
-    page.select_option("#per-frame", "1")
-    page.click("#train-play")
-    expect(page.locator("body")).to_have_attribute("data-frames", re.compile(r"^([5-9]|\d\d+)$"), timeout=20_000)
-    frames0, steps0, t0 = int(page.evaluate("document.body.dataset.frames")), shown(page, "#stats-step"), \
-        time.monotonic()
-    time.sleep(6)
-    frames1, steps1, t1 = int(page.evaluate("document.body.dataset.frames")), shown(page, "#stats-step"), \
-        time.monotonic()
-    page.click("#train-pause")
-    expect(page.locator("#train-play")).to_be_enabled(timeout=20_000)
-    settle(page)
-    steps, frames = (steps1 - steps0) / (t1 - t0), (frames1 - frames0) / (t1 - t0)
-    print(f"\nplayground 2-8-8-1, 100×100 boundary + 19 neuron pictures: {steps:.1f} training steps/s shown, "
-          f"{frames:.1f} frames/s (the page says: {page.inner_text('#stats-speed')})")
-    assert frames1 > frames0 and steps1 > steps0
+    for per_frame in ("1", "10"):
+        page.select_option("#per-frame", per_frame)
+        page.click("#train-play")
+        start = int(page.evaluate("document.body.dataset.frames || '0'"))
+        expect(page.locator("body")).not_to_have_attribute("data-frames", str(start), timeout=20_000)
+        frames0, steps0, t0 = int(page.evaluate("document.body.dataset.frames")), shown(page, "#stats-step"), \
+            time.monotonic()
+        time.sleep(5)
+        frames1, steps1, t1 = int(page.evaluate("document.body.dataset.frames")), shown(page, "#stats-step"), \
+            time.monotonic()
+        page.click("#train-pause")
+        expect(page.locator("#train-play")).to_be_enabled(timeout=20_000)
+        settle(page)
+        steps, frames = (steps1 - steps0) / (t1 - t0), (frames1 - frames0) / (t1 - t0)
+        print(f"\nplayground 2-8-8-1, 100×100 boundary + 19 neuron pictures, {per_frame} step(s) per frame: "
+              f"{steps:.1f} training steps/s shown, {frames:.1f} frames/s (load average {os.getloadavg()[0]:.1f})")
+        assert frames1 > frames0 and steps1 > steps0
     shot(page, "speed")

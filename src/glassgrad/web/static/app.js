@@ -310,6 +310,7 @@ function render() {
   drawGraph($('graph'), {
     sizes: s.sizes, layers: s.layers, showGrads: $('show-grads').checked, values: graphValues(),
     highlight: highlightOf(step), selected: app.selected, pictures: app.pictures,
+    hovered: app.hovered && `${app.hovered.layer}-${app.hovered.row}-${app.hovered.col}`,
     names: s.config.features ? s.config.features.map((f) => FEATURE_NAMES[f]) : s.inputs,
     onLink: (l, k, j) => busy(() => showWeight(l, k, j)),
   });
@@ -393,14 +394,14 @@ function hoverGraph(event) {
   const pic = event.target.closest && event.target.closest('foreignObject');
   if (pic) showNeuron(event, pic);
   if (!hit) {
-    if (app.hovered) { app.hovered = null; renderCard(); }
+    if (app.hovered) { app.hovered = null; render(); }
     return;
   }
   const target = { layer: Number(hit.dataset.layer), row: Number(hit.dataset.row), col: Number(hit.dataset.col) };
   const same = app.hovered && ['layer', 'row', 'col'].every((k) => app.hovered[k] === target[k]);
   if (same) return;
   app.hovered = target;
-  renderCard();
+  render();
   busy(async () => { await loadDerivation(); renderCard(); });
 }
 
@@ -501,7 +502,7 @@ function wire() {
     $('test-fraction-shown').textContent = `${Math.round(100 * Number($('test-fraction').value))}%`;
   });
   $('graph').addEventListener('mousemove', hoverGraph);
-  $('graph').addEventListener('mouseleave', () => { app.hovered = null; renderCard(); });
+  $('graph').addEventListener('mouseleave', () => { app.hovered = null; render(); });
   $('boundary').addEventListener('mousemove', hoverBoundary);
   $('per-frame').addEventListener('change', updateUrl);
   $('loss').addEventListener('change', () => {

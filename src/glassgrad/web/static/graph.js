@@ -56,9 +56,10 @@ function picture(parent, x, y, size, values, offset, grid, scale, attrs) {
   return canvas;
 }
 
-// values: {`${layer},${unit}`: text} shown above neurons; highlight: {nodes: Set, links: Set, loss: bool};
+// values: {`${layer},${unit}`: text} shown above neurons; selected, hovered: link ids `${l}-${k}-${j}`; highlight: {nodes: Set, links: Set, loss: bool};
 // pictures: decodePictures(state.neurons) or null; names: the network's inputs
-export function drawGraph(svg, { sizes, layers, showGrads, values, highlight, selected, pictures, names, onLink }) {
+export function drawGraph(svg, { sizes, layers, showGrads, values, highlight, selected, hovered, pictures, names,
+  onLink }) {
   svg.replaceChildren();
   el('rect', { x: 0, y: 0, width: W, height: H, fill: 'transparent' }, svg);
   const { pos, radius, picture: size } = positions(sizes);
@@ -77,6 +78,7 @@ export function drawGraph(svg, { sizes, layers, showGrads, values, highlight, se
       const cls = ['link'];
       if (highlight.links.has(id)) cls.push('path');
       if (selected === id) cls.push('selected');
+      if (hovered === id) cls.push('hovered');
       el('line', {
         id: `link-${id}`, class: cls.join(' '), x1: from.x, y1: from.y, x2: to.x, y2: to.y,
         stroke: v >= 0 ? 'var(--pos)' : 'var(--neg)', 'stroke-width': (0.6 + 4.5 * Math.abs(v) / biggest).toFixed(2),
