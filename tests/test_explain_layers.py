@@ -180,8 +180,23 @@ def test_mlp_hidden_activations_identity_last_layer_batched_against_torch(float6
                         batched=True)
     text = str(table)
     assert re.search(r"σ'\(z\^\[3\]\) += 1 \(no activation: ŷ = z\^\[3\]\)\n", text)
-    assert [layer.activation for layer in table.layers] == [activation, activation, ""]
     assert [layer.name for layer in table.layers] == ["fc1 (Linear)", "fc2 (Linear)", "fc3 (Linear)"]
+    assert [layer.activation for layer in table.layers] == [activation, activation, ""]
+    assert re.search(r"∇_ŷ f += 2\(ŷ − y\)/N = \[\[", text)  # the loss's gradient as the op table writes it
+
+
+def test_cross_entropy_output_layer_against_torch(float64) -> None:
+    gg.manual_seed(2)
+    net = gg.nn.Sequential(gg.nn.Linear(2, 3), gg.nn.ReLU(), gg.nn.Linear(3, 3))
+    x, labels = np.random.default_rng(5).normal(size=(4, 2)), np.array([0, 2, 1, 2])
+    loss = gg.nn.functional.cross_entropy(net(gg.tensor(x)), gg.tensor(labels))
+    table = gg.explain(loss, model=net, precision=P).deltas()
+    check_against_torch(table, torch_oracle(net, x, lambda o: torch.nn.functional.cross_entropy(
+        o, torch.tensor(labels))), batched=True)
+    assert re.search(r"∇_ŷ f += \(softmax\(ŷ\) − onehot\(y\)\)/N = \[\[", str(table))
+    summed = gg.explain(gg.nn.functional.cross_entropy(net(gg.tensor(x)), gg.tensor(labels), reduction="sum"),
+                        model=net).deltas()
+    assert re.search(r"∇_ŷ f += \[\[", str(summed))  # no /N formula where the loss is not a mean
 
 
 def test_an_equation_that_does_not_hold_says_so_and_backward_carries_on(float64) -> None:

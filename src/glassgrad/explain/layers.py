@@ -18,6 +18,7 @@ fires), a tiny non-zero value for every sample a saturated one (a sigmoid or tan
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ from glassgrad.tensor import Tensor
 
 UNROLL_MAX_WEIGHTS = 16  # layers with at most this many weights are also written out weight by weight
 ELEMENT = "element"  # the tag of a row that writes an equation out for one element
+_UPSTREAM = re.compile(r"(\\,)?\s*g$")  # the upstream gradient g ending a LaTeX template: 1 at the output
 FULL_MAX = 64  # values with at most this many elements are shown in full (larger: shape, norm, first entries)
 
 
@@ -175,6 +177,24 @@ class LayerTable:
                     fill(d.text, {t: names[s] for t, s in keys.items()}),
                     fill(d.latex, {t: names_latex[s] for t, s in keys.items()}, latex=True))
 
+    def _loss_gradient(self, layer: Layer) -> tuple[str, str]:
+        """∇_ŷ E as the op table writes it, when E is one loss op applied to ŷ and a target y (e.g. mse_loss:
+        2(ŷ − y)/N); empty otherwise (the number alone, as backward computed it)."""
+        loss = self.trace.output
+        edges = [e for e in loss.edges if e.source is layer.output] if loss.node is not None else []
+        if (len(edges) != 1 or edges[0].derivative is None or not edges[0].derivative.text.endswith(" · g")
+                or loss.node.params.get("reduction", "mean") != "mean"):  # (the templates' N is the mean's)
+            return "", ""
+        keys = ("a", "b", "c", "d", "e")
+
+        def names(latex: bool) -> dict[str, tuple[str, str]]:
+            return {k: ((r"\hat{y}" if latex else "ŷ") if e.source is layer.output else "y" if e.source is not None
+                        and not e.source.requires_grad else e.latex_label if latex else e.label, "atom")
+                    for k, e in zip(keys, loss.edges)}
+
+        d = edges[0].derivative  # at the output the upstream g is 1: the template without its "· g"
+        return fill(d.text[:-len(" · g")], names(False)), fill(_UPSTREAM.sub("", d.latex), names(True), latex=True)
+
     def _equations(self, layer: Layer) -> list[Equation]:
         n, o, ol = self._names(layer), self.out, self.out_latex
         k, equations = layer.index, []
@@ -183,7 +203,7 @@ class LayerTable:
         if k == len(self.layers):
             grad_a = layer.output.grad
             if grad_a is not None:
-                nabla = Term(f"∇_ŷ {o}", rf"\nabla_{{\hat{{y}}}} {ol}", np.asarray(grad_a))
+                nabla = Term(f"∇_ŷ {o}", rf"\nabla_{{\hat{{y}}}} {ol}", np.asarray(grad_a), *self._loss_gradient(layer))
                 equations.append(Equation("BP1", f"∇_ŷ {o} ⊙ {sp.label}", rf"{nabla.latex} \odot {sp.latex}",
                                           [nabla, sp], Term(*n["delta"], nabla.value * sp.value), layer.delta))
         else:
