@@ -22,6 +22,7 @@ import time
 from _common import compare, machine_facts
 from glassgrad.web.schemas import NetworkConfig, TrainResult
 from glassgrad.web.server import Playground
+from glassgrad.web.sessions import SessionStore, Visitor
 
 CONFIG = NetworkConfig(dataset="moons", samples=200, hidden=[8, 8], activations=["tanh", "tanh", "sigmoid"],
                        loss="bce", optimizer="adam", lr=0.03, batch_size=10)
@@ -29,9 +30,10 @@ CONFIG = NetworkConfig(dataset="moons", samples=200, hidden=[8, 8], activations=
 
 def main() -> None:
     print(machine_facts())
-    pg = Playground(4)
-    sid = pg.create(CONFIG)["session_id"]
-    with pg.store.use(sid) as run:
+    pg = Playground(SessionStore(4))
+    who = Visitor(SessionStore.new_owner(), "127.0.0.1")
+    sid = pg.create(CONFIG, who)["session_id"]
+    with pg.store.use(sid, who) as run:
         run.train(500)  # a network mid-training, with a full loss history
 
         def frame() -> str:

@@ -19,11 +19,12 @@ from safetensors.numpy import load as load_safetensors
 
 from glassgrad.web import server
 from glassgrad.web.schemas import MAX_STEPS_PER_REQUEST, MAX_UPLOAD_BYTES
+from glassgrad.web.sessions import SessionNotFound, SessionStore, Visitor
 
 
 @pytest.fixture
 def client() -> TestClient:
-    return TestClient(server.create_app(capacity=4))
+    return TestClient(server.create_app(capacity=4, train_seconds=60))  # step counts exact on a loaded machine
 
 
 def lesson(client: TestClient, lesson_id: str) -> dict:
@@ -110,6 +111,129 @@ def test_unknown_malformed_and_deleted_ids(client):
     assert client.delete(f"/api/sessions/{sid}").status_code == 204
     assert client.get(f"/api/sessions/{sid}").status_code == 404
     assert client.delete(f"/api/sessions/{sid}").status_code == 404
+
+
+class Clock:
+    """An injected clock: tests move time, nothing sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def visitors(n: int, client: str = "10.0.0.1") -> list[Visitor]:
+    return [Visitor(SessionStore.new_owner(), client) for _ in range(n)]
+
+
+def test_one_client_cannot_evict_other_clients_sessions():
+    store: SessionStore[str] = SessionStore(capacity=8, per_client=3)
+    others = [Visitor(SessionStore.new_owner(), f"10.0.0.{i}") for i in range(2, 7)]
+    theirs = [(store.create(lambda: "theirs", v)[0], v) for v in others]  # five clients, one session each
+    attacker = Visitor(SessionStore.new_owner(), "10.0.0.66")
+    made = [store.create(lambda: "mine", attacker)[0] for _ in range(64)]
+    for sid, v in theirs:
+        with store.use(sid, v) as item:
+            assert item == "theirs"
+    assert len(store) == 8  # 5 others + the attacker's 3 newest
+    alive = [sid for sid in made if _alive(store, sid, attacker)]
+    assert alive == made[-3:]
+    # a store full of many clients' sessions: a newcomer pushes out the biggest holder's oldest, not the others'
+    newcomer = Visitor(SessionStore.new_owner(), "10.0.0.99")
+    store.create(lambda: "new", newcomer)
+    assert [sid for sid in made if _alive(store, sid, attacker)] == made[-2:]
+    assert all(_alive(store, sid, v) for sid, v in theirs)
+
+
+def _alive(store: SessionStore, sid: str, v: Visitor) -> bool:
+    try:
+        with store.use(sid, v):
+            return True
+    except SessionNotFound:
+        return False
+
+
+def test_idle_sessions_expire_and_use_keeps_them_alive():
+    clock = Clock()
+    store: SessionStore[str] = SessionStore(capacity=8, idle_seconds=600, clock=clock)
+    (a, va), (b, vb) = [(store.create(lambda: "run", v)[0], v) for v in visitors(2)]
+    for _ in range(5):  # an hour of use, ten minutes apart less a second: a stays, b idles out
+        clock.now += 599
+        assert _alive(store, a, va)
+    assert not _alive(store, b, vb) and len(store) == 1
+    clock.now += 600
+    assert not _alive(store, a, va) and len(store) == 0
+    sid = store.create(lambda: "run", va)[0]  # long work counts as use from when it ended
+    with store.use(sid, va):
+        clock.now += 10_000
+    clock.now += 599
+    assert _alive(store, sid, va)
+
+
+def test_a_session_is_its_owners_alone():
+    store: SessionStore[str] = SessionStore()
+    owner, thief = Visitor(SessionStore.new_owner(), "10.0.0.1"), Visitor(SessionStore.new_owner(), "10.0.0.1")
+    sid = store.create(lambda: "run", owner)[0]
+    near = owner.owner[:-1] + ("y" if owner.owner.endswith("x") else "x")  # one character off
+    for who in (thief, Visitor("", "10.0.0.1"), Visitor(near, "10.0.0.1")):
+        with pytest.raises(SessionNotFound, match="no such session"):
+            store.use(sid, who).__enter__()
+        with pytest.raises(SessionNotFound):
+            store.replace(sid, "stolen", who)
+        with pytest.raises(SessionNotFound):
+            store.delete(sid, who)
+    with store.use(sid, owner) as item:
+        assert item == "run"
+
+
+def test_another_client_with_the_id_cannot_take_the_session_over():
+    app = server.create_app()
+    owner, other = TestClient(app), TestClient(app)
+    state = create(owner, **SMALL)
+    sid = state["session_id"]
+    cookie = owner.cookies["glassgrad_owner"]
+    assert len(cookie) == 32
+    for method, path, kw in [("get", "", {}), ("post", "/train", {"json": {"steps": 1}}), ("get", "/data", {}),
+                             ("put", "/config", {"json": SMALL}), ("post", "/reset", {}),
+                             ("get", "/model.safetensors", {}), ("get", "/walkthrough", {}), ("delete", "", {})]:
+        r = getattr(other, method)(f"/api/sessions/{sid}{path}", **kw)
+        assert r.status_code == 404 and "no such session" in r.json()["detail"], (method, path)
+    other.cookies.set("glassgrad_owner", "x" * 32)  # a guessed token
+    assert other.get(f"/api/sessions/{sid}").status_code == 404
+    assert owner.get(f"/api/sessions/{sid}").json()["step"] == 0  # untouched, still the owner's
+    second = create(owner, **SMALL)  # the same visitor keeps the same token for all its sessions
+    assert owner.cookies["glassgrad_owner"] == cookie and second["session_id"] != sid
+    created = owner.post("/api/sessions", json=SMALL)
+    assert "set-cookie" not in created.headers
+    first = TestClient(app).post("/api/sessions", json=SMALL)
+    assert {"httponly", "samesite=strict", "path=/api/sessions"} <= set(
+        part.strip().lower() for part in first.headers["set-cookie"].split(";"))
+
+
+def test_sessions_expire_in_the_app_by_the_injected_clock():
+    clock = Clock()
+    client = TestClient(server.create_app(idle_seconds=60, clock=clock))
+    sid = create(client, **SMALL)["session_id"]
+    clock.now += 59
+    assert client.get(f"/api/sessions/{sid}").status_code == 200
+    clock.now += 59
+    assert client.post(f"/api/sessions/{sid}/train", json={"steps": 1}).status_code == 200
+    clock.now += 61
+    assert client.get(f"/api/sessions/{sid}").status_code == 404
+
+
+def test_a_train_request_stops_at_its_time_limit_and_says_how_far_it_got():
+    quick = TestClient(server.create_app(train_seconds=0.0))  # every request: one step, then the deadline
+    slow = TestClient(server.create_app(train_seconds=60))
+    a, b = create(quick, **SMALL)["session_id"], create(slow, **SMALL)["session_id"]
+    r = quick.post(f"/api/sessions/{a}/train", json={"steps": 50}).json()
+    assert len(r["new_losses"]) == 1 and r["state"]["step"] == 1
+    while r["state"]["step"] < 50:  # the page asks again for the rest
+        r = quick.post(f"/api/sessions/{a}/train", json={"steps": 50 - r["state"]["step"]}).json()
+    whole = slow.post(f"/api/sessions/{b}/train", json={"steps": 50}).json()
+    assert whole["state"]["step"] == 50
+    assert r["state"]["layers"] == whole["state"]["layers"]  # the same steps, however they were split
 
 
 def test_store_is_bounded_and_evicts_the_least_recently_used(client):

@@ -118,11 +118,12 @@ def session_path(page) -> str:
 
 
 def network(page, base_url: str) -> tuple[list[np.ndarray], list[np.ndarray], dict]:
-    """The page's current weights (through the safetensors download) and its dataset."""
+    """The page's current weights (through the safetensors download) and its dataset, fetched with the page's own
+    cookies (a session answers its owner only: see test_sessions_answer_their_owner_only)."""
     path = session_path(page)
-    tensors = load_safetensors(httpx.get(base_url.rstrip("/") + path + "/model.safetensors").content)
+    tensors = load_safetensors(page.request.get(base_url.rstrip("/") + path + "/model.safetensors").body())
     layers = sorted({int(k.split(".")[0]) for k in tensors})
-    data = httpx.get(base_url.rstrip("/") + path + "/data").json()
+    data = page.request.get(base_url.rstrip("/") + path + "/data").json()
     return [tensors[f"{i}.weight"] for i in layers], [tensors[f"{i}.bias"] for i in layers], data
 
 
@@ -218,7 +219,7 @@ def test_training_lowers_the_loss(page, base_url):
     assert last < 0.6 * first
     assert float(page.inner_text("#stats-accuracy").rstrip("%")) > 80
     assert page.locator("#grad-norms .bar").count() == 3
-    state = httpx.get(base_url.rstrip("/") + session_path(page)).json()
+    state = page.request.get(base_url.rstrip("/") + session_path(page)).json()
     for toggle, key in ((False, "weight"), (True, "weight_grad")):  # links: width ∝ |w|, or |∂L/∂w| when toggled
         page.set_checked("#show-grads", toggle)
         l, k, j = max(((li + 1, k, j) for li, layer in enumerate(state["layers"])
@@ -295,7 +296,7 @@ def test_lesson_shows_the_articles_numbers(page, base_url):
     grads = page.locator("#step-panel table.terms").nth(1).locator("tr.term td:last-child").all_inner_texts()
     assert [float(g) for g in grads] == [-20.0]
     assert page.get_attribute("#export-md", "href").endswith("format=markdown")
-    markdown = httpx.get(base_url.rstrip("/") + page.get_attribute("#export-md", "href")).text
+    markdown = page.request.get(base_url.rstrip("/") + page.get_attribute("#export-md", "href")).text()
     assert "-20" in markdown
     shot(page, "lesson")
 
@@ -420,7 +421,7 @@ def test_a_split_shows_test_loss_and_test_points(page, base_url):
         out.append(F.binary_cross_entropy(a, gg.tensor(y[rows][:, None], dtype=gg.float64)).item())
     assert shown(page, "#stats-loss") == pytest.approx(out[0], rel=1e-5)
     assert shown(page, "#stats-test-loss") == pytest.approx(out[1], rel=1e-5)
-    state = httpx.get(base_url.rstrip("/") + session_path(page)).json()
+    state = page.request.get(base_url.rstrip("/") + session_path(page)).json()
     b = state["boundary"]
     pixel = [((p[0] - b["x_min"]) / (b["x_max"] - b["x_min"]) * 300, (b["y_max"] - p[1]) / (b["y_max"] - b["y_min"])
               * 300) for p in x]
@@ -469,7 +470,7 @@ def test_hovering_a_link_shows_its_numbers_live(page, base_url):
     expect(card).to_be_visible()
     expect(card.locator("[data-key=card-derivation]")).to_be_visible()
     weights, biases, data = network(page, base_url)
-    state = httpx.get(base_url.rstrip("/") + session_path(page)).json()
+    state = page.request.get(base_url.rstrip("/") + session_path(page)).json()
     value = lambda key: float(card.locator(f"[data-key={key}]").get_attribute("data-value"))  # noqa: E731
     assert value("card-weight") == weights[0][1, 0]
     assert value("card-grad") == state["layers"][0]["weight_grad"][1][0]
@@ -517,3 +518,21 @@ def test_steps_per_second_with_a_smooth_boundary(page, base_url):
               f"{steps:.1f} training steps/s shown, {frames:.1f} frames/s (load average {os.getloadavg()[0]:.1f})")
         assert frames1 > frames0 and steps1 > steps0
     shot(page, "speed")
+
+
+def test_sessions_answer_their_owner_only(page, browser, base_url):
+    """The page's own requests and links carry its owner cookie; another browser with the same URL gets a 404."""
+    open_page(page, base_url)
+    url = base_url.rstrip("/") + session_path(page)
+    assert page.request.get(url).status == 200
+    with page.expect_download() as download:  # a plain link (a navigation) carries the cookie too
+        page.click("#download")
+    tensors = load_safetensors(Path(download.value.path()).read_bytes())
+    assert sorted(tensors) == ["0.bias", "0.weight", "2.bias", "2.weight", "4.bias", "4.weight"]  # hidden 8, 8
+    stranger = browser.new_context()
+    try:
+        r = stranger.request.get(url)
+        assert r.status == 404 and "no such session" in r.json()["detail"]
+    finally:
+        stranger.close()
+    assert httpx.get(url).status_code == 404  # no cookie at all

@@ -27,17 +27,21 @@ CONFIG = dict(dataset="xor", samples=40, hidden=[3], activations=["tanh", "sigmo
 
 
 @functools.cache
-def live_session() -> str:
-    return TestClient(APP).post("/api/sessions", json=CONFIG).json()["session_id"]
+def live_session() -> tuple[str, dict[str, str]]:
+    """A session's id and its owner's cookie (without it, every request on the session is a 404)."""
+    client = TestClient(APP)
+    sid = client.post("/api/sessions", json=CONFIG).json()["session_id"]
+    return sid, dict(client.cookies)
 
 
 @SCHEMA.parametrize()
 @settings(max_examples=8, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=list(HealthCheck))
 def test_api_never_answers_with_a_server_error(case):
+    sid, cookies = live_session()
     if case.path_parameters and "sid" in case.path_parameters and case.method != "DELETE":
-        case.path_parameters["sid"] = live_session()
-    response = case.call()
+        case.path_parameters["sid"] = sid
+    response = case.call(cookies=cookies)
     assert response.status_code < 500, (
         f"{case.method} {case.formatted_path} {case.query or ''} {str(case.body)[:300]} -> "
         f"{response.status_code}: {response.text[:500]}")

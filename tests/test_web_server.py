@@ -2,15 +2,18 @@
 
 A chunked body far over the limit (no Content-Length to refuse up front) must get a 413 while the server's peak
 memory (VmHWM of /proc/PID/status) stays flat; a forged Host header must be refused whatever address the server is
-bound to.
+bound to; and while two visitors train as hard as the limits allow, a third is still served promptly (each
+session has its own lock, and a train request stops at its time limit).
 """
 
 from __future__ import annotations
 
 import select
 import socket
+import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,11 +78,12 @@ def chunks(first: bytes, total: int) -> Iterator[bytes]:
         yield filler
 
 
-def post_chunked(server: Server, path: str, content_type: str, body: Iterator[bytes]) -> tuple[int, bytes, int]:
+def post_chunked(server: Server, path: str, content_type: str, body: Iterator[bytes],
+                 cookie: str = "") -> tuple[int, bytes, int]:
     """Stream `body` with Transfer-Encoding: chunked until the server answers; its status, reply and bytes sent."""
     with server.connect() as s:
         s.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nContent-Type: {content_type}\r\n"
-                  "Transfer-Encoding: chunked\r\n\r\n".encode())
+                  f"Cookie: {cookie}\r\nTransfer-Encoding: chunked\r\n\r\n".encode())
         sent = 0
         for chunk in body:
             if select.select([s], [], [], 0)[0]:  # the server answered: stop sending
@@ -111,17 +115,20 @@ MULTIPART_HEAD = (b'--cut\r\nContent-Disposition: form-data; name="file"; filena
 
 @pytest.mark.parametrize("kind", ["json", "multipart"])
 def test_a_chunked_body_over_the_limit_is_cut_off_without_growing_the_server(server, kind):
-    sid = httpx.post(server.url("/api/sessions"), json={"dataset": "xor", "samples": 8}).json()["session_id"]
+    owner = httpx.Client(base_url=server.url(""))
+    sid = owner.post("/api/sessions", json={"dataset": "xor", "samples": 8}).json()["session_id"]
+    cookie = f"glassgrad_owner={owner.cookies['glassgrad_owner']}"
     path, content_type, first = {
         "json": ("/api/sessions", "application/json", b'{"hidden": [' + b"1, " * 1000),
         "multipart": (f"/api/sessions/{sid}/dataset", "multipart/form-data; boundary=cut", MULTIPART_HEAD),
     }[kind]
     before = server.peak_rss_mb()
-    status, reply, sent = post_chunked(server, path, content_type, chunks(first, 600_000_000))
+    status, reply, sent = post_chunked(server, path, content_type, chunks(first, 600_000_000), cookie)
     assert status == 413 and b"request body too large" in reply
     assert sent < 100 * MAX_UPLOAD_BYTES  # answered long before the 600 MB were sent
     assert server.peak_rss_mb() - before < 50, (before, server.peak_rss_mb())
-    assert httpx.get(server.url(f"/api/sessions/{sid}")).status_code == 200  # still serving
+    assert owner.get(f"/api/sessions/{sid}").status_code == 200  # still serving
+    owner.close()
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "0.0.0.0"])
@@ -143,3 +150,42 @@ def test_a_forged_host_is_refused_on_every_bind(host):
         assert httpx.get(url, headers={"Host": "127.0.0.1.attacker.example"}).status_code == 400
     finally:
         s.stop()
+
+
+HEAVY = dict(dataset="circles", samples=2000, batch_size=2000, hidden=[32] * 4, activations=["tanh"] * 4 + ["sigmoid"],
+             loss="bce", optimizer="adam")  # 2000 steps of this take far longer than a request's second
+LIGHT = dict(dataset="moons", samples=60, hidden=[3], activations=["tanh", "sigmoid"], loss="bce")
+
+
+def test_two_busy_sessions_do_not_hold_up_a_third(server):
+    stop, started, steps_per_request = threading.Event(), threading.Barrier(3), []
+
+    def busy() -> None:
+        with httpx.Client(base_url=server.url(""), timeout=120) as visitor:  # its own cookies: its own owner
+            sid = visitor.post("/api/sessions", json=HEAVY).json()["session_id"]
+            started.wait(60)
+            while not stop.is_set():
+                r = visitor.post(f"/api/sessions/{sid}/train", json={"steps": 2000})
+                steps_per_request.append(len(r.json()["new_losses"]))
+
+    threads = [threading.Thread(target=busy) for _ in range(2)]
+    for t in threads:
+        t.start()
+    try:
+        with httpx.Client(base_url=server.url(""), timeout=120) as me:
+            sid = me.post("/api/sessions", json=LIGHT).json()["session_id"]
+            started.wait(60)
+            while len(steps_per_request) < 2:  # both are well into their heavy loops
+                me.get("/api/options")
+            waits = []
+            for _ in range(10):
+                t0 = time.perf_counter()
+                assert me.get(f"/api/sessions/{sid}").status_code == 200
+                waits.append(time.perf_counter() - t0)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=120)
+    # every busy request ran into the one-second time limit (so one engine lock would have made us wait ~1 s)
+    assert steps_per_request and max(steps_per_request) < 2000
+    assert statistics.median(waits) < 0.5, waits

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import math
+import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,7 +40,8 @@ FEATURES: dict[str, tuple[str, Callable[[gg.Tensor, gg.Tensor], gg.Tensor]]] = {
 HISTORY = 2000  # loss values kept per session
 GRID = 100  # decision-boundary resolution per axis
 PICTURE = 20  # resolution per axis of each neuron's picture
-MAX_WORK_PER_REQUEST = 2_000_000_000  # steps × batch rows × parameters: about a second of NumPy
+TRAIN_SECONDS = 1.0  # a train request stops after this much work; its reply says how many steps ran
+_SEEDING = threading.Lock()  # gg's random generator is process-wide, like torch's: seed and draw in one go
 _QUIET = np.errstate(over="ignore", invalid="ignore", divide="ignore")  # a diverging run is reported, not warned
 
 
@@ -171,10 +174,11 @@ class Run:
     # ----------------------------------------------------------------------------------------- the network
     def reset(self) -> None:
         """Starting weights from the seed (or the config's explicit ones), a fresh optimizer, no history."""
-        gg.manual_seed(self.config.seed)
         layers: list[nn.Module] = []
-        for fan_in, fan_out, act in zip(self.sizes, self.sizes[1:], self.config.activations):
-            layers += [nn.Linear(fan_in, fan_out, bias=self.config.bias, dtype=gg.float64), MODULES[act]()]
+        with _SEEDING:
+            gg.manual_seed(self.config.seed)
+            for fan_in, fan_out, act in zip(self.sizes, self.sizes[1:], self.config.activations):
+                layers += [nn.Linear(fan_in, fan_out, bias=self.config.bias, dtype=gg.float64), MODULES[act]()]
         self.model = nn.Sequential(*layers)
         if self.config.weights is not None:
             self._set_weights()
@@ -252,21 +256,22 @@ class Run:
         return rows
 
     @_QUIET
-    def train(self, steps: int | None = None, epochs: int | None = None) -> list[float]:
-        """Take `steps` optimizer steps, or enough to finish `epochs` more epochs; return each step's loss."""
+    def train(self, steps: int | None = None, epochs: int | None = None,
+              seconds: float = TRAIN_SECONDS) -> list[float]:
+        """Take `steps` optimizer steps, or enough to finish `epochs` more epochs; return each step's loss.
+
+        It stops early, after at least one step, once `seconds` have passed: a request's work is bounded whatever
+        the network and batch, and the steps taken are the same ones, in the same order, however they are split.
+        """
         if epochs is not None:
             left_in_epoch = math.ceil(len(self.order) / self.config.batch_size)
             steps = left_in_epoch + (epochs - (1 if left_in_epoch else 0)) * self.steps_per_epoch()
         if steps is None or steps > MAX_STEPS_PER_REQUEST:
             raise PlaygroundError(f"that is {steps} steps in one request; the limit is {MAX_STEPS_PER_REQUEST}: "
                                   "ask for fewer epochs, or a larger batch size")
-        rows = min(self.config.batch_size, len(self.train_rows))
-        work = steps * rows * sum(p.numel() for p in self.model.parameters())
-        if work > MAX_WORK_PER_REQUEST:
-            raise PlaygroundError(f"{steps} steps of batch {self.config.batch_size} through this network is too much "
-                                  "work for one request (about a second's worth is allowed): ask for fewer steps")
-        new = []
-        for _ in range(steps):
+        deadline = time.monotonic() + seconds
+        new: list[float] = []
+        while len(new) < steps and (not new or time.monotonic() < deadline):
             rows = self._next_batch()
             self.optimizer.zero_grad()
             loss = self.loss_of(self.model(gg.tensor(self.inputs[rows], dtype=gg.float64)), self.targets(rows))

@@ -9,13 +9,17 @@ should produce a 500.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from fastapi import FastAPI, File, Form, Path, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, Path, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -23,7 +27,16 @@ from fastapi.staticfiles import StaticFiles
 import glassgrad as gg
 from glassgrad.web.guard import Guard
 from glassgrad.web.lessons import LESSONS
-from glassgrad.web.network import FEATURES, Dataset, PlaygroundError, Run, builtin_dataset, csv_dataset, finite_or_none
+from glassgrad.web.network import (
+    FEATURES,
+    TRAIN_SECONDS,
+    Dataset,
+    PlaygroundError,
+    Run,
+    builtin_dataset,
+    csv_dataset,
+    finite_or_none,
+)
 from glassgrad.web.schemas import (
     MAX_LAYERS,
     MAX_ROWS,
@@ -47,13 +60,15 @@ from glassgrad.web.schemas import (
     Walkthrough,
     WeightDerivation,
 )
-from glassgrad.web.sessions import SessionNotFound, SessionStore
+from glassgrad.web.sessions import SessionNotFound, SessionStore, Visitor
 from glassgrad.web.walkthrough import explanation, walkthrough, weight_derivation
 
 STATIC = FilePath(__file__).parent / "static"
 SessionId = Annotated[str, Path(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
                                 description="the secret id POST /api/sessions returned")]
 Example = Annotated[int, Query(ge=0, lt=MAX_ROWS, description="row of the dataset to walk through")]
+OWNER_COOKIE = "glassgrad_owner"  # the token that makes a session its creator's (sessions.py)
+TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 MAX_BODY_BYTES = MAX_UPLOAD_BYTES + 64_000  # an upload's file plus its multipart framing and form fields
 ERRORS: dict[int | str, dict[str, Any]] = {**{code: {"model": ErrorBody} for code in (400, 404, 413)},
                                            422: {"model": ValidationErrorBody}}
@@ -62,8 +77,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {**{code: {"model": ErrorBody} for cod
 class Playground:
     """The API's behaviour, apart from HTTP: sessions of `Run`s and what each endpoint does with one."""
 
-    def __init__(self, capacity: int) -> None:
-        self.store: SessionStore[Run] = SessionStore(capacity)
+    def __init__(self, store: SessionStore[Run], train_seconds: float = TRAIN_SECONDS) -> None:
+        self.store, self.train_seconds = store, train_seconds
 
     def state(self, sid: str, run: Run) -> dict:
         loss, accuracy = run.evaluate(run.train_rows)
@@ -76,24 +91,27 @@ class Playground:
                 "losses": list(run.losses), "history": list(run.history), "layers": run.layer_snapshots(),
                 "boundary": run.boundary(), "neurons": run.pictures()}
 
-    def create(self, config: NetworkConfig) -> dict:
-        sid, _ = self.store.create(lambda: Run(config, builtin_dataset(config)))
-        with self.store.use(sid) as run:
+    def create(self, config: NetworkConfig, who: Visitor) -> dict:
+        sid, _ = self.store.create(lambda: Run(config, builtin_dataset(config)), who)
+        with self.store.use(sid, who) as run:
             return self.state(sid, run)
 
-    def reconfigure(self, sid: str, config: NetworkConfig) -> Run:
+    def reconfigure(self, sid: str, config: NetworkConfig, who: Visitor) -> dict:
         """A new network from `config` in the same session; an uploaded dataset stays unless the config has data."""
-        with self.store.use(sid) as run:
+        with self.store.use(sid, who) as run:
             keep = run.data.source.startswith("upload") and config.data is None
-            return self.store.replace(sid, Run(config, run.data if keep else builtin_dataset(config)))
+            run = self.store.replace(sid, Run(config, run.data if keep else builtin_dataset(config)), who)
+            return self.state(sid, run)
 
-    def upload(self, sid: str, content: bytes, filename: str, target: str | None, task: str | None = None) -> Run:
+    def upload(self, sid: str, content: bytes, filename: str, target: str | None, task: str | None,
+               who: Visitor) -> dict:
         """Train on an uploaded CSV from now on: same layers and settings, input and output sized to the file."""
-        with self.store.use(sid) as run, tempfile.TemporaryDirectory() as tmp:
+        with self.store.use(sid, who) as run, tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "upload.csv")
             FilePath(path).write_bytes(content)
             data = csv_dataset(path, _column(target), filename, task)
-            return self.store.replace(sid, Run(_fit_loss(run.config, data), data))
+            run = self.store.replace(sid, Run(_fit_loss(run.config, data), data), who)
+            return self.state(sid, run)
 
 
 def _fit_loss(config: NetworkConfig, data: Dataset) -> NetworkConfig:
@@ -120,8 +138,20 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": message})
 
 
-def create_app(capacity: int = 64, allowed_hosts: list[str] | None = None) -> FastAPI:
-    """The playground app; `capacity` bounds the live sessions (the least recently used is evicted).
+async def visitor(request: Request) -> Visitor:
+    """Who is asking: the owner token of their cookie (when well-formed) and their address."""
+    token = request.cookies.get(OWNER_COOKIE, "")
+    return Visitor(token if TOKEN.fullmatch(token) else "", request.client.host if request.client else "")
+
+
+Who = Annotated[Visitor, Depends(visitor)]
+
+
+def create_app(capacity: int = 64, allowed_hosts: list[str] | None = None, *, per_client: int = 16,
+               idle_seconds: float = 3600.0, clock: Callable[[], float] = time.monotonic,
+               train_seconds: float = TRAIN_SECONDS) -> FastAPI:
+    """The playground app. Sessions: at most `capacity` live, `per_client` per client address, each expiring after
+    `idle_seconds` unused (by `clock`); a train request works at most `train_seconds` (see sessions.py).
 
     `allowed_hosts` restricts the Host header to these names and IP addresses (so a web page elsewhere cannot
     reach the API through DNS rebinding); None allows any. Every request body is cut off past MAX_BODY_BYTES.
@@ -129,7 +159,7 @@ def create_app(capacity: int = 64, allowed_hosts: list[str] | None = None) -> Fa
     app = FastAPI(title="glassgrad playground", version=gg.__version__,
                   description="Build a small network, step through its backward pass one neuron at a time, train it.")
     app.add_middleware(Guard, router=app.router, max_body=MAX_BODY_BYTES, allowed_hosts=allowed_hosts)
-    pg = Playground(capacity)
+    pg = Playground(SessionStore(capacity, per_client, idle_seconds, clock), train_seconds)
     app.state.playground = pg
 
     @app.exception_handler(SessionNotFound)
@@ -171,43 +201,47 @@ def create_app(capacity: int = 64, allowed_hosts: list[str] | None = None) -> Fa
                 "lessons": LESSONS}
 
     @app.post("/api/sessions", response_model=SessionState, status_code=201, responses=ERRORS)
-    def create_session(config: NetworkConfig) -> dict:
-        """Start a session: a network built from `config` on its dataset. Keep the returned id secret."""
-        return pg.create(config)
+    def create_session(config: NetworkConfig, who: Who, response: Response) -> dict:
+        """Start a session: a network built from `config` on its dataset. Keep the returned id secret; the
+        owner cookie set with the first session must come with every request on it."""
+        if not who.owner:
+            who = Visitor(SessionStore.new_owner(), who.client)
+            response.set_cookie(OWNER_COOKIE, who.owner, httponly=True, samesite="strict", path="/api/sessions")
+        return pg.create(config, who)
 
     @app.get("/api/sessions/{sid}", response_model=SessionState, responses=ERRORS)
-    def get_session(sid: SessionId) -> dict:
-        with pg.store.use(sid) as run:
+    def get_session(sid: SessionId, who: Who) -> dict:
+        with pg.store.use(sid, who) as run:
             return pg.state(sid, run)
 
     @app.delete("/api/sessions/{sid}", status_code=204, responses=ERRORS)
-    def delete_session(sid: SessionId) -> Response:
-        pg.store.delete(sid)
+    def delete_session(sid: SessionId, who: Who) -> Response:
+        pg.store.delete(sid, who)
         return Response(status_code=204)
 
     @app.put("/api/sessions/{sid}/config", response_model=SessionState, responses=ERRORS)
-    def reconfigure(sid: SessionId, config: NetworkConfig) -> dict:
+    def reconfigure(sid: SessionId, config: NetworkConfig, who: Who) -> dict:
         """Rebuild the network from a new config (an uploaded dataset is kept unless the config brings data)."""
-        run = pg.reconfigure(sid, config)
-        with pg.store.use(sid):
-            return pg.state(sid, run)
+        return pg.reconfigure(sid, config, who)
 
     @app.post("/api/sessions/{sid}/reset", response_model=SessionState, responses=ERRORS)
-    def reset(sid: SessionId) -> dict:
+    def reset(sid: SessionId, who: Who) -> dict:
         """Back to the starting weights (the same ones: they come from the config's seed)."""
-        with pg.store.use(sid) as run:
+        with pg.store.use(sid, who) as run:
             run.reset()
             return pg.state(sid, run)
 
     @app.post("/api/sessions/{sid}/train", response_model=TrainResult, responses=ERRORS)
-    def train(sid: SessionId, request: TrainRequest) -> dict:
-        """Train for some steps or epochs, at most `steps_per_request` optimizer steps per call."""
-        with pg.store.use(sid) as run:
-            new = run.train(request.steps, request.epochs)
+    def train(sid: SessionId, request: TrainRequest, who: Who) -> dict:
+        """Train for some steps or epochs: at most `steps_per_request` optimizer steps, and about a second of work,
+        per call (`new_losses` has one loss per step taken: ask again for the rest)."""
+        with pg.store.use(sid, who) as run:
+            new = run.train(request.steps, request.epochs, pg.train_seconds)
             return {"state": pg.state(sid, run), "new_losses": new}
 
     @app.post("/api/sessions/{sid}/dataset", response_model=SessionState, responses=ERRORS)
-    async def upload_dataset(sid: SessionId, file: Annotated[UploadFile, File(description="CSV, header row first")],
+    async def upload_dataset(sid: SessionId, who: Who,
+                             file: Annotated[UploadFile, File(description="CSV, header row first")],
                              target: Annotated[str | None, Form(max_length=100)] = None,
                              task: Annotated[Literal["classification", "regression"] | None, Form()] = None) -> dict:
         """Train on your own CSV (at most 1 MB, 5000 rows, 16 feature columns); `target` names the label column,
@@ -215,38 +249,36 @@ def create_app(capacity: int = 64, allowed_hosts: list[str] | None = None) -> Fa
         content = await file.read(MAX_UPLOAD_BYTES + 1)
         if len(content) > MAX_UPLOAD_BYTES:
             return _error(413, f"{file.filename}: the file is over {MAX_UPLOAD_BYTES} bytes")
-        run = pg.upload(sid, content, file.filename or "upload.csv", target, task)
-        with pg.store.use(sid):
-            return pg.state(sid, run)
+        return await run_in_threadpool(pg.upload, sid, content, file.filename or "upload.csv", target, task, who)
 
     @app.get("/api/sessions/{sid}/data", response_model=DataPoints, responses=ERRORS)
-    def data(sid: SessionId) -> dict:
-        with pg.store.use(sid) as run:
+    def data(sid: SessionId, who: Who) -> dict:
+        with pg.store.use(sid, who) as run:
             d: Dataset = run.data
             test = np.zeros(len(d.x), dtype=bool)
             test[run.test_rows] = True
             return {"x": d.x.tolist(), "y": d.y.tolist(), "feature_names": d.feature_names, "test": test.tolist()}
 
     @app.get("/api/sessions/{sid}/walkthrough", response_model=Walkthrough, responses=ERRORS)
-    def get_walkthrough(sid: SessionId, example: Example = 0) -> dict:
+    def get_walkthrough(sid: SessionId, who: Who, example: Example = 0) -> dict:
         """Forward one neuron at a time, then backward, for one example: every number the engine computed."""
-        with pg.store.use(sid) as run:
+        with pg.store.use(sid, who) as run:
             return walkthrough(run, example)
 
     @app.get("/api/sessions/{sid}/weights/{layer}/{row}/{col}", response_model=WeightDerivation, responses=ERRORS)
     def get_weight(sid: SessionId, layer: Annotated[int, Path(ge=1, le=MAX_LAYERS)],
                    row: Annotated[int, Path(ge=0, lt=MAX_WIDTH)], col: Annotated[int, Path(ge=0, lt=MAX_WIDTH)],
-                   example: Example = 0) -> dict:
+                   who: Who, example: Example = 0) -> dict:
         """How ∂L/∂w of one weight came to be, for one example, checked by finite differences."""
-        with pg.store.use(sid) as run:
+        with pg.store.use(sid, who) as run:
             return weight_derivation(run, layer, row, col, example)
 
     @app.get("/api/sessions/{sid}/explanation", responses={**ERRORS, 200: {"content": {
         "text/markdown": {}, "application/json": {}}}})
-    def get_explanation(sid: SessionId, example: Example = 0,
+    def get_explanation(sid: SessionId, who: Who, example: Example = 0,
                         format: Literal["markdown", "json"] = "markdown") -> Response:  # noqa: A002
         """gg.explain's account of one example's backward pass, as Markdown or its documented JSON."""
-        with pg.store.use(sid) as run:
+        with pg.store.use(sid, who) as run:
             text = explanation(run, example, format)
         if format == "json":
             return Response(text, media_type="application/json")
@@ -254,9 +286,9 @@ def create_app(capacity: int = 64, allowed_hosts: list[str] | None = None) -> Fa
 
     @app.get("/api/sessions/{sid}/model.safetensors", responses={**ERRORS, 200: {"content": {
         "application/octet-stream": {}}}})
-    def download(sid: SessionId) -> Response:
+    def download(sid: SessionId, who: Who) -> Response:
         """The network's state dict as safetensors (PyTorch's names: loads into the same torch.nn.Sequential)."""
-        with pg.store.use(sid) as run, tempfile.TemporaryDirectory() as tmp:
+        with pg.store.use(sid, who) as run, tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "model.safetensors")
             gg.save(run.model.state_dict(), path)
             content = FilePath(path).read_bytes()

@@ -209,8 +209,8 @@ async function train(request) {
 }
 
 async function replay(steps) {  // a shared link: retrain the same number of steps, in bounded chunks
-  const limit = app.options.limits.steps_per_request;
-  for (let left = steps; left > 0; left -= limit) await train({ steps: Math.min(limit, left) });
+  const limit = app.options.limits.steps_per_request;  // a request may also stop early, at its time limit
+  while (app.state.step < steps) await train({ steps: Math.min(limit, steps - app.state.step) });
 }
 
 // ------------------------------------------------------------------------------------------------ render
