@@ -122,18 +122,34 @@ def test_derivations_equal_backward_on_random_graphs(program):
     for t in pool:
         if t.grad is None:
             continue
-        d = trace.derivation(t)
+        d = trace.derivation(t, expand=True)
         np.testing.assert_allclose(d.value, t.grad.data, rtol=1e-12, atol=1e-12)
-        if d.total_paths == len(d.paths):
+        assert_equations_add_up(d)
+        if d.total_paths == len(d.paths):  # the expanded sum over paths, when all are listed
             total = sum((np.asarray(p.product) for p in d.paths), np.zeros(t.shape))
             np.testing.assert_allclose(total, t.grad.data, rtol=1e-9, atol=1e-12)
-        for p in d.paths:
-            if p.scalar and p.factors:
-                product = np.asarray(p.product).item()
-                assert np.prod([float(f.value) for f in p.factors]) == pytest.approx(product, rel=1e-9, abs=1e-12)
-            stations = [v for v in p.vertices[1:-1] if v.named]
-            if p.factors:  # named tensors are the stations: each factor ends at one, the last at the target
-                assert [f.lower for f in p.factors] == stations + [p.vertices[-1]]
+        if t.data.size > 1:  # one element: its own derivation, factored the same way
+            k = tuple(int(i) for i in np.unravel_index(seed % t.data.size, t.shape))
+            e = trace.derivation(t, index=k)
+            assert float(e.value) == pytest.approx(float(t.grad.data[k]), rel=1e-12, abs=1e-12)
+            assert_equations_add_up(e)
+
+
+def assert_equations_add_up(d) -> None:
+    """Every equation's parts sum to its station's gradient; for numbers each part is the product of its factors;
+    no sum names the same part twice; each station appears once."""
+    for eq in d.equations:
+        values = [np.asarray(q.value) for q in eq.parts]
+        np.testing.assert_allclose(sum(values, np.zeros(np.shape(eq.value))), eq.value, rtol=1e-9, atol=1e-12)
+        labels = [" · ".join(f.label for f in q.factors) for q in eq.parts]
+        assert len(set(labels)) == len(labels), labels
+        if not eq.tensor:
+            for q in eq.parts:
+                if q.term.elements == 1:
+                    product = np.prod([float(f.value) for f in q.factors])
+                    assert product == pytest.approx(float(q.value), rel=1e-9, abs=1e-12)
+    stations = [(eq.point.vertex.id, eq.point.index) for eq in d.equations]
+    assert len(set(stations)) == len(stations)
 
 
 def test_explain_follows_the_value_each_op_used_when_a_tensor_was_changed_in_place_later():
@@ -149,7 +165,9 @@ def test_explain_follows_the_value_each_op_used_when_a_tensor_was_changed_in_pla
     np.testing.assert_allclose(x.grad.data, expected)
     d = trace.derivation(x)
     np.testing.assert_allclose(d.value, expected)
-    np.testing.assert_allclose(sum(np.asarray(p.product) for p in d.paths), expected)
+    assert len(d.equations[-1].parts) == 2  # x·3 (its first use) and the in-place y·x
+    assert_equations_add_up(d)
+    np.testing.assert_allclose(sum(np.asarray(p.product) for p in trace.derivation(x, expand=True).paths), expected)
     (source,) = [e.source for e in trace.vertex(z).edges if e.source is not None]
     assert source.node is y.grad_fn.next[0] and source.node is not y.grad_fn  # y's first node, not today's
     np.testing.assert_allclose(source.value, 3 * x.data)  # the value z used, not y's value now

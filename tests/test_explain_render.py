@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import glassgrad as gg
+from glassgrad.explain.format import number
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "explain-json.md"
 CHROMIUM = "/usr/bin/chromium"
@@ -79,13 +80,18 @@ def test_clear_errors():
         gg.explain(x * 2)
 
 
-def test_tensor_paths_say_what_they_show_and_sum_to_the_gradient():
+def test_tensor_stations_sum_their_parts_and_show_each_local_derivative():
     x, w, h, out = small_program()
     d = gg.explain(out).derivation(x)
-    assert not d.scalar and len(d.paths) == 2
-    np.testing.assert_allclose(sum(p.product for p in d.paths), x.grad.data, rtol=1e-12)
-    assert [f.label for f in d.paths[0].factors] == ["∂loss%/∂h", "∂h/∂x"]
-    assert "gradient carried so far" in str(d)
+    eq_h, eq_x = d.equations
+    assert eq_h.tensor and [" · ".join(f.label for f in q.factors) for q in eq_h.parts] == [
+        "∂loss%/∂(tanh h) · ∂(tanh h)/∂h", "∂loss%/∂((tanh h)·h) · ∂((tanh h)·h)/∂h (direct)"]
+    np.testing.assert_allclose(sum(q.value for q in eq_h.parts), eq_h.value, rtol=1e-12)
+    np.testing.assert_allclose(eq_x.value, x.grad.data, rtol=1e-12)
+    text = str(d)
+    tanh_local = 1 - np.tanh(h.data) ** 2  # tanh's local derivative, its own values
+    assert f"1 − tanh²h = {number(tanh_local, 4)}" in text
+    assert "this part of ∂loss%/∂h" in text and "∂h/∂x: w_1 = " in text
 
 
 # --------------------------------------------------------------------------------------------- renderers
@@ -363,9 +369,14 @@ def test_unnamed_graphs_get_automatic_labels():
     out = ((a * b + 1) * c).sum()
     trace = gg.explain(out)
     labels = [v.label for v in trace.vertices]
-    assert labels == ["x1", "x2", "x1·x2", "x1·x2 + 1", "c1", "(x1·x2 + 1)·c1", "f"]
+    assert labels == ["x1", "x2", "x1·x2", "x1·x2 + 1", "[1, 2]", "(x1·x2 + 1)·[1, 2]", "f"]
     d = trace.derivation(a)
-    assert [f.label for f in d.paths[0].factors] == ["∂f/∂x1"]  # nothing named: one folded factor
+    eq_top, eq_mid, eq_a = d.equations  # the vector it is scaled to; the number x1·x2 + 1 (its two parts); a
+    assert eq_top.tensor and not eq_mid.tensor and len(eq_mid.parts) == 2 and len(eq_a.parts) == 1
+    assert [q.factors[0].label for q in eq_mid.parts] == ["∂f/∂((x1·x2 + 1)·[1, 2])[0]",
+                                                          "∂f/∂((x1·x2 + 1)·[1, 2])[1]"]
+    assert [float(q.value) for q in eq_mid.parts] == [1.0, 2.0]
+    assert "∂f/∂x1 = ∂f/∂(x1·x2 + 1) · ∂(x1·x2 + 1)/∂x1" in str(d) and "(3) · (3)" in str(d)
     assert float(d.value) == 3.0 * 3.0
 
 
@@ -384,5 +395,6 @@ def test_a_derivation_of_a_scalar_path_shows_the_root_gradient_factor():
     y = w * 3
     y.name = "y"
     d = gg.explain(y, gradient=gg.tensor(0.5)).derivation(w)
-    assert [(f.label, f.text, float(f.value)) for f in d.paths[0].factors] == [("∂y/∂y", "g", 0.5), ("∂y/∂w", "3", 3.0)]
+    (part,) = d.equations[-1].parts
+    assert [(f.label, f.text(), float(f.value)) for f in part.factors] == [("g", "g", 0.5), ("∂y/∂w", "3", 3.0)]
     assert float(d.value) == 1.5

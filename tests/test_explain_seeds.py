@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import glassgrad as gg
+from glassgrad.explain.format import number
 
 pytestmark = pytest.mark.usefixtures("float64")
 
@@ -30,8 +31,9 @@ def named(t: gg.Tensor, name: str) -> gg.Tensor:
 
 
 def factors(d) -> list[tuple[str, str, float]]:
-    assert len(d.paths) == 1
-    return [(f.label, f.text, float(f.value)) for f in d.paths[0].factors]
+    """The factors of the target's equation, which has one part (a chain)."""
+    (part,) = d.equations[-1].parts
+    return [(f.label, f.text(), float(f.value)) for f in part.factors]
 
 
 # ------------------------------------------------------------------------------------------------- seed 004
@@ -46,7 +48,7 @@ def test_seed004_loss_of_a_linear_neuron():
     d = trace.derivation(w)
     assert loss.item() == 4.0
     assert float(d.value) == -20.0 == w.grad.item()
-    assert factors(d) == [("∂L/∂y_pred", "−2·(y − y_pred)", -4.0), ("∂y_pred/∂w", "x", 5.0)]
+    assert factors(d) == [("∂L/∂y_pred", "2·(y − y_pred) · (−1)", -4.0), ("∂y_pred/∂w", "x", 5.0)]
     assert "∂L/∂w = ∂L/∂y_pred · ∂y_pred/∂w" in str(d)
     assert "(-4) · (5)" in str(d) and str(d).endswith("= -20")
 
@@ -110,7 +112,7 @@ def test_seed000_derivative_as_linear_estimate_and_the_large_step():
     x = leaf(2.0, "x")
     y = named(x**3, "y")
     trace = gg.explain(y)
-    assert trace.derivation(x).paths[0].factors[0].text == "3·x^2"
+    assert factors(trace.derivation(x)) == [("∂y/∂x", "3·x^2", 12.0)]
     check = trace.check(x)
     assert check.ok
     rows = {r.h: r for r in check.sweep}
@@ -143,12 +145,15 @@ def test_seed001_chain_rule_over_two_paths_sums():
     y = named(2 * g + 5 * h, "y")
     trace = gg.explain(y)
     d = trace.derivation(x)
-    assert [float(p.product) for p in d.paths] == [6.0, 7.5, 7.5]  # x·x: h depends on x twice
-    assert [[f.label for f in p.factors] for p in d.paths] == [["∂y/∂g", "∂g/∂x"], ["∂y/∂h", "∂h/∂x"],
-                                                               ["∂y/∂h", "∂h/∂x"]]
+    (eq,) = d.equations  # x is where the paths meet: one equation, one part per use, x·x's two uses as one
+    assert [[f.label for f in q.factors] for q in eq.parts] == [["∂y/∂g", "∂g/∂x"], ["∂y/∂h", "∂h/∂x"]]
+    assert [float(q.value) for q in eq.parts] == [6.0, 15.0]
+    assert [q.factors[1].text() for q in eq.parts] == ["3", "2·x"]
     assert float(d.value) == 21.0 == x.grad.item()
+    assert "∂y/∂x = ∂y/∂g · ∂g/∂x + ∂y/∂h · ∂h/∂x" in str(d) and "(2) · (3) + (5) · (3)" in str(d)
+    assert "= 6 + 15" in str(d) and str(d).endswith("= 21")
     assert "∂y/∂x = 7.5 (from h) + 7.5 (from h) + 6 (from g) = 21  (sum over 3 paths)" in str(trace)
-    assert d.total_paths == 3
+    assert d.total_paths == 2 and len(trace.derivation(x, expand=True).paths) == 2
 
 
 def test_an_intermediate_node_sums_what_its_two_consumers_send():
@@ -199,8 +204,6 @@ def test_seed001_network_unrolled_to_scalar_weights():
 
 
 def format_number(v: float) -> str:
-    from glassgrad.explain.format import number
-
     return number(v, 4)
 
 
@@ -228,7 +231,7 @@ def test_seed003_sigmoid_network_by_hand():
     de_dyh, dyh_dz2 = -(yv - yhv), yhv * (1 - yhv)
     d2 = trace.derivation(w2)
     assert [(label, text) for label, text, _ in factors(d2)] == [
-        ("∂E/∂ŷ", "−(y − ŷ)"), ("∂ŷ/∂z₂", "σ(z₂)(1 − σ(z₂))"), ("∂z₂/∂w₂", "a₁")]
+        ("∂E/∂ŷ", "0.5 · 2·(y − ŷ) · (−1)"), ("∂ŷ/∂z₂", "σ(z₂)(1 − σ(z₂))"), ("∂z₂/∂w₂", "a₁")]
     assert [v for _, _, v in factors(d2)] == pytest.approx([de_dyh, dyh_dz2, a1v], rel=1e-12)
     assert float(d2.value) == pytest.approx(de_dyh * dyh_dz2 * a1v, rel=1e-12)
     assert "∂E/∂w₂ = ∂E/∂ŷ · ∂ŷ/∂z₂ · ∂z₂/∂w₂" in str(d2)
@@ -239,6 +242,7 @@ def test_seed003_sigmoid_network_by_hand():
     assert [v for _, _, v in factors(d1)] == pytest.approx([de_dyh, dyh_dz2, w2v, a1v * (1 - a1v), xv], rel=1e-12)
     delta2 = de_dyh * dyh_dz2
     delta1 = delta2 * w2v * a1v * (1 - a1v)
+    assert f"({number(de_dyh, 4)}) · ({number(dyh_dz2, 4)}) · ({number(a1v, 4)})" in str(d2)  # the factors' values
     assert float(trace.derivation(z2).value) == pytest.approx(delta2, rel=1e-12)  # δ₂ = ∂E/∂z₂
     assert float(trace.derivation(z1).value) == pytest.approx(delta1, rel=1e-12)  # δ₁ = ∂E/∂z₁
     assert float(d1.value) == pytest.approx(delta1 * xv, rel=1e-12) == w1.grad.item()

@@ -143,7 +143,7 @@ def test_lessons_carry_glassgrads_derivations() -> None:
     """Each lesson's steps carry gg.explain's derivations, whose values are the gradients the lesson checks."""
     d_w2 = result("by-hand").steps[0].derivations[0]
     assert float(d_w2.value) == pytest.approx(computed("by-hand", "∂E/∂w₂"), rel=1e-12)
-    assert "−(y − ŷ)" in str(d_w2) or "-(y - ŷ)" in str(d_w2)
+    assert "0.5 · 2·(y − ŷ) · (−1)" in str(d_w2)  # each op's own local derivative: ½, the square's, the minus's
     d_w1, d_w2 = result("simplest").steps[2].derivations
     assert (float(d_w1.value), float(d_w2.value)) == (6.0, 8.0)
     sigmoid_table, relu_table = result("how-networks-learn").steps[-1].derivations

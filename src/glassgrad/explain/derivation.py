@@ -1,199 +1,519 @@
-"""How one gradient came to be: the sum over paths of chain-rule products, with named tensors as the stations.
+"""How one gradient came to be, as backprop computes it: walking down from the output, station by station.
 
-Along a path from the output down to the target, every named tensor is a station; the unnamed nodes between two
-stations fold into one factor, ∂(upper station)/∂(lower station) along that path. For scalar paths a factor's
-value is the product of the local derivatives it folds; for tensor paths (where a factor is a Jacobian) each
-factor's value is the gradient carried so far, ∂output/∂station along this path (a vector-Jacobian product).
+The stations are the output, the target, the tensors you named (or that nn layers name: z^[l], a^[l], ŷ), and
+every tensor where paths meet. Each equation gives one station's gradient as the sum of its parts, one per use of
+it (the uses of one tensor by one op, as in x·x, are one local derivative); a part is the chain-rule product from
+the station above, each op folded into it shown with its local derivative's own value. The text grows with the
+graph, never with the number of paths; `expand=True` adds the expanded sum over paths, for small graphs.
+
+For a target of one number, or one element picked by `index`, the stations are numbers: an element's gradient
+sums the Jacobian entries that reach it (found with Edge.jvp), e.g. ∂E/∂a^[1][0, 0] = Σ_k ∂E/∂z^[2][0, k]·W^[2][k, 0].
+Where the dependence fans out to whole tensors (the layers above), stations are tensors and each part is a
+vector-Jacobian product: every factor then shows its elementwise local derivative and the gradient carried after it.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from glassgrad.explain.format import brief, factor, latex_number, number, wrap
+from glassgrad.explain.format import factor, latex_number, latex_text, number, summary
 from glassgrad.explain.trace import Edge, Vertex
 
-MAX_PATHS = 256  # paths listed at most (the count and the value are always complete)
-MAX_PATH_STEPS = 50_000  # and at most about this many edges over all listed paths, for very deep graphs
+MAX_PATHS = 256  # paths listed by expand=True at most (their count, and the sum of those listed, are exact)
+MAX_TERMS = 64  # an element's parts from one tensor consumer, listed one by one up to this many (else summed)
 
 
-@dataclass(eq=False)
-class Factor:
-    """One factor of a chain-rule product: ∂upper/∂lower along one path."""
+@dataclass(eq=False, repr=False)
+class Use:
+    """All the edges by which one op uses one tensor (x·x uses x twice): together, one local derivative."""
 
-    upper: Vertex
-    lower: Vertex
+    consumer: Vertex
+    source: Vertex
     edges: list[Edge]
-    text: str  # the op table's formulas of the folded edges, multiplied
-    latex: str
-    value: Any  # scalar path: this factor; tensor path: ∂output/∂lower along the path so far
+
+    def symbol(self, latex: bool = False) -> str:
+        symbols = [e.symbol(latex) for e in self.edges]
+        if len(symbols) == 1:
+            return symbols[0]
+        if len(set(symbols)) == 1:  # x·x: x + x = 2·x
+            dot = r" \cdot " if latex else "·"
+            return f"{len(symbols)}{dot}{factor(symbols[0], latex)}"
+        return " + ".join(symbols)
 
     @property
-    def label(self) -> str:
-        return f"∂{wrap(self.upper.label)}/∂{wrap(self.lower.label)}"
+    def elementwise(self) -> bool:
+        return all(e.derivative.kind == "local" for e in self.edges)
+
+    def local(self) -> Any:
+        """The elementwise local derivative (the sum over the uses), None for a vector-Jacobian product."""
+        return sum(np.asarray(e.local) for e in self.edges) if self.elementwise else None
 
     @property
-    def latex_label(self) -> str:
-        return rf"\frac{{\partial {self.upper.latex}}}{{\partial {self.lower.latex}}}"
+    def sent(self) -> np.ndarray:
+        """What backward sent to the source along these edges."""
+        return sum(np.asarray(e.sent) for e in self.edges)
+
+    def jvp(self, u: np.ndarray) -> np.ndarray:
+        return sum(e.jvp(u) for e in self.edges)
 
 
-@dataclass(eq=False)
-class Path:
-    """One way from the output down to the target: its factors and what it contributes to the gradient."""
+@dataclass(eq=False, repr=False)
+class Point:
+    """A station candidate: a vertex, or one element of it (`index`) when only that element is involved."""
 
-    vertices: list[Vertex]
+    vertex: Vertex
+    index: tuple[int, ...] | None
+    terms: list[Term] = field(default_factory=list)
+    equation: bool = False
+    boundary: bool = False  # a tensor whose elements an element station's parts refer to
+
+    @property
+    def value(self) -> Any:
+        g = np.asarray(self.vertex.grad)
+        return g[self.index] if self.index is not None else g
+
+    def label(self, latex: bool = False, at: tuple | None = None) -> str:
+        index = self.index if at is None else at
+        base = self.vertex.latex if latex else self.vertex.label
+        if index is None or self.vertex.value.size == 1 and at is None:
+            return base
+        return f"{base if latex else _d(base)}[{', '.join(map(str, index))}]"
+
+
+@dataclass(eq=False, repr=False)
+class Term:
+    """What one use contributes to a point's gradient: from `upper` (its element `at`, for a tensor upper)."""
+
+    use: Use
+    upper: Point
+    local: Any  # number: the Jacobian entry ∂upper/∂point; tensor point: the elementwise local (None for a VJP)
+    value: Any  # the contribution
+    at: tuple | None = None
+    elements: int = 1  # >1: the sum over this many elements of a tensor upper, not listed one by one
+
+
+@dataclass(eq=False, repr=False)
+class Factor:
+    """∂upper/∂lower through the ops of `uses` (upper first); no uses: ∂output/∂upper, the gradient from above."""
+
+    upper: Point
+    lower: Point
+    uses: list[Use]
+    locals: list  # per use: its local derivative (numbers: the Jacobian entry; tensors: elementwise values or None)
+    value: Any  # numbers: this factor; tensors: the gradient carried after it (∂output/∂lower along this part)
+    label: str
+    latex_label: str
+    inner: list[Point] = field(default_factory=list)  # points folded inside, each with its gradient (gate by gate)
+    at: tuple | None = None  # the element of a tensor upper this factor starts from
+
+    def symbols(self, latex: bool = False) -> list[str]:
+        """The local derivative formula of each folded op, factors of 1 left out."""
+        if not self.uses:
+            return [self.latex_label if latex else self.label]
+        return [s for s in self._symbols(latex) if s != "1"] or ["1"]
+
+    def _symbols(self, latex: bool) -> list[str]:
+        """Each op's formula; for one element of a vector-Jacobian product (a matmul's, say), the entry's name."""
+        if self.lower.index is None:
+            return [u.symbol(latex) for u in self.uses]
+        points = [self.upper, *self.inner, self.lower]
+        out = []
+        for k, u in enumerate(self.uses):
+            if u.elementwise or not _G.search(u.edges[0].derivative.text):  # a formula of its own ('1', '1/n')
+                out.append(u.symbol(latex))
+            else:
+                up = points[k].label(latex, at=self.at if k == 0 else None)
+                out.append(_frac(up, points[k + 1].label(latex)) if latex else
+                           f"∂{_d(up)}/∂{_d(points[k + 1].label())}")
+        return out
+
+    def text(self, latex: bool = False) -> str:
+        symbols = self.symbols(latex)
+        if len(symbols) == 1:
+            return symbols[0]
+        return (r" \cdot " if latex else " · ").join(_in_product(s, k, latex) for k, s in enumerate(symbols))
+
+    def numbers(self) -> list[Any]:
+        """One value per symbol (numbers only)."""
+        if not self.uses:
+            return [self.value]
+        kept = [v for s, v in zip(self._symbols(False), self.locals) if s != "1"]
+        return kept or [self.value]
+
+
+@dataclass(eq=False, repr=False)
+class Part:
+    term: Term
     factors: list[Factor]
-    product: Any
-    scalar: bool  # every tensor on the path holds one number: factors are plain derivatives
+
+    @property
+    def value(self) -> Any:
+        return self.term.value
 
 
-_COEFFICIENT = re.compile(r"^([−-]?\d+(?:\.\d+)?)(?:·(.+))?$")
+@dataclass(eq=False, repr=False)
+class Equation:
+    """One station's gradient: ∂output/∂station = the sum of its parts."""
 
+    point: Point
+    parts: list[Part]
+    tensor: bool
 
-def _product_symbol(symbols: list[str], latex: bool) -> str:
-    """Multiply formulas: plain numbers (and leading '2·') gather into one coefficient, factors of 1 vanish.
-
-    ('0.5', '2·(y − ŷ)', '−1' multiply to '−(y − ŷ)'.)
-    """
-    coefficient, kept = 1.0, []
-    for s in symbols:
-        m = _COEFFICIENT.match(s.replace(r" \cdot ", "·").strip() if latex else s)
-        if m:
-            coefficient *= float(m.group(1).replace("−", "-"))
-            if m.group(2):
-                kept.append(m.group(2))
-        else:
-            kept.append(s)
-    dot = r" \cdot " if latex else " · "
-    body = dot.join(factor(s, latex) if len(kept) > 1 else s for s in kept)
-    sign = ("-" if latex else "−") if coefficient < 0 else ""
-    size = abs(coefficient)
-    if not body:
-        return sign + number(size, 6)
-    if size != 1:
-        body = number(size, 6) + (r" \cdot " if latex else "·") + factor(body, latex)
-    elif sign:
-        body = factor(body, latex)
-    return sign + body
-
-
-def _scalar_factor(e: Edge) -> Any:
-    """∂consumer/∂source for one-number tensors: the edge's VJP of a gradient of 1."""
-    return e.vjp(np.ones(e.consumer.shape, dtype=e.consumer.value.dtype)).reshape(())
+    @property
+    def value(self) -> Any:
+        return self.point.value
 
 
 class Derivation:
-    """∂output/∂target: `.value` is the gradient backward computed, `.paths` the chain-rule products summing to it."""
+    """∂output/∂target as backprop computes it: `.equations`, top down, each a station's gradient as the sum of its
+    parts; `.value` is the gradient backward computed (its element `index`, when given)."""
 
-    def __init__(self, output: Vertex, target: Vertex, precision: int) -> None:
+    def __init__(self, trace: Any, target: Vertex, index: Any = None, expand: bool = False) -> None:
         if target.grad is None:
             why = ("it does not require grad" if not target.requires_grad else "no gradient reached it")
             raise RuntimeError(f"derivation: backward computed no gradient for {target.label!r}: {why}. Create it "
                                f"with requires_grad=True (and use it outside no_grad()) to see its derivation.")
-        self.output, self.target, self.precision = output, target, precision
-        self.value = np.asarray(target.grad)
-        between = _between(output, target)
-        self.total_paths = _count_paths(between, output, target)
-        limit = max(4, min(MAX_PATHS, MAX_PATH_STEPS // max(1, len(between))))
-        self.paths = [self._path(edges) for edges in _enumerate(between, output, target, limit)]
+        self.trace, self.output, self.target, self.precision = trace, trace.output, target, trace.precision
+        grad = np.asarray(target.grad)
+        if index is not None:
+            index = (index,) if isinstance(index, (int, np.integer)) else tuple(int(i) for i in index)
+            try:
+                grad[index]
+            except IndexError:
+                raise IndexError(f"derivation: index {index} is out of range for {target.label!r} of shape "
+                                 f"{target.shape}") from None
+            if len(index) != grad.ndim:
+                raise IndexError(f"derivation: index {index} must name one element of {target.label!r} "
+                                 f"(shape {target.shape}: {grad.ndim} indices)")
+        elif grad.size == 1:
+            index = (0,) * grad.ndim
+        self.index = index
+        self.value = grad[index] if index is not None else grad
+        self.vertices = _between(self.output, target)
+        self.uses = _uses(self.vertices)
+        self.sources = {u.consumer.id: [] for us in self.uses.values() for u in us}
+        for us in self.uses.values():
+            for u in us:
+                self.sources[u.consumer.id].append(u.source.id)
+        self.points = self._points()
+        self.equations = self._equations()
+        self.total_paths = _count_paths(self.vertices, self.uses, self.output, target)
+        self.paths = _enumerate(self, MAX_PATHS) if expand else None
 
+    # ------------------------------------------------------------------------------------------------ the walk
+    def _points(self) -> dict[int, Point]:
+        """Every vertex between output and target as a Point, with the terms of its gradient."""
+        target, points = self.target, {}
+        masks = self._masks() if self.index is not None else None
+        for v in self.vertices:
+            index = None
+            if masks is not None and int(masks[v.id].sum()) == 1:
+                index = tuple(int(i) for i in np.argwhere(masks[v.id])[0])
+            points[v.id] = Point(v, index)
+        for v in reversed(self.vertices):
+            p = points[v.id]
+            for use in self.uses.get(v.id, []):
+                p.terms += self._terms(p, use, points[use.consumer.id])
+        points[target.id].equation = True
+        for p in points.values():
+            named = p.vertex.named or p.boundary
+            if p.vertex is not self.output and (len(p.terms) > 1 or p.index is None and named):
+                p.equation = True
+        return points
+
+    def _masks(self) -> dict[int, np.ndarray]:
+        """Which elements of each vertex depend on the target's element (Jacobian supports, walked forward)."""
+        rng = np.random.default_rng(0)
+        masks = {self.target.id: np.zeros(self.target.shape, bool)}
+        masks[self.target.id][self.index] = True
+        for v in self.vertices[1:]:
+            m = np.zeros(v.shape, bool)
+            for use in (u for e in v.edges if e.source is not None for u in self.uses.get(e.source.id, [])
+                        if u.consumer is v and u.edges[0] is e):
+                below = masks[use.source.id]
+                if below.all():
+                    m[...] = True
+                elif use.elementwise:
+                    m |= np.broadcast_to(below, v.shape)
+                else:
+                    m |= use.jvp(below * rng.uniform(0.5, 1.5, below.shape)) != 0
+                if m.all():
+                    break
+            masks[v.id] = m
+        return masks
+
+    def _terms(self, p: Point, use: Use, upper: Point) -> list[Term]:
+        if p.index is None:
+            return [Term(use, upper, use.local(), use.sent)]
+        sent = use.sent
+        value = sent[p.index] if np.ndim(sent) else sent
+        one = np.zeros(p.vertex.shape)
+        one[p.index] = 1.0
+        column = use.jvp(one)
+        if upper.index is not None:
+            return [Term(use, upper, column[upper.index], value)]
+        upper.boundary = True
+        reach = np.broadcast_to(one, upper.vertex.shape) if use.elementwise else column
+        ks = [tuple(int(i) for i in k) for k in np.argwhere(reach != 0)]
+        if not ks or len(ks) > MAX_TERMS:
+            return [Term(use, upper, None, value, None, len(ks))]
+        grad = np.asarray(upper.vertex.grad)
+        return [Term(use, upper, column[k], grad[k] * column[k], k) for k in ks]
+
+    def _equations(self) -> list[Equation]:
+        eqs = []
+        for v in reversed(self.vertices):
+            p = self.points[v.id]
+            if p.equation and (p.terms or v is self.output):
+                eqs.append(Equation(p, [Part(t, self._factors(p, t, len(p.terms) > 1)) for t in p.terms],
+                                    p.index is None))
+        return eqs
+
+    def _factors(self, p: Point, term: Term, split: bool) -> list[Factor]:
+        """The chain of factors of one part, walking up from `p` through its term to the next equation (or the
+        output): split at every named station, and (with several parts) at the op that uses `p`."""
+        factors: list[Factor] = []
+        lower, uses, locals_, inner, at = p, [term.use], [term.local], [], term.at
+        q = term.upper
+        while True:
+            top = q.equation or q.vertex is self.output
+            if top or q.vertex.named or (split and lower is p):
+                factors.append(self._factor(q, lower, uses, locals_, inner, at, p, term))
+                lower, uses, locals_, inner, at = q, [], [], [], None
+                if top:
+                    break
+            else:
+                inner.append(q)
+            t = q.terms[0]
+            uses.append(t.use)
+            locals_.append(t.local)
+            q = t.upper
+        if q.vertex is not self.output:
+            factors.append(self._factor(q, q, [], [], [], term.at if len(factors) == 1 else None, p, term))
+        elif not (np.size(self.output.grad) == 1 and float(np.asarray(self.output.grad).reshape(())) == 1.0):
+            factors.append(self._factor(q, q, [], [], [], None, p, term))  # the gradient backward started from
+        return factors[::-1]
+
+    def _factor(self, upper: Point, lower: Point, uses: list, locals_: list, inner: list, at: Any, p: Point,
+                term: Term) -> Factor:
+        out, out_tex = self.output.label, self.output.latex
+        up, up_tex = upper.label(at=at), upper.label(True, at=at)
+        if not uses:  # ∂output/∂upper: the gradient from above
+            g = np.asarray(upper.vertex.grad)
+            value = g[at] if at is not None else upper.value
+            return Factor(upper, lower, [], [], value, f"∂{_d(out)}/∂{_d(up)}" if upper.vertex is not
+                          self.output else "g", _frac(out_tex, up_tex) if upper.vertex is not self.output else "g",
+                          at=at)
+        uses, locals_, inner = uses[::-1], locals_[::-1], inner[::-1]  # walked upward: shown top down
+        label, tex = f"∂{_d(up)}/∂{_d(lower.label())}", _frac(up_tex, lower.label(True))
+        if len(uses) == 1 and len(p.terms) > 1 and lower is p and _also_through(uses[0], self.sources):
+            label, tex = label + " (direct)", rf"\left.{tex}\right|_{{\text{{direct}}}}"
+        if p.index is None:
+            value = term.value if lower is p else lower.value
+        else:
+            value = np.prod([np.asarray(v, dtype=float) for v in locals_]) if None not in locals_ else term.value
+        return Factor(upper, lower, uses, locals_, value, label, tex, inner, at)
+
+    # --------------------------------------------------------------------------------------------- rendering
     @property
     def label(self) -> str:
-        return f"∂{wrap(self.output.label)}/∂{wrap(self.target.label)}"
+        return _point_derivative(self.output, self.points[self.target.id], False)
 
     @property
     def latex_label(self) -> str:
-        return rf"\frac{{\partial {self.output.latex}}}{{\partial {self.target.latex}}}"
+        return _point_derivative(self.output, self.points[self.target.id], True)
 
     @property
-    def scalar(self) -> bool:
-        return all(p.scalar for p in self.paths)
+    def heading(self) -> str | None:
+        """For a parameter of an nn layer: which layer, which weight (and element)."""
+        for k, v in enumerate((u for u in self.trace.vertices if u.node is not None and u.node.op.name == "linear"),
+                              1):
+            for e in v.edges[1:]:
+                if e.source is self.target:
+                    role = "weight" if e.index == 1 else "bias"
+                    w = v.edges[1].source.shape
+                    at = "" if self.index is None or self.target.value.size == 1 else f", element {self.index}"
+                    return (f"{self.target.label}: the {role} of layer {k} (z = a·Wᵀ + b, {w[1]} → {w[0]} units; "
+                            f"its output {v.label}){at}")
+        return None
 
-    def _path(self, edges: list[Edge]) -> Path:
-        vertices = [self.output] + [e.source for e in edges]
-        scalar = all(v.value.size == 1 for v in vertices)
-        carried = np.asarray(self.output.grad)
-        stations = [i for i, v in enumerate(vertices) if i == 0 or i == len(vertices) - 1 or v.named]
-        factors = []
-        for lo, hi in zip(stations, stations[1:]):
-            seg = edges[lo:hi]
-            for e in seg:
-                carried = e.vjp(carried)
-            value = carried
-            if scalar:
-                value = np.prod([_scalar_factor(e) for e in seg]).reshape(())
-            factors.append(Factor(vertices[lo], vertices[hi], seg, _product_symbol([e.symbol() for e in seg], False),
-                                  _product_symbol([e.symbol(latex=True) for e in seg], True), value))
-        if not edges:  # the target is the output itself
-            return Path(vertices, [], carried, scalar)
-        seed = np.asarray(self.output.grad)
-        if scalar and seed.size == 1 and seed.reshape(()) != 1:
-            factors.insert(0, Factor(self.output, self.output, [], "g", "g", seed.reshape(())))
-        return Path(vertices, factors, carried.reshape(self.target.shape), scalar)
-
-    # --------------------------------------------------------------------------------------------- rendering
     def _n(self, v: Any) -> str:
-        return brief(v, self.precision)
+        return summary(v, self.precision)
+
+    def rows(self, latex: bool = False) -> list[tuple[str, str]]:
+        """The derivation as (left side, right side) rows, the same in every notation: each equation's labels,
+        formulas, numbers, parts and total (a left side of '' continues the equation above; 'note' rows hold the
+        values folded inside a factor and, for tensors, each factor's local derivative and the gradient carried)."""
+        rows: list[tuple[str, str]] = []
+        for eq in self.equations:
+            rows += self._equation_rows(eq, latex)
+        if self.paths is not None:
+            rows += self._path_rows(latex)
+        return rows
+
+    def _num(self, v: Any, latex: bool, paren: bool = True) -> str:
+        if latex:
+            a = np.asarray(v)
+            if a.size > 64:
+                return rf"\text{{{latex_text(summary(a, self.precision))}}}"
+            s = latex_number(a, self.precision)
+            return rf"\left({s}\right)" if paren and a.ndim == 0 else s
+        s = self._n(v)
+        return f"({s})" if paren and np.ndim(v) == 0 else s
+
+    def _equation_rows(self, eq: Equation, latex: bool) -> list[tuple[str, str]]:
+        dot, plus = (r" \cdot " if latex else " · "), " + "
+        left = _point_derivative(self.output, eq.point, latex)
+        if not eq.parts:  # the output itself
+            return [(left, self._num(self.output.grad, latex, False))]
+        labels = plus.join(dot.join(f.latex_label if latex else f.label for f in q.factors) or "1" for q in eq.parts)
+        formulas = plus.join(dot.join(_in_product(f.text(latex), k, latex) for k, f in enumerate(q.factors)) or "1"
+                             for q in eq.parts)
+        body = [labels, formulas]
+        notes = []
+        if not eq.tensor:
+            body.append(plus.join((dot.join(self._num(v, latex) for f in q.factors for v in f.numbers())
+                                   if q.term.elements == 1 else self._num(q.value, latex)) or "1" for q in eq.parts))
+            if any(len(f.numbers()) > 1 for q in eq.parts for f in q.factors):  # each factor's own value
+                body.append(plus.join((dot.join(self._num(f.value, latex) for f in q.factors)
+                                       if q.term.elements == 1 else self._num(q.value, latex)) or "1"
+                                      for q in eq.parts))
+            for q in eq.parts:
+                for f in q.factors:
+                    if f.inner:
+                        notes.append(self._gates(f, latex))
+                    if q.term.elements > 1:
+                        notes.append(self._summed(q.term, latex))
+        else:
+            for q in eq.parts:
+                for f in q.factors:
+                    notes.append(self._tensor_note(eq, f, latex))
+        tail = []
+        if len(eq.parts) > 1:
+            tail.append(plus.join(self._num(q.value, latex, np.ndim(q.value) == 0 and float(q.value) < 0)
+                                  for q in eq.parts))
+        total = self._num(eq.value, latex, False)
+        tail.append(total)
+        rows, last = [], left
+        for b in body + ["note"] + tail:
+            if b == "note":
+                rows += [("note", n) for n in notes]
+            elif b != last and not (b == f"({total})" or latex and b == rf"\left({total}\right)"):
+                rows.append((left if not rows else "", b))
+                last = b
+        return rows
+
+    def _gates(self, f: Factor, latex: bool) -> str:
+        out, out_tex = self.output.label, self.output.latex
+        if latex:
+            items = ", ".join(f"{_frac(out_tex, q.label(True))} = {latex_number(q.value, self.precision)}"
+                              for q in f.inner)
+            return rf"\text{{inside }} {f.latex_label}\text{{, op by op: }} {items}"
+        items = ", ".join(f"∂{_d(out)}/∂{_d(q.label())} = {number(q.value, self.precision)}" for q in f.inner)
+        return f"inside {f.label}, op by op: {items}"
+
+    def _summed(self, t: Term, latex: bool) -> str:
+        s = (f"the part through {t.upper.label()} sums ∂{_d(self.output.label)}/∂{_d(t.upper.label())}[k] times "
+             f"its Jacobian entry over {t.elements} elements k = {number(t.value, self.precision)}")
+        return rf"\text{{{latex_text(s)}}}" if latex else s
+
+    def _tensor_note(self, eq: Equation, f: Factor, latex: bool) -> str:
+        """A tensor factor: each folded op's local derivative (its values when elementwise), then the gradient
+        carried after the factor."""
+        lhs = f.latex_label if latex else f.label
+        if not f.uses:
+            return f"{lhs} = {self._num(f.value, latex, False)}"
+        bits = []
+        for u, local in zip(f.uses, f.locals):
+            s = u.symbol(latex)
+            if local is None:
+                bits.append(s + (r"\ 	ext{(VJP)}" if latex else " (vector-Jacobian product)"))
+            elif s.replace("−", "-") == number(local, self.precision):
+                bits.append(s)
+            else:
+                bits.append(f"{s} = {self._num(local, latex, False)}")
+        share = f.lower is eq.point and len(eq.parts) > 1
+        after = _point_derivative(self.output, f.lower, latex)
+        carried = (rf"	ext{{this part of }} {after}" if latex else f"this part of {after}") if share else after
+        sep, arrow = (r";\ ", r"\ \Rightarrow\ ") if latex else ("; ", " ⇒ ")
+        return f"{lhs}: {sep.join(bits)}{arrow}{carried} = {self._num(f.value, latex, False)}"
+
+    def _path_rows(self, latex: bool) -> list[tuple[str, str]]:
+        listed, total = self.paths, self.total_paths
+        plus = " + "
+        rows = []
+        word = "path" if total == 1 else "paths"
+        head = f"the expanded sum over {total} {word}" if len(listed) == total else (
+            f"the expanded sum over {total} {word}: the {len(listed)} listed terms are partial")
+        rows.append(("note", rf"\text{{{latex_text(head)}}}" if latex else head))
+        for k, path in enumerate(listed, 1):
+            route = " → ".join(u.consumer.label for u in path.uses) + " → " + self.target.label
+            sym = (r" \cdot " if latex else " · ").join(factor(u.symbol(latex), latex) for u in path.uses) or "1"
+            vals = ""
+            if path.locals is not None:
+                vals = " = " + (r" \cdot " if latex else " · ").join(self._num(v, latex) for v in path.locals)
+            r = (rf"\text{{path {k}, {latex_text(route)}: }} {sym}{vals} = {self._num(path.product, latex, False)}"
+                 if latex else f"path {k}, {route}: {sym}{vals} = {self._num(path.product, latex, False)}")
+            rows.append(("note", r))
+        s = sum(np.asarray(p.product) for p in listed) if listed else 0.0
+        sums = plus.join(self._num(p.product, latex, np.ndim(p.product) == 0 and float(p.product) < 0)
+                         for p in listed)
+        if len(listed) < total:
+            tail = (f"listed terms sum to {self._n(s)}; the gradient (all {total} paths) is {self._n(self.value)}")
+            rows.append(("note", rf"\text{{{latex_text(tail)}}}" if latex else tail))
+        else:
+            rows.append(("note", f"{sums} = {self._num(s, latex, False)}"))
+        return rows
 
     def lines(self) -> list[str]:
-        """The derivation as lines of text: labels, formulas, numbers, total."""
-        p = self.precision
-        paths = self.paths
-        labels = " + ".join(" · ".join(f.label for f in q.factors) or "1" for q in paths)
-        lines = [f"{self.label} = {labels}"] if labels != self.label else []
-        pad = " " * len(self.label)
-        if self.scalar:
-            formulas = " + ".join(" · ".join(factor(_cut(f.text)) for f in q.factors) or "1" for q in paths)
-            values = " + ".join(" · ".join(f"({number(f.value, p)})" for f in q.factors) or "1" for q in paths)
-            lines.append(f"{pad if lines else self.label} = {formulas}")
-            if any(len(q.factors) > 1 for q in paths):
-                lines.append(f"{pad} = {values}")
-            if len(paths) > 1:
-                lines.append(f"{pad} = " + " + ".join(f"({number(q.product, p)})" for q in paths))
-        else:
-            out = wrap(self.output.label)
-            lines.append(f"{pad}   (tensor paths: after each factor, the gradient carried so far, ∂{out}/∂· along it)")
-            for k, q in enumerate(paths, 1):
-                steps = " → ".join(f"{f.label} [{_cut(f.text)}]: {self._n(f.value)}" for f in q.factors)
-                lines.append(f"{pad}   path {k}: {steps}")
-        if self.total_paths > len(paths):
-            lines.append(f"{pad}   … {_count(self.total_paths - len(paths))} more paths not shown")
-        lines.append(f"{pad} = {self._n(self.value)}")
+        """The derivation as lines of text: a heading for nn parameters, then each equation, top down."""
+        lines = [self.heading] if self.heading else []
+        width = 0
+        for left, right in self.rows():
+            if left and left != "note":
+                width = len(left)
+                lines.append(f"{left} = {right}")
+            elif left == "note":
+                lines.append(f"{' ' * (width + 3)}{right}" if width else right)
+            else:
+                lines.append(f"{' ' * width} = {right}")
         return lines
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
 
     def __repr__(self) -> str:
-        return f"<Derivation {self.label} = {self._n(self.value)}, {self.total_paths} path(s)>"
+        return (f"<Derivation {self.label} = {self._n(self.value)}, {len(self.equations)} equation(s), "
+                f"{self.total_paths} path(s)>")
 
     def to_text(self) -> str:
         return str(self)
 
-    def to_latex(self) -> str:
-        """An aligned equation: labels, formulas, numbers, total (paste into \\begin{document})."""
-        p = self.precision
-        rows = [" + ".join(r" \cdot ".join(f.latex_label for f in q.factors) or "1" for q in self.paths)]
-        if self.scalar:
-            rows.append(" + ".join(r" \cdot ".join(factor(f.latex, True) for f in q.factors) or "1"
-                                   for q in self.paths))
-            rows.append(" + ".join(r" \cdot ".join(rf"\left({latex_number(f.value, p)}\right)" for f in q.factors)
-                                   or "1" for q in self.paths))
-        shape = self.target.shape
-        rows.append(latex_number(self.value, p) if self.value.size <= 6 else rf"\text{{a tensor of shape {shape}}}")
-        body = r" \\" + "\n  &= "
-        return "\\begin{align*}\n  " + self.latex_label + " &= " + body.join(rows) + "\n\\end{align*}"
+    def to_latex(self, environment: str = "align*") -> str:
+        """The same rows as the text, as one aligned block (amsmath); `environment='aligned'` to put inside $$."""
+        out = []
+        for left, right in self.rows(latex=True):
+            if left == "note":
+                out.append(rf"  &\qquad {right}")
+            else:
+                out.append(f"  {left} &= {right}")
+        head = f"  \\text{{{latex_text(self.heading)}}} \\\\\n" if self.heading else ""
+        return f"\\begin{{{environment}}}\n{head}" + " \\\\\n".join(out) + f"\n\\end{{{environment}}}"
 
     def to_markdown(self) -> str:
-        return f"**{self.label}** = `{self._n(self.value)}`\n\n```\n{self}\n```\n"
+        latex = self.to_latex("aligned")
+        return f"**{self.label}** = `{self._n(self.value)}`\n\n```\n{self}\n```\n\n$$\n{latex}\n$$\n"
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
 
     def to_html(self) -> str:
-        return (f"<div class='gg-derivation'><pre>{html.escape(str(self))}</pre></div>")
+        return f"<div class='gg-derivation'><pre>{html.escape(str(self))}</pre></div>"
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -201,84 +521,183 @@ class Derivation:
     def to_dict(self) -> dict:
         from glassgrad.explain.render import json_value
 
+        def point(p: Point, at: Any = None) -> dict:
+            return {"node": p.vertex.id, "index": list(at if at is not None else p.index) if (
+                at if at is not None else p.index) is not None else None, "label": p.label(at=at)}
+
+        def fac(f: Factor) -> dict:
+            return {"label": f.label, "latex_label": f.latex_label, "text": f.text(), "latex": f.text(True),
+                    "upper": point(f.upper), "lower": point(f.lower), "value": json_value(f.value),
+                    "ops": [{"consumer": u.consumer.id, "source": u.source.id, "edges": len(u.edges),
+                             "text": u.symbol(), "local": json_value(v)} for u, v in zip(f.uses, f.locals)],
+                    "inner": [{**point(q), "grad": json_value(q.value)} for q in f.inner]}
+
         return {
-            "target": self.target.id, "label": self.label, "latex": self.latex_label,
+            "target": self.target.id, "index": None if self.index is None else list(self.index),
+            "label": self.label, "latex": self.latex_label, "heading": self.heading,
             "value": json_value(self.value), "total_paths": self.total_paths,
-            "paths": [{"vertices": [v.id for v in q.vertices], "scalar": q.scalar, "product": json_value(q.product),
-                       "factors": [{"label": f.label, "latex_label": f.latex_label, "text": f.text, "latex": f.latex,
-                                    "upper": f.upper.id, "lower": f.lower.id, "value": json_value(f.value)}
-                                   for f in q.factors]} for q in self.paths],
+            "equations": [{**point(eq.point), "label": _point_derivative(self.output, eq.point, False),
+                           "latex": _point_derivative(self.output, eq.point, True), "tensor": eq.tensor,
+                           "value": json_value(eq.value),
+                           "parts": [{"via": q.term.use.consumer.id, "value": json_value(q.value),
+                                      "elements": q.term.elements, "factors": [fac(f) for f in q.factors]}
+                                     for q in eq.parts]} for eq in self.equations],
+            "rows": [{"left": a, "right": b} for a, b in self.rows()],
+            "paths": None if self.paths is None else [
+                {"consumers": [u.consumer.id for u in q.uses], "text": " · ".join(u.symbol() for u in q.uses),
+                 "locals": None if q.locals is None else [json_value(v) for v in q.locals],
+                 "product": json_value(q.product)} for q in self.paths],
         }
 
 
-def _cut(text: str, width: int = 160) -> str:
-    """A folded factor's formula, shortened for display when it folds very many ops."""
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _in_product(s: str, position: int, latex: bool) -> str:
+    """A formula as a factor: parenthesised when it is a sum, or negative after the first factor (no '· −1')."""
+    s = factor(s, latex)
+    return (rf"\left({s}\right)" if latex else f"({s})") if position and s[:1] in "-−" else s
 
 
-def _count(n: int) -> str:
-    return str(n) if n < 10**6 else f"about 10^{len(str(n)) - 1}"
+def _d(label: str) -> str:
+    """A label after ∂: parenthesised unless it is a name, a call or an indexed name (∂f/∂(x·y), ∂f/∂σ(z))."""
+    depth = 0
+    for k, ch in enumerate(label):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0 and (ch in " ·/+−*" or ch == "^" and label[k + 1:k + 2] != "[" or ch == "-" and not k):
+            return wrap_all(label)
+    return label
+
+
+_G = re.compile(r"(?<![\w$])g(?![a-zA-Z])")  # a vector-Jacobian product's formula mentions the upstream gradient g
+
+
+def wrap_all(label: str) -> str:
+    return label if label[:1] == "(" and label[-1:] == ")" and _balanced_inside(label) else f"({label})"
+
+
+def _balanced_inside(label: str) -> bool:
+    depth = 0
+    for ch in label[1:-1]:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _frac(upper: str, lower: str) -> str:
+    return rf"\frac{{\partial {_d_latex(upper)}}}{{\partial {_d_latex(lower)}}}"
+
+
+def _d_latex(label: str) -> str:
+    return rf"\left({label}\right)" if any(ch in label for ch in " +-") else label
+
+
+def _point_derivative(output: Vertex, p: Point, latex: bool) -> str:
+    if latex:
+        return _frac(output.latex, p.label(True))
+    return f"∂{_d(output.label)}/∂{_d(p.label())}"
+
+
+def _also_through(use: Use, sources: dict[int, list[int]]) -> bool:
+    """Whether the consumer of `use` also depends on its source through another of its inputs (then its local
+    derivative is only the direct part of ∂consumer/∂source)."""
+    below = use.source.id
+    stack, seen = [i for i in sources.get(use.consumer.id, []) if i != below], set()
+    while stack:
+        v = stack.pop()
+        if v == below:
+            return True
+        if v not in seen:
+            seen.add(v)
+            stack += sources.get(v, [])
+    return False
 
 
 def _flows(e: Edge) -> bool:
     return e.source is not None and e.sent is not None
 
 
-def _count_paths(between: list[Vertex], output: Vertex, target: Vertex) -> int:
-    counts: dict[int, int] = {target.id: 1}
-    for v in between:
-        if v is not target:
-            counts[v.id] = sum(counts.get(e.source.id, 0) for e in v.edges if _flows(e))
-    return counts.get(output.id, 0)
-
-
 def _between(output: Vertex, target: Vertex) -> list[Vertex]:
-    """The vertices gradients flow to from the output that were made after the target (every path output →
-    target runs through them), inputs before consumers."""
+    """The vertices on some path output → target (gradients flow along it), target first, in forward order."""
     order, seen, stack = [], {output.id}, [output]
-    while stack:  # everything below the output that gradients flow to
+    while stack:
         v = stack.pop()
         order.append(v)
         for e in v.edges:
-            if _flows(e) and e.source.id not in seen:
+            if _flows(e) and e.source.id not in seen and e.source.id >= target.id:
                 seen.add(e.source.id)
                 stack.append(e.source)
     order.sort(key=lambda v: v.id)  # ids are in forward order
-    return [v for v in order if v.id >= target.id]
-
-
-def _enumerate(between: list[Vertex], output: Vertex, target: Vertex, limit: int) -> list[list[Edge]]:
-    """Up to `limit` paths output → target as edge lists, first inputs first (iterative: chains can be long)."""
-    reach = _reaching(between, target)
-    if output.id not in reach:
-        return []
-    found, stack = [], [(output, None)]
-    while stack and len(found) < limit:
-        v, link = stack.pop()
-        if v is target:
-            edges = []
-            while link is not None:
-                link, e = link
-                edges.append(e)
-            found.append(edges[::-1])
-            continue
-        for e in reversed(v.edges):
-            if _flows(e) and e.source.id in reach:
-                stack.append((e.source, (link, e)))
-    return found
-
-
-def _reaching(between: list[Vertex], target: Vertex) -> set[int]:
-    """Ids of the vertices among `between` from which gradients flow down to `target`."""
     reach = {target.id}
-    for v in between:
+    for v in order:
         if any(_flows(e) and e.source.id in reach for e in v.edges):
             reach.add(v.id)
-    return reach
+    return [v for v in order if v.id in reach]
+
+
+def _uses(vertices: list[Vertex]) -> dict[int, list[Use]]:
+    """For each vertex, its uses by the ops above it (consumers in forward order), several edges of one op as one."""
+    inside = {v.id for v in vertices}
+    uses: dict[int, list[Use]] = {}
+    for v in vertices:
+        mine: dict[int, Use] = {}
+        for e in v.edges:
+            if _flows(e) and e.source.id in inside:
+                if e.source.id in mine:
+                    mine[e.source.id].edges.append(e)
+                else:
+                    mine[e.source.id] = Use(v, e.source, [e])
+                    uses.setdefault(e.source.id, []).append(mine[e.source.id])
+    return uses
+
+
+def _count_paths(vertices: list[Vertex], uses: dict[int, list[Use]], output: Vertex, target: Vertex) -> int:
+    """Paths output → target, the uses of one op counted once (as the derivation combines them)."""
+    counts = {output.id: 1}
+    for v in reversed(vertices):
+        if v is not output:
+            counts[v.id] = sum(counts.get(u.consumer.id, 0) for u in uses.get(v.id, []))
+    return counts.get(target.id, 0)
 
 
 def path_edges(output: Vertex, target: Vertex) -> list[Edge]:
     """The edges that lie on some path output → target (what the graph drawing highlights)."""
-    between = _between(output, target)
-    reach = _reaching(between, target)
-    return [e for v in between if v.id in reach for e in v.edges if _flows(e) and e.source.id in reach]
+    return [e for us in _uses(_between(output, target)).values() for u in us for e in u.edges]
+
+
+@dataclass(eq=False)
+class ExpandedPath:
+    """One path of the expanded sum: its uses from the output down, and what it contributes."""
+
+    uses: list[Use]
+    locals: list | None  # numbers: each op's local derivative along it (None for tensors)
+    product: Any
+
+
+def _enumerate(d: Derivation, limit: int) -> list[ExpandedPath]:
+    """Up to `limit` paths output → target (iterative: chains can be long), each with its product."""
+    found, stack = [], [(d.target, None)]
+    while stack and len(found) < limit:
+        v, link = stack.pop()
+        if v is d.output:
+            chain = []
+            while link is not None:
+                link, u = link
+                chain.append(u)
+            found.append(chain)  # the last use reached first: output → target
+            continue
+        for u in reversed(d.uses.get(v.id, [])):
+            stack.append((u.consumer, (link, u)))
+    paths = []
+    for uses in found:
+        if d.index is not None and all(u.source.value.size == 1 and u.consumer.value.size == 1 for u in uses):
+            locals_ = [float(u.jvp(np.ones(u.source.shape)).reshape(())) for u in uses]
+            g = np.asarray(d.output.grad, dtype=float).reshape(())
+            paths.append(ExpandedPath(uses, locals_, g * np.prod(locals_)))
+            continue
+        g = np.asarray(d.output.grad)
+        for u in uses:
+            g = sum(e.vjp(g) for e in u.edges)
+        paths.append(ExpandedPath(uses, None, g[d.index] if d.index is not None else g))
+    return paths

@@ -14,14 +14,14 @@ import numpy as np
 
 from glassgrad import autograd
 from glassgrad.autograd import Node, Released
-from glassgrad.explain.format import fill, kind, latex_name, number
+from glassgrad.explain.format import fill, kind, latex_name, latex_number, number
 from glassgrad.ops.base import Derivative, shown, sum_to
 from glassgrad.ops.xp import NUMPY
 from glassgrad.tensor import Tensor
 
 _INPUT_KEYS = ("a", "b", "c", "d", "e")
-_MAX_EXPRESSION = 24  # auto labels longer than this become v1, v2, … instead of the expression
-_MAX_EXPRESSION_GRAPH = 2000  # in larger graphs every unnamed intermediate is v1, v2, … (its row shows the formula)
+_MAX_EXPRESSION = 32  # longer expression labels show their long inputs as … ('tanh(…)·w')
+_MAX_CONSTANT_LABEL = 4  # unnamed constant tensors of at most this many elements are labelled by their value
 
 
 @dataclass(eq=False, slots=True)
@@ -34,7 +34,7 @@ class Vertex:
     value: np.ndarray
     node: Node | None = None
     tensor: Tensor | None = None
-    named: bool = False
+    named: bool = False  # a station of derivations: the user's name, or one inferred from nn layers (z^[1], ŷ)
     requires_grad: bool = False
     depth: int = 0
     edges: list[Edge] = field(default_factory=list)  # one per input of `node`
@@ -43,6 +43,7 @@ class Vertex:
     step: Step | None = None
     inputs: tuple = ()  # the node's inputs, kept here: a later backward() frees node.inputs, not this trace
     binding: str = "atom"  # how the label binds in a formula (format.kind): atom, product or sum
+    mark: int = 0  # primes that tell this tensor from an earlier one with the same label ((x + y)′)
     _names: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -73,6 +74,8 @@ class Vertex:
             cached["g"] = ("g", "atom")
             if latex and self.latex_label is None:  # an expression label: its LaTeX is the op's LaTeX template
                 self.latex_label = fill(self.node.op.latex, cached, latex=True)
+                if self.mark:
+                    self.latex_label = rf"\left({self.latex_label}\right)" + "'" * self.mark
             cached["out"] = (self.latex if latex else self.label, self.binding)
             self._names[latex] = cached
         return cached
@@ -126,6 +129,31 @@ class Edge:
         if d.kind == "vjp_all":
             return np.asarray(d.fn(NUMPY, g, out, *args, **node.params)[self.index])
         return np.asarray(d.fn(NUMPY, g, out, *args, **node.params))
+
+    def jvp(self, u: np.ndarray) -> np.ndarray:
+        """J·u, the change of the consumer for a change `u` of the source (a column of the Jacobian when u is one-hot).
+
+        Elementwise: the local derivative times u broadcast. Otherwise the VJP is linear in g, so J·u is the
+        gradient of ⟨VJP(g), u⟩ with respect to g: the op's formula run once on recorded tensors and differentiated.
+        """
+        d, node = self.derivative, self.consumer.node
+        shape = self.consumer.shape
+        if d.kind == "local":
+            args = _arrays(self.consumer.inputs)
+            f = shown(d.fn(NUMPY, self.consumer.value, *args, **node.params), self.consumer.value)
+            return np.asarray(np.broadcast_to(u, shape) * f)
+        from glassgrad.autograd import grad
+        from glassgrad.ops.xp import TENSOR
+        from glassgrad.tensor import tensor
+
+        g = tensor(np.zeros(shape, dtype=self.consumer.value.dtype), requires_grad=True)
+        args = [tensor(a.data) if isinstance(a, Tensor) else a for a in self.consumer.inputs]
+        out = tensor(self.consumer.value)
+        sent = d.fn(TENSOR, g, out, *args, **node.params)
+        if d.kind == "vjp_all":
+            sent = sent[self.index]
+        (column,) = grad((sent * tensor(u)).sum(), [g], allow_unused=True)
+        return np.zeros(shape, dtype=g.data.dtype) if column is None else np.asarray(column.data)
 
 
 @dataclass(eq=False, slots=True)
@@ -195,6 +223,56 @@ def _constant_label(a: Any, precision: int) -> str:
     return f"const{list(arr.shape)}"
 
 
+def _layer_names(order: list, tensors: dict, parameter_names: dict) -> dict[int, str]:
+    """Labels inferred from nn layers, for what the user left unnamed: each `linear` node's output is z^[l], the
+    unary elementwise op applied to it a^[l] (the last one ŷ), its weight and bias W^[l], b^[l] (or the model's
+    parameter names), the first layer's input x, and the constant the network's output is compared with y."""
+    linears = [n for n in order if isinstance(n, Node) and n.op.name == "linear"]
+    if not linears:
+        return {}
+    names: dict[int, str] = {}
+
+    def unnamed(obj: Any) -> bool:
+        t = obj if isinstance(obj, Tensor) else tensors.get(id(obj))
+        return not (t is not None and t.name)
+
+    consumers: dict[int, list[Node]] = {}
+    for n in order:
+        if isinstance(n, Node):
+            for c in _sources(n):
+                if c is not None:
+                    consumers.setdefault(id(c), []).append(n)
+    top = None
+    for layer, node in enumerate(linears, 1):
+        sources = _sources(node)
+        for source, symbol in zip(sources[1:], ("W", "b")):
+            if isinstance(source, Tensor) and source.grad_fn is None and unnamed(source):
+                names[id(source)] = parameter_names.get(id(source), f"{symbol}^[{layer}]")
+        if layer == 1 and isinstance(sources[0], Tensor) and sources[0].grad_fn is None and unnamed(sources[0]):
+            names[id(sources[0])] = "x"
+        if unnamed(node):
+            names[id(node)] = f"z^[{layer}]"
+        top = node
+        after = consumers.get(id(node), [])
+        if len(after) == 1 and _is_activation(after[0]) and unnamed(after[0]):
+            names[id(after[0])] = f"a^[{layer}]"
+            top = after[0]
+    if names.get(id(top), "").startswith("a^"):
+        names[id(top)] = "ŷ"
+    for n in consumers.get(id(top), []):
+        for source in _sources(n):
+            if isinstance(source, Tensor) and source is not top and not source.requires_grad and unnamed(source):
+                names[id(source)] = "y"
+    return names
+
+
+def _is_activation(node: Node) -> bool:
+    """A unary elementwise op (relu, sigmoid, tanh, …): one tensor input, a local derivative."""
+    d = node.op.derivatives
+    return (sum(c is not None for c in _sources(node)) == 1 and _sources(node)[0] is not None and bool(d)
+            and d[0] is not None and d[0].kind == "local" and all(not isinstance(a, Tensor) for a in node.inputs[1:]))
+
+
 class _Builder:
     """Walks the recorded graph once (forward order), labels it, then watches backward walk it."""
 
@@ -203,10 +281,11 @@ class _Builder:
         self.parameter_names = {} if model is None else {id(t): n for n, t in model.named_parameters()}
         self.vertices: list[Vertex] = []
         self.by_key: dict[int, Vertex] = {}
-        self.counts = {"leaf": 0, "node": 0, "const": 0}
+        self.counts = {"leaf": 0, "const": 0}
+        self.labels: dict[str, int] = {}
         self.steps: list[Step] = []
         order, tensors = self._forward_order(output)
-        self.expressions = len(order) <= _MAX_EXPRESSION_GRAPH
+        self.layer_names = _layer_names(order, tensors, self.parameter_names)
         for obj in order:
             self._add(obj, tensors.get(id(obj)), output)
 
@@ -257,6 +336,15 @@ class _Builder:
                 if src is not None:
                     v.depth = max(v.depth, src.depth + 1)
         v.label, v.latex_label = self._labels(v, t, output)
+        v.named = v.named or id(obj) in self.layer_names
+        if v.requires_grad:
+            seen = self.labels.get(v.label, 0)
+            self.labels[v.label] = seen + 1
+            if seen:  # the same expression (or name) twice: primes keep the stations apart
+                v.mark = seen
+                v.label = (v.label if kind(v.label) == "atom" else f"({v.label})") + "′" * seen
+                if v.latex_label is not None:
+                    v.latex_label = f"{{{v.latex_label}}}" + "'" * seen
         v.binding = kind(v.label)
         self.by_key[id(obj)] = v
         self.vertices.append(v)
@@ -266,24 +354,26 @@ class _Builder:
             return t.name, latex_name(t.name)
         if t is output:
             return "f", "f"
-        if v.node is None and id(t) in self.parameter_names:
-            name = self.parameter_names[id(t)]
-            return name, latex_name(name)
+        key = id(v.node if v.node is not None else t)
+        if key in self.layer_names:
+            return self.layer_names[key], latex_name(self.layer_names[key])
+        if v.node is None and key in self.parameter_names:
+            return self.parameter_names[key], latex_name(self.parameter_names[key])
         if v.node is None:
-            kind = "leaf" if v.requires_grad else "const"
-            self.counts[kind] += 1
-            if kind == "const" and v.value.size == 1:
-                s = number(v.value.reshape(()), self.precision)
-                return s, s
-            k = self.counts[kind]
-            return (f"x{k}", f"x_{{{k}}}") if kind == "leaf" else (f"c{k}", f"c_{{{k}}}")
-        self.counts["node"] += 1
-        estimate = len(v.node.op.text) + sum(len(e.label) for e in v.edges)
-        text = v.formula() if self.expressions and estimate <= 2 * _MAX_EXPRESSION else ""
-        if text and len(text) <= _MAX_EXPRESSION:
+            role = "leaf" if v.requires_grad else "const"
+            if role == "const" and v.value.size <= _MAX_CONSTANT_LABEL:
+                s = number(v.value.reshape(()) if v.value.size == 1 else v.value, self.precision)
+                return s, latex_number(v.value.reshape(()) if v.value.size == 1 else v.value, self.precision)
+            self.counts[role] += 1
+            k = self.counts[role]
+            return (f"x{k}", f"x_{{{k}}}") if role == "leaf" else (f"c{k}", f"c_{{{k}}}")
+        text = v.formula()
+        if len(text) <= _MAX_EXPRESSION:
             return text, None
-        k = self.counts["node"]
-        return f"v{k}", f"v_{{{k}}}"
+        short = {k: (e.label if len(e.label) <= _MAX_EXPRESSION // 3 else "…", "atom" if len(e.label) >
+                     _MAX_EXPRESSION // 3 else (e.source.binding if e.source else kind(e.constant)))
+                 for k, e in zip(_INPUT_KEYS, v.edges)}
+        return fill(v.node.op.text, short), None
 
     def observe(self, node: Node, g: Any, grads: list) -> None:
         """The engine's observer: called at every node in backward order with what backward computed there."""
@@ -349,11 +439,13 @@ class Trace:
         """∂output/∂t as backward computed it (None where no gradient reached t)."""
         return self.vertex(t).grad
 
-    def derivation(self, t: Tensor) -> Any:
-        """How ∂output/∂t came to be: the sum over paths of chain-rule products (see Derivation)."""
+    def derivation(self, t: Tensor, index: Any = None, expand: bool = False) -> Any:
+        """How ∂output/∂t came to be, as backprop computes it: station by station from the output, each station's
+        gradient the sum of its parts (see Derivation). `index`: one element of t (a weight of a layer, say).
+        `expand=True` adds the expanded sum over paths (at most 256 listed)."""
         from glassgrad.explain.derivation import Derivation
 
-        return Derivation(self.output, self.vertex(t), self.precision)
+        return Derivation(self, self.vertex(t), index, expand)
 
     def deltas(self, model: Any = None, **limits: Any) -> Any:
         """The per-layer table of a network built from nn layers: δ = ∂E/∂z, ∂E/∂W = δ·aᵀ, norms, diagnostics."""

@@ -55,7 +55,7 @@ def _one_at_index(a: Any, dim: int, pick: Any) -> np.ndarray:
 
 class Sum(Op):
     name, text, latex = "sum", "Σ $a", r"\sum $a"
-    derivatives = (vjp("1 for every summed element", r"\mathbf{1}",
+    derivatives = (vjp("1", "1",
                        lambda xp, g, out, a, dim, keepdim: expand_reduced(xp, g, a.shape, dim, keepdim)),)
     needs_inputs = False
 
@@ -66,7 +66,7 @@ class Sum(Op):
 
 class Mean(Op):
     name, text, latex = "mean", "mean($a)", r"\operatorname{mean}($a)"
-    derivatives = (vjp("1/n for each of the n averaged elements", r"\tfrac{1}{n}",
+    derivatives = (vjp("1/n", r"\tfrac{1}{n}",
                        lambda xp, g, out, a, dim, keepdim: expand_reduced(xp, g, a.shape, dim, keepdim)
                        * (1.0 / _count(a.shape, dim))),)
     needs_inputs = False

@@ -81,7 +81,8 @@ class Expand(Op):
 class GetItem(Op):
     is_view = True
     name, text, latex = "getitem", "$a[i]", "{$a}_{i}"
-    derivatives = (vjp("g placed back at i, 0 elsewhere", r"\operatorname{scatter}_i(g)",
+    derivatives = (vjp("g added back at i (repeated indices sum), 0 elsewhere",
+                       r"\operatorname{scatter\text{-}add}_i(g)",
                        lambda xp, g, out, a, index: xp.scatter(g, a.shape, index)),)
     needs_inputs = False
 
