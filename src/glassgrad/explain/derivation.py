@@ -148,8 +148,20 @@ class Factor:
 
 @dataclass(eq=False, repr=False)
 class Part:
+    """One term of an equation with its chain of factors (top down)."""
+
     term: Term
     factors: list[Factor]
+
+    @property
+    def vertices(self) -> list[Vertex]:
+        """The tensors this part passes through, top down (the station above first, this equation's last)."""
+        out = []
+        for f in self.factors:
+            for q in (f.upper, *f.inner, f.lower):
+                if not out or out[-1] is not q.vertex:
+                    out.append(q.vertex)
+        return out
 
     @property
     def value(self) -> Any:
@@ -200,6 +212,7 @@ class Derivation:
         for us in self.uses.values():
             for u in us:
                 self.sources[u.consumer.id].append(u.source.id)
+        self._route_counts: dict[int, dict[int, int]] = {}
         self.points = self._points()
         self.equations = self._equations()
         self.total_paths = _count_paths(self.vertices, self.uses, self.output, target)
@@ -270,9 +283,26 @@ class Derivation:
         for v in reversed(self.vertices):
             p = self.points[v.id]
             if p.equation and (p.terms or v is self.output):
-                eqs.append(Equation(p, [Part(t, self._factors(p, t, len(p.terms) > 1)) for t in p.terms],
-                                    p.index is None))
+                eqs.append(Equation(p, [Part(t, self._part(p, t)) for t in p.terms], p.index is None))
         return eqs
+
+    def _part(self, p: Point, term: Term) -> list[Factor]:
+        """A part's factors. With several parts, ∂upper/∂p along this one is a true total only when `upper` reaches
+        p by this route alone; otherwise the part is split at the op that uses p (its local derivative)."""
+        factors = self._factors(p, term, False)
+        if len(p.terms) > 1 and self._routes(p.vertex).get(factors[-1].upper.vertex.id, 0) > 1:
+            factors = self._factors(p, term, True)
+        return factors
+
+    def _routes(self, below: Vertex) -> dict[int, int]:
+        """The number of paths from each vertex down to `below` (uses of one tensor by one op counted once)."""
+        if below.id not in self._route_counts:
+            counts = {below.id: 1}
+            for v in self.vertices:
+                if v.id > below.id:
+                    counts[v.id] = sum(counts.get(s, 0) for s in self.sources.get(v.id, []))
+            self._route_counts[below.id] = counts
+        return self._route_counts[below.id]
 
     def _factors(self, p: Point, term: Term, split: bool) -> list[Factor]:
         """The chain of factors of one part, walking up from `p` through its term to the next equation (or the

@@ -67,9 +67,9 @@ class Pass:
         """The part of ∂L/∂W of `layer` (0-based) that comes through R: gg.explain's path through R."""
         if self.regularizer is None:
             return None
-        through = self.trace.vertex(self.regularizer).id
-        paths = self.trace.derivation(self.weights[layer]).paths
-        return sum(np.asarray(q.product) for q in paths if any(v.id == through for v in q.vertices))
+        through = self.trace.vertex(self.regularizer)
+        parts = self.trace.derivation(self.weights[layer]).equations[-1].parts
+        return sum(np.asarray(q.value) for q in parts if through in q.vertices)
 
     def penalty_text(self, w: str) -> str:
         """∂(λ·R)/∂w as a formula: 2λ·w for l2, λ·sign(w) for l1."""
