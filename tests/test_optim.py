@@ -222,7 +222,9 @@ def test_new_optimizers_resume_from_their_state_dict(name: str) -> None:
         np.testing.assert_array_equal(p.data, q.data)
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"lr": 0.5, "max_iter": 7, "history_size": 3}])
+@pytest.mark.parametrize("kwargs", [{}, {"lr": 0.5, "max_iter": 7, "history_size": 3},
+                                    {"line_search_fn": "strong_wolfe"},
+                                    {"line_search_fn": "strong_wolfe", "lr": 0.3, "max_iter": 5, "history_size": 2}])
 def test_lbfgs_matches_torch(kwargs: dict) -> None:
     ours, theirs = _models()
     og, ot = optim.LBFGS(ours.parameters(), **kwargs), torch.optim.LBFGS(theirs.parameters(), **kwargs)
@@ -241,8 +243,8 @@ def test_lbfgs_matches_torch(kwargs: dict) -> None:
         "func_evals"]
     for (name, p), (_, q) in zip(ours.named_parameters(), theirs.named_parameters()):
         np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-7, atol=1e-9, err_msg=name)
-    with pytest.raises(NotImplementedError, match="line_search_fn='strong_wolfe' is not supported"):
-        optim.LBFGS(ours.parameters(), line_search_fn="strong_wolfe")
+    with pytest.raises(RuntimeError, match="only 'strong_wolfe' is supported"):
+        optim.LBFGS(ours.parameters(), line_search_fn="backtracking")
 
 
 def test_reduce_lr_on_plateau_matches_torch() -> None:
