@@ -30,11 +30,8 @@ STREAM_DEPENDENT = {"p43_random_split", "p45_weighted_sampler", "p47_shuffled_tr
 _TENSOR = "the tensor-level API of issue 11, not yet on main: "
 _IO = "checkpoints to file objects (issue 11's save/load part), not yet on main: "
 MISSING: dict[str, str] = {
-    "p04_polynomial_sequential": _TENSOR + "float32 ** int64 tensor stays float32 (x.pow(p))",
     "p10_save_load_bytesio": _IO + "gg.save/gg.load with io.BytesIO, weights_only=",
     "p11_checkpoint_bytesio": _IO + "gg.save/gg.load with io.BytesIO",
-    "p12_grad_data_zero": _TENSOR + "Tensor.data as a tensor sharing memory",
-    "p13_param_data_sgd": _TENSOR + "Tensor.data as a tensor sharing memory",
     "p22_custom_relu": _TENSOR + "Tensor.mm",
     "p23_linear_function": _TENSOR + "Tensor.mm, Tensor.t",
     "p47_shuffled_training": _TENSOR + "gg.Generator",
@@ -44,8 +41,6 @@ MISSING: dict[str, str] = {
     "p67_tensor_basics": _TENSOR + "gg.Tensor([...]) as float32, full_like, is_tensor, numel, Tensor.t",
     "p68_device_boilerplate": _TENSOR + "gg.device, gg.cuda.is_available, device= keywords",
     "p69_indexing_ops": _TENSOR + "gather, scatter, sort, topk, masked_fill",
-    "p70_no_grad_decorator": _TENSOR + "a bare @no_grad decorator",
-    "p71_inference_mode": _TENSOR + "gg.inference_mode",
     "p72_seeded_runs": _TENSOR + "Tensor.all, randperm, randint(high, size), Tensor.sort",
 }
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?\b(?:nan|inf)\b")

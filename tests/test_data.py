@@ -82,24 +82,24 @@ def test_toy_sets_are_seeded_and_shaped() -> None:
 def test_linear_regression_set_is_linear_plus_noise() -> None:
     x, y = gg.data.linear(500, features=3, noise=0.0, seed=1)
     a = np.c_[x.data, np.ones(500)]
-    coef, residual, *_ = np.linalg.lstsq(a, y.data, rcond=None)
+    coef, residual, *_ = np.linalg.lstsq(a, y.numpy(), rcond=None)
     assert residual.item() < 1e-8
 
 
 def test_playground_regression_sets_follow_their_formulas() -> None:
     x, y = gg.data.plane(300, noise=0.0, seed=2)
-    assert y.shape == (300, 1) and np.abs(x.data).max() <= 1
-    np.testing.assert_allclose(y.data[:, 0], 0.6 * (x.data[:, 0] + x.data[:, 1]), atol=1e-6)
+    assert y.shape == (300, 1) and np.abs(x.numpy()).max() <= 1
+    np.testing.assert_allclose(y.numpy()[:, 0], 0.6 * (x.numpy()[:, 0] + x.numpy()[:, 1]), atol=1e-6)
     x, y = gg.data.gaussian(2000, noise=0.0, seed=2)
-    assert y.shape == (2000, 1) and -1 <= y.data.min() < -0.8 and 0.8 < y.data.max() <= 1
-    d = np.hypot(x.data[:, 0], x.data[:, 1] - 2.5 / 6)  # the bump at (0, 2.5/6) is negative; the others are
+    assert y.shape == (2000, 1) and -1 <= y.numpy().min() < -0.8 and 0.8 < y.numpy().max() <= 1
+    d = np.hypot(x.numpy()[:, 0], x.numpy()[:, 1] - 2.5 / 6)  # the bump at (0, 2.5/6) is negative; the others are
     near = d < 1 / 3                                     # 2/3 away, so within 1/3 of it y = −(1 − 3·distance)
     assert near.sum() > 20
-    np.testing.assert_allclose(y.data[near, 0], -(1 - 3 * d[near]), atol=1e-6)
-    far = np.hypot(*np.abs(x.data - _bump_centres()[:, None]).transpose(2, 0, 1)).min(axis=0) > 1 / 3
-    assert far.sum() > 20 and np.all(y.data[far, 0] == 0)
+    np.testing.assert_allclose(y.numpy()[near, 0], -(1 - 3 * d[near]), atol=1e-6)
+    far = np.hypot(*np.abs(x.numpy() - _bump_centres()[:, None]).transpose(2, 0, 1)).min(axis=0) > 1 / 3
+    assert far.sum() > 20 and np.all(y.numpy()[far, 0] == 0)
     xn, yn = gg.data.plane(300, noise=0.3, seed=2)  # the label is read at a point moved by up to 0.3 per axis
-    moved = yn.data[:, 0] - 0.6 * xn.data.sum(axis=1)
+    moved = yn.numpy()[:, 0] - 0.6 * xn.numpy().sum(axis=1)
     assert 0.05 < np.abs(moved).max() <= 0.6 * 0.6 + 1e-6
 
 

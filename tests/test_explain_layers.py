@@ -30,7 +30,8 @@ def torch_oracle(net, x: np.ndarray, loss_fn) -> dict:
             acts.append(None)
         else:
             acts[-1] = type(m).__name__.lower()
-    params = [(torch.tensor(m.weight.data, requires_grad=True), torch.tensor(m.bias.data, requires_grad=True))
+    params = [(torch.tensor(m.weight.data.numpy(), requires_grad=True),
+               torch.tensor(m.bias.data.numpy(), requires_grad=True))
               for m in linears]
     a = torch.tensor(x)
     layers = []

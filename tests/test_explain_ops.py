@@ -40,7 +40,7 @@ def _explained(case):
 def _numeric_local(vertex, index, h=1e-6):
     """∂out/∂input elementwise by central differences on the op's own forward (inputs of the output's shape)."""
     node = vertex.node
-    args = [a.data if isinstance(a, gg.Tensor) else a for a in vertex.inputs]
+    args = [a._data if isinstance(a, gg.Tensor) else a for a in vertex.inputs]
     plus, minus = list(args), list(args)
     plus[index], minus[index] = args[index] + h, args[index] - h
     return (node.op.forward(*plus, **node.params) - node.op.forward(*minus, **node.params)) / (2 * h)

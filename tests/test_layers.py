@@ -123,25 +123,25 @@ def test_default_inits_follow_pytorch_bounds() -> None:
     assert np.abs(conv.weight.data).max() <= bound < np.abs(conv.weight.data).max() * 1.05
     assert np.abs(conv.bias.data).max() <= bound
     convt = nn.ConvTranspose2d(8, 4, 3)
-    assert convt.weight.shape == (8, 4, 3, 3) and np.abs(convt.bias.data).max() <= 1 / np.sqrt(4 * 9)
+    assert convt.weight.shape == (8, 4, 3, 3) and np.abs(convt.bias.data.numpy()).max() <= 1 / np.sqrt(4 * 9)
     lstm = nn.LSTM(5, 10)
     for p in lstm.parameters():
-        assert np.abs(p.data).max() <= 1 / np.sqrt(10)
+        assert np.abs(p.data.numpy()).max() <= 1 / np.sqrt(10)
     emb = nn.Embedding(1000, 8, padding_idx=3)
-    assert abs(emb.weight.data.std() - 1) < 0.05 and not emb.weight.data[3].any()
+    assert abs(emb.weight.data.numpy().std() - 1) < 0.05 and not emb.weight.data.numpy()[3].any()
     mha = nn.MultiheadAttention(8, 2)
-    assert not mha.in_proj_bias.data.any() and not mha.out_proj.bias.data.any()
-    assert np.abs(mha.in_proj_weight.data).max() <= np.sqrt(6 / (8 + 24))  # xavier_uniform on (24, 8)
+    assert not mha.in_proj_bias.data.numpy().any() and not mha.out_proj.bias.data.numpy().any()
+    assert np.abs(mha.in_proj_weight.data.numpy()).max() <= np.sqrt(6 / (8 + 24))  # xavier_uniform on (24, 8)
 
 
 def test_dropout2d_zeroes_whole_channels() -> None:
     gg.manual_seed(1)
-    out = nn.Dropout2d(0.5)(gg.ones(8, 16, 3, 3)).data
+    out = nn.Dropout2d(0.5)(gg.ones(8, 16, 3, 3)).data.numpy()
     per_channel = out.reshape(8, 16, -1)
     assert set(np.unique(per_channel)) == {0.0, 2.0}
     assert (per_channel.min(-1) == per_channel.max(-1)).all()  # each channel is all kept or all dropped
     assert 0.3 < (per_channel[..., 0] == 0).mean() < 0.7
-    assert nn.Dropout2d(0.5).eval()(gg.ones(2, 2, 2, 2)).data.min() == 1
+    assert nn.Dropout2d(0.5).eval()(gg.ones(2, 2, 2, 2)).data.numpy().min() == 1
 
 
 def test_embedding_rows_sum_the_gradients_of_every_lookup() -> None:
@@ -151,7 +151,7 @@ def test_embedding_rows_sum_the_gradients_of_every_lookup() -> None:
     ours.zero_grad()
     seed = RNG.standard_normal(idx.shape + (3,))
     ours(gg.tensor(idx)).backward(gg.tensor(seed))
-    g = ours.weight.grad.data
+    g = ours.weight.grad.data.numpy()
     assert not g[1].any() and not g[3].any() and not g[5].any()  # padding row, rows never looked up
     np.testing.assert_allclose(g[4], seed[0, 2] + seed[0, 3] + seed[1, 0])  # three lookups of row 4, summed
     np.testing.assert_allclose(g[0], seed[0, 0] + seed[1, 3])
@@ -161,9 +161,9 @@ def test_embedding_from_pretrained_freezes_by_default() -> None:
     w = gg.tensor(RNG.standard_normal((4, 2)))
     frozen, trained = nn.Embedding.from_pretrained(w), nn.Embedding.from_pretrained(w, freeze=False)
     assert not frozen.weight.requires_grad and trained.weight.requires_grad
-    np.testing.assert_array_equal(frozen(gg.tensor([3, 0])).data, w.data[[3, 0]])
-    theirs = torch.nn.Embedding.from_pretrained(torch.tensor(w.data))
-    np.testing.assert_array_equal(frozen(gg.tensor([[1, 2]])).data, theirs(torch.tensor([[1, 2]])).numpy())
+    np.testing.assert_array_equal(frozen(gg.tensor([3, 0])).data.numpy(), w.data.numpy()[[3, 0]])
+    theirs = torch.nn.Embedding.from_pretrained(torch.tensor(w.data.numpy()))
+    np.testing.assert_array_equal(frozen(gg.tensor([[1, 2]])).data.numpy(), theirs(torch.tensor([[1, 2]])).numpy())
     with pytest.raises(IndexError, match=r"index out of range.*\[0, 4\)"):
         frozen(gg.tensor([4]))
 

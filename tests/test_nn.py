@@ -94,7 +94,7 @@ def test_batchnorm_3d_input_and_cumulative_momentum_match_torch() -> None:
 def test_dropout_scales_kept_units_and_is_identity_in_eval() -> None:
     gg.manual_seed(0)
     drop = nn.Dropout(0.25)
-    y = drop(gg.ones(20000)).data
+    y = drop(gg.ones(20000)).numpy()
     kept = y != 0
     assert kept.mean() == pytest.approx(0.75, abs=0.02)
     np.testing.assert_allclose(y[kept], 1 / 0.75, rtol=1e-6)

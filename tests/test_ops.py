@@ -169,6 +169,10 @@ CASES: list[Case] = [
             lambda k, s: on_grid(k, s, 0.075)),
     *binary("minimum", lambda m, a, b: m.minimum(a, b), lambda k, s: on_grid(k, s, 0.025),
             lambda k, s: on_grid(k, s, 0.075)),
+    *binary("remainder", lambda m, a, b: a % b, anyv, lambda k, s: np.asarray(rand(k, s, 0.7, 1.3) * np.where(
+        rand(k + 1, s) > 0, 1, -1))),
+    Case("remainder", lambda m, a: m.remainder(a, 0.75), (rand(1, (2, 3)),), label="scalar"),
+    *unary("sign", lambda m, a: m.sign(a) * a, avoid=(0.0,)),
     *unary("pow", lambda m, a: a**3, label="x**3"),
     *unary("pow", lambda m, a: a**2.5, 0.3, 2.0, label="x**2.5"),
     *unary("pow", lambda m, a: 2.0**a, label="2**x"),

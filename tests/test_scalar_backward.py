@@ -56,14 +56,14 @@ def test_zero_dim_gradients_match_torch_and_accumulate(name: str, x0: float, y0:
     for g, t in ((gx, tx), (gy, ty)):
         assert (g.grad is None) == (t.grad is None)
         if g.grad is not None:
-            assert type(g.grad.data) is np.ndarray and g.grad.dtype == g.dtype
+            assert type(g.grad._data) is np.ndarray and g.grad.dtype == g.dtype
             np.testing.assert_allclose(g.grad.data, t.grad.numpy(), rtol=1e-6, atol=1e-7)
 
 
 def test_zero_dim_leaf_grad_is_an_array_that_zero_resets() -> None:
     x = gg.tensor(2.0, requires_grad=True)
     (x * 3).backward()
-    assert type(x.grad.data) is np.ndarray and x.grad.item() == 3.0
+    assert type(x.grad._data) is np.ndarray and x.grad.item() == 3.0
     x.grad.zero_()
     (x * x).backward()
     assert x.grad.item() == 4.0

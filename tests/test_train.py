@@ -17,16 +17,16 @@ from glassgrad.train import History, TrainingStopped, evaluate
 
 def _accuracy(model: nn.Module, x: gg.Tensor, y: gg.Tensor) -> float:
     with gg.no_grad():
-        out = model(x).data
+        out = model(x).numpy()
     pred = out.argmax(1) if out.shape[1] > 1 else (out[:, 0] > 0).astype(np.int64)
-    return float((pred == y.data).mean())
+    return float((pred == y.numpy()).mean())
 
 
 def test_moons_reach_97_percent_with_a_plain_loop() -> None:
     """micrograd's demo: MLP 2-16-16-1, max-margin loss + L2, SGD, full batch; vectorised."""
     gg.manual_seed(0)
     x, y = gg.data.moons(100, noise=0.1, seed=1)
-    sign = gg.tensor(y.data * 2.0 - 1.0).reshape(-1, 1)
+    sign = gg.tensor(y.numpy() * 2.0 - 1.0).reshape(-1, 1)
     model = nn.MLP([2, 16, 16, 1])
     opt = optim.SGD(model.parameters(), lr=1.0)
     for k in range(200):
@@ -64,8 +64,8 @@ def test_history_records_each_layers_gradient_norm() -> None:
         def step(self, closure=None):
             for name in norms:
                 layer = getattr(model, name)
-                norms[name].append(math.sqrt(float((layer.weight.grad.data.astype(np.float64) ** 2).sum()
-                                                   + (layer.bias.grad.data.astype(np.float64) ** 2).sum())))
+                norms[name].append(math.sqrt(float((layer.weight.grad.numpy().astype(np.float64) ** 2).sum()
+                                                   + (layer.bias.grad.numpy().astype(np.float64) ** 2).sum())))
             return super().step(closure)
 
     history = gg.train(model, nn.CrossEntropyLoss(), Spy(model.parameters(), lr=0.1),
@@ -80,7 +80,7 @@ def test_training_stops_on_nan_with_a_clear_message() -> None:
     x = gg.tensor([[1.0], [2.0], [float("nan")], [3.0]])
     y = gg.tensor([[1.0], [2.0], [3.0], [4.0]])
     model = nn.Linear(1, 1)
-    before = model.weight.data.copy()
+    before = model.weight.detach().numpy().copy()
     with pytest.warns(TrainingStopped, match=r"loss became nan at epoch 1, batch 2 \(step 2\)"):
         history = gg.train(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.0),
                            DataLoader(TensorDataset(x, y), 2), epochs=3, progress=False)

@@ -169,18 +169,18 @@ def test_backward_steps_show_the_engines_numbers(page, base_url):
         expect(page.locator("#step-title")).to_contain_text(f"Backward: layer 1, neuron {k + 1}")
         expect(page.locator(f"#node-1-{k}")).to_have_class("neuron active")
         expect(page.locator(f"#link-2-0-{k}")).to_have_class("link path")  # the path the gradient came along
-        assert shown(page, "#step-panel [data-key=upstream]") == pytest.approx(a1.grad.data[0, k], rel=1e-5)
-        assert shown(page, "#step-panel [data-key=delta]") == pytest.approx(z1.grad.data[0, k], rel=1e-5)
+        assert shown(page, "#step-panel [data-key=upstream]") == pytest.approx(a1.grad.numpy()[0, k], rel=1e-5)
+        assert shown(page, "#step-panel [data-key=delta]") == pytest.approx(z1.grad.numpy()[0, k], rel=1e-5)
         grads = [float(t) for t in page.locator("#step-panel table.terms").nth(1).locator(
             "tr.term td:last-child").all_inner_texts()]
-        assert grads == pytest.approx(list(w1.grad.data[k]) + [b1.grad.data[k]], rel=1e-5)
+        assert grads == pytest.approx(list(w1.grad.numpy()[k]) + [b1.grad.numpy()[k]], rel=1e-5)
     shot(page, "backward-step")
 
     page.locator(".link-hit[data-layer='1'][data-row='2'][data-col='1']").dispatch_event("click")
     settle(page)
     expect(page.locator("#weight-panel")).to_be_visible()
-    assert shown(page, "#weight-panel [data-key=engine]") == pytest.approx(w1.grad.data[2, 1], rel=1e-5)
-    assert shown(page, "#weight-panel [data-key=central]") == pytest.approx(w1.grad.data[2, 1], rel=1e-5)
+    assert shown(page, "#weight-panel [data-key=engine]") == pytest.approx(w1.grad.numpy()[2, 1], rel=1e-5)
+    assert shown(page, "#weight-panel [data-key=central]") == pytest.approx(w1.grad.numpy()[2, 1], rel=1e-5)
     expect(page.locator("#weight-panel p.ok")).to_contain_text("✓")
     expect(page.locator("#link-1-2-1")).to_have_class("link selected")
     shot(page, "weight-derivation")
@@ -348,9 +348,9 @@ def test_each_neurons_picture_shows_its_output_and_delta(page, base_url):
         point = [float(readout.get_attribute("data-x1")), float(readout.get_attribute("data-x2"))]
         label = y[np.argmin(((x - point) ** 2).sum(1))]  # an example here, labelled like the nearest one
         _, zs, acts, _ = engine_pass(weights, biases, point, ("tanh", "tanh", "sigmoid"), label)
-        assert float(readout.get_attribute("data-a")) == pytest.approx(acts[layer - 1].data[0, unit], rel=1e-5,
+        assert float(readout.get_attribute("data-a")) == pytest.approx(acts[layer - 1].data.numpy()[0, unit], rel=1e-5,
                                                                        abs=1e-6)
-        assert float(readout.get_attribute("data-delta")) == pytest.approx(zs[layer - 1].grad.data[0, unit],
+        assert float(readout.get_attribute("data-delta")) == pytest.approx(zs[layer - 1].grad.data.numpy()[0, unit],
                                                                            rel=1e-4, abs=1e-6)
     hover_point(page, "#node-0-1 foreignObject.pic-a", 0.1, 0.9)  # an input's picture: the feature's value
     point = [float(page.get_attribute("#neuron-readout", "data-x1")), float(page.get_attribute("#neuron-readout",
@@ -390,12 +390,12 @@ def test_l2_adds_two_lambda_w_to_each_weight_gradient(page, base_url):
         share = float(row.locator("[data-key=penalty]").get_attribute("data-value"))
         assert share == pytest.approx(2 * 0.03 * weights[0][0, j], rel=1e-14)  # ∂(λ‖W‖²)/∂w = 2λw
         total = float(row.locator("td:last-child span.num").get_attribute("data-value"))
-        assert total == pytest.approx(ws[0].grad.data[0, j], rel=1e-10)
-        assert total - plain[0].grad.data[0, j] == pytest.approx(2 * 0.03 * weights[0][0, j], rel=1e-9)
+        assert total == pytest.approx(ws[0].grad.data.numpy()[0, j], rel=1e-10)
+        assert total - plain[0].grad.data.numpy()[0, j] == pytest.approx(2 * 0.03 * weights[0][0, j], rel=1e-9)
     page.locator(".link-hit[data-layer='2'][data-row='0'][data-col='1']").dispatch_event("click")
     settle(page)
     assert float(page.get_attribute("#weight-panel [data-key=sum]", "data-value")) == pytest.approx(
-        ws[1].grad.data[0, 1], rel=1e-10)
+        ws[1].grad.data.numpy()[0, 1], rel=1e-10)
     expect(page.locator("#weight-panel")).to_contain_text("∂L/∂R · ∂R/∂W2")  # gg.explain's second path
     expect(page.locator("#weight-panel p.ok")).to_contain_text("✓")
     penalty = 0.03 * sum((w ** 2).sum() for w in weights)
@@ -475,7 +475,7 @@ def test_hovering_a_link_shows_its_numbers_live(page, base_url):
     assert value("card-weight") == weights[0][1, 0]
     assert value("card-grad") == state["layers"][0]["weight_grad"][1][0]
     _, _, _, ws = engine_pass(weights, biases, data["x"][0], ("tanh", "sigmoid"), data["y"][0])
-    assert value("card-derivation") == pytest.approx(ws[0].grad.data[1, 0], rel=1e-10)
+    assert value("card-derivation") == pytest.approx(ws[0].grad.data.numpy()[1, 0], rel=1e-10)
     page.click("#train-play")
     seen = set()
     deadline = time.monotonic() + 20
@@ -490,7 +490,7 @@ def test_hovering_a_link_shows_its_numbers_live(page, base_url):
     expect(card).to_have_attribute("data-step", page.inner_text("#stats-step"))
     assert value("card-weight") == weights[0][1, 0]
     _, _, _, ws = engine_pass(weights, biases, data["x"][0], ("tanh", "sigmoid"), data["y"][0])
-    assert value("card-derivation") == pytest.approx(ws[0].grad.data[1, 0], rel=1e-10)
+    assert value("card-derivation") == pytest.approx(ws[0].grad.data.numpy()[1, 0], rel=1e-10)
     shot(page, "link-hover")
 
 

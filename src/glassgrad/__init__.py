@@ -2,12 +2,12 @@
 
 import sys
 
-from glassgrad.tensor import (Tensor, arange, bool_, eye, float16, float32, float64, from_numpy, full,
+from glassgrad.tensor import (Size, Tensor, arange, bool_, eye, float16, float32, float64, from_numpy, full,
                               get_default_dtype, int8, int16, int32, int64, linspace, manual_seed, ones, ones_like,
                               rand, rand_like, randint, randn, randn_like, set_default_dtype, tensor, uint8,
                               zeros, zeros_like)
 from glassgrad import autograd  # noqa: I001
-from glassgrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from glassgrad.autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from glassgrad.functional import *  # noqa: F403
 from glassgrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from glassgrad.explain import explain  # gg.explain(E): the function (its package stays glassgrad.explain.*)

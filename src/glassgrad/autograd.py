@@ -67,14 +67,39 @@ class _Switch:
         return wrapped
 
 
-class no_grad(_Switch):
+class _BareSwitch(_Switch):
+    """A switch that also decorates without parentheses (`@no_grad` as well as `@no_grad()`, as PyTorch ≥ 2.0)."""
+
+    def __new__(cls, *args: Any) -> Any:
+        if len(args) == 1 and callable(args[0]):
+            return cls()(args[0])
+        return super().__new__(cls)
+
+
+class no_grad(_BareSwitch):
     """Nothing computed inside is recorded: for evaluation and for updating weights."""
 
     value = False
 
+    def __init__(self) -> None:
+        pass
 
-class enable_grad(_Switch):
+
+class enable_grad(_BareSwitch):
     value = True
+
+    def __init__(self) -> None:
+        pass
+
+
+class inference_mode(_BareSwitch):
+    """PyTorch's faster no_grad: nothing inside is recorded (`inference_mode(False)` records, as PyTorch's does).
+    glassgrad has no separate inference tensors: what is computed inside is an ordinary tensor with no history."""
+
+    value = False
+
+    def __init__(self, mode: bool = True) -> None:
+        super().__init__(not mode)
 
 
 class set_grad_enabled(_Switch):
@@ -177,12 +202,12 @@ class _Meta:
     __slots__ = ("shape", "dtype", "ndim")
 
     def __init__(self, a: Any) -> None:
-        a = a.data if isinstance(a, Tensor) else a
+        a = a._data if isinstance(a, Tensor) else a
         self.shape, self.dtype, self.ndim = a.shape, a.dtype, a.ndim
 
 
 def _big(a: Any) -> bool:
-    return (a.data.ndim > 0) if isinstance(a, Tensor) else (a.__class__ is np.ndarray and a.ndim > 0)
+    return (a._data.ndim > 0) if isinstance(a, Tensor) else (a.__class__ is np.ndarray and a.ndim > 0)
 
 
 def _released(inputs: tuple) -> Released:
@@ -215,7 +240,7 @@ def apply(op: type[Op], *args: Any, **params: Any) -> Tensor:
     wanted = False
     for a in args:
         if isinstance(a, Tensor):
-            arrays.append(a.data)
+            arrays.append(a._data)
             versions.append(a._version[0])
             if a.requires_grad:
                 wanted = True
@@ -283,7 +308,7 @@ def _value_needed(node: Node, i: int) -> bool:
 
 def _raise_modified(t: Tensor | None, node: Node, which: Any, now: int, expected: int) -> None:
     shape = list(node.shape if t is None else t.shape)
-    kind = f"[{_type_name(t.data.dtype if t is not None else node.out.dtype)} {shape}]"
+    kind = f"[{_type_name(t._data.dtype if t is not None else node.out.dtype)} {shape}]"
     role = f"which is output 0 of {node.name()}" if t is None else f"which is input {which} of {node.name()}"
     raise RuntimeError(
         f"one of the variables needed for gradient computation has been modified by an inplace operation: "
@@ -307,7 +332,7 @@ def _node_grads(node: Node, g: Any, xp: Any, graph: bool) -> list:
             if check and t._version[0] != v:
                 _check_versions(node)  # raises if a value the derivatives read has changed
                 check = False
-            vals.append(t if graph else t.data[()] if scalar else t.data)
+            vals.append(t if graph else t._data[()] if scalar else t._data)
         else:
             vals.append(t)
     out = node.out
@@ -460,7 +485,7 @@ def _hooked(hooks: list, g: Any, graph: bool) -> Any:
         if r.dtype != g.dtype:
             raise RuntimeError(f"hook '{name}' has changed the type of value (was {_type_name(g.dtype)} got "
                                f"{_type_name(r.dtype)})")
-        g = r if graph else r.data
+        g = r if graph else r._data
     return g
 
 
@@ -469,7 +494,7 @@ def _node_hooks(n: Node, g: Any, graph: bool) -> Any:
     if n.hooks:
         g = _hooked(n.hooks, g, graph)
     if n.retain is not None and (t := n.retain()) is not None:
-        t.grad = _as_grad_tensor(g, graph) if t.grad is None else _as_grad_tensor(t.grad.data + g, graph)
+        t.grad = _as_grad_tensor(g, graph) if t.grad is None else _as_grad_tensor(t.grad._data + g, graph)
     return g
 
 
@@ -507,7 +532,7 @@ def _accumulate(leaves: dict, graph: bool) -> None:
                 g = g.to(t.dtype)
             t.grad = g if t.grad is None else t.grad + g
             continue
-        dtype = t.data.dtype
+        dtype = t._data.dtype
         if g.dtype is not dtype and g.dtype != dtype:
             g = g.astype(dtype)
         if t.grad is None:
@@ -518,14 +543,14 @@ def _accumulate(leaves: dict, graph: bool) -> None:
             else:
                 given.add(k)
             t.grad = _make(g, False)
-        elif t.grad.data.shape == g.shape and t.grad.data.flags.writeable and not t.grad.requires_grad:
-            acc = t.grad.data
+        elif t.grad._data.shape == g.shape and t.grad._data.flags.writeable and not t.grad.requires_grad:
+            acc = t.grad._data
             if acc.ndim:
                 np.add(acc, g, out=acc)
             else:  # 0-d: a scalar add and item store, ~10x cheaper than a ufunc call with out=
                 acc[()] = acc[()] + g
         else:
-            t.grad = t.grad + g if t.grad.requires_grad else _make(np.asarray(t.grad.data + g), False)
+            t.grad = t.grad + g if t.grad.requires_grad else _make(np.asarray(t.grad._data + g), False)
 
 
 def _root_grads(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None, graph: bool, what: str) -> list:
@@ -539,19 +564,19 @@ def _root_grads(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None, g
                 f"element {i} of tensors does not require grad and does not have a grad_fn: nothing in the "
                 "computation required grad. Create the inputs with requires_grad=True (and not under no_grad()).")
         if go is None:
-            if out.data.size != 1:
+            if out._data.size != 1:
                 raise RuntimeError(
                     f"grad can be implicitly created only for scalar outputs: the output has shape "
                     f"{tuple(out.shape)}. Call .sum() or .mean() first, or pass gradient= a tensor of that shape.")
-            g = np.array(1, dtype=out.data.dtype, ndmin=out.data.ndim)  # one element: every dim is 1 (~4x np.ones)
+            g = np.array(1, dtype=out._data.dtype, ndmin=out._data.ndim)  # one element: every dim is 1 (~4x np.ones)
         else:
-            g = np.array(go.data if isinstance(go, Tensor) else go, dtype=out.data.dtype)
-            if g.shape != out.data.shape:
+            g = np.array(go._data if isinstance(go, Tensor) else go, dtype=out._data.dtype)
+            if g.shape != out._data.shape:
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of {tuple(g.shape)} and output[{i}] has "
                     f"a shape of {tuple(out.shape)}.")
         if graph and isinstance(go, Tensor) and go.requires_grad:  # keep its history: d(grad)/d(grad_output)
-            grads.append(go if go.data.dtype == out.data.dtype else go.to(out.data.dtype))
+            grads.append(go if go._data.dtype == out._data.dtype else go.to(out._data.dtype))
             continue
         grads.append(_make(g, False) if graph else g)
     return grads
@@ -606,7 +631,7 @@ def grad(
             result.append(None)
             continue
         if not create_graph:
-            g = _make(np.asarray(g, dtype=t.data.dtype), False)
+            g = _make(np.asarray(g, dtype=t._data.dtype), False)
         elif not isinstance(g, Tensor):
             g = as_tensor(g)
         result.append(g)

@@ -62,17 +62,17 @@ def load(config: Config) -> Data:
     if name == "digits":
         x_train, y_train = gg.data.digits("train", config.test_fraction, config.seed)
         x_test, y_test = gg.data.digits("test", config.test_fraction, config.seed)
-        return Data(name, x_train.data, y_train.data, x_test.data, y_test.data, 10,
+        return Data(name, x_train._data, y_train._data, x_test._data, y_test._data, 10,
                     [f"pixel {r},{c}" for r in range(8) for c in range(8)])
     if name in TOY:
         x, y = getattr(gg.data, name)(n=400, seed=config.seed)
-        x, y, names = x.data, y.data, [f"x{i + 1}" for i in range(x.shape[1])]
+        x, y, names = x._data, y._data, [f"x{i + 1}" for i in range(x.shape[1])]
     else:
         path = Path(name)
         if not path.is_file():
             raise ValueError(f"unknown dataset {name!r}: give one of {', '.join(DATASETS)} or the path of a CSV file")
         table = gg.data.from_csv(path, target=_column(config.target))
-        x, y = table.tensors[0].data, table.tensors[1].data
+        x, y = table.tensors[0]._data, table.tensors[1]._data
         names = table.feature_names
     y = y.reshape(-1) if y.ndim > 1 and y.shape[1] == 1 else y
     order = np.random.default_rng(config.seed).permutation(len(x))
@@ -108,7 +108,7 @@ def accuracy(model: Any, x: np.ndarray, y: np.ndarray, classes: int) -> float:
     """Share of correct classes, or R² for regression."""
     with gg.no_grad():
         model.eval()
-        out = model(gg.tensor(x, dtype=gg.float32)).data
+        out = model(gg.tensor(x, dtype=gg.float32))._data
         model.train()
     if classes:
         return float(np.mean(out.argmax(1) == y))
@@ -121,7 +121,7 @@ def predictor(model: Any) -> Any:
 
     def predict(points: np.ndarray) -> np.ndarray:
         with gg.no_grad():
-            return model(gg.tensor(points, dtype=gg.float32)).data.argmax(1)
+            return model(gg.tensor(points, dtype=gg.float32))._data.argmax(1)
 
     return predict
 

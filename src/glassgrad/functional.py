@@ -9,6 +9,7 @@ from glassgrad.ops.elementwise import (
                                        div,
                                        erf,
                                        exp,
+                                       floor_divide,
                                        gelu,
                                        leaky_relu,
                                        log,
@@ -19,7 +20,9 @@ from glassgrad.ops.elementwise import (
                                        neg,
                                        pow,
                                        relu,
+                                       remainder,
                                        sigmoid,
+                                       sign,
                                        sin,
                                        softplus,
                                        sqrt,
@@ -52,10 +55,4 @@ from glassgrad.ops.shape import (
 
 clip = clamp
 
-__all__ = [
-    "abs", "add", "amax", "amin", "broadcast_to", "cast", "cat", "chunk", "clamp", "clip", "cos", "div", "erf",
-    "exp", "expand", "flatten", "gelu", "getitem", "leaky_relu", "linear", "log", "log1p", "log_softmax",
-    "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "neg", "one_hot", "pad", "permute",
-    "pow", "relu", "reshape", "scatter", "setitem", "sigmoid", "sin", "softmax", "softplus", "split", "sqrt",
-    "squeeze", "stack", "std", "sub", "sum", "tanh", "transpose", "unsqueeze", "var", "view", "where",
-]
+__all__ = [name for name in dir() if not name.startswith("_")]  # every name imported above

@@ -23,15 +23,15 @@ def _outputs(fn: Callable, inputs: Sequence[Tensor]) -> list[Tensor]:
 def numerical_jacobian(fn: Callable, inputs: Sequence[Tensor], i: int, out_index: int, eps: float) -> np.ndarray:
     """d out / d inputs[i] by central differences: one column per input element."""
     x = inputs[i]
-    base = _outputs(fn, inputs)[out_index].data
-    jac = np.zeros((base.size, x.data.size))
-    flat = x.data.flat  # writes through to the input whatever its layout (reshape would copy a strided one)
-    for k in range(x.data.size):
+    base = _outputs(fn, inputs)[out_index]._data
+    jac = np.zeros((base.size, x._data.size))
+    flat = x._data.flat  # writes through to the input whatever its layout (reshape would copy a strided one)
+    for k in range(x._data.size):
         orig = flat[k].copy()
         flat[k] = orig + eps
-        plus = np.array(_outputs(fn, inputs)[out_index].data, dtype=np.float64)
+        plus = np.array(_outputs(fn, inputs)[out_index]._data, dtype=np.float64)
         flat[k] = orig - eps
-        minus = np.array(_outputs(fn, inputs)[out_index].data, dtype=np.float64)
+        minus = np.array(_outputs(fn, inputs)[out_index]._data, dtype=np.float64)
         flat[k] = orig
         jac[:, k] = ((plus - minus) / (2 * eps)).reshape(-1)
     return jac
@@ -40,16 +40,16 @@ def numerical_jacobian(fn: Callable, inputs: Sequence[Tensor], i: int, out_index
 def analytical_jacobian(fn: Callable, inputs: Sequence[Tensor], i: int, out_index: int) -> np.ndarray:
     """d out / d inputs[i] from backward: one row per output element (one backward pass each)."""
     out = _outputs(fn, inputs)[out_index]
-    jac = np.zeros((out.data.size, inputs[i].data.size))
+    jac = np.zeros((out._data.size, inputs[i]._data.size))
     if not out.requires_grad:
         return jac
-    for r in range(out.data.size):
-        seed = np.zeros(out.data.size)
+    for r in range(out._data.size):
+        seed = np.zeros(out._data.size)
         seed[r] = 1.0
         (g,) = autograd.grad(out, inputs[i], _make(seed.reshape(out.shape).astype(out.dtype), False),
                              retain_graph=True, allow_unused=True)
         if g is not None:
-            jac[r] = g.data.reshape(-1)
+            jac[r] = g._data.reshape(-1)
     return jac
 
 

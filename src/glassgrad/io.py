@@ -36,7 +36,7 @@ def _safetensors() -> Any:
 def _encode(obj: Any, where: str, tensors: dict[str, np.ndarray]) -> Any:
     """The JSON description of `obj`; its arrays go into `tensors` under dotted names."""
     if isinstance(obj, (Tensor, np.ndarray)):
-        arr = np.ascontiguousarray(obj.data if isinstance(obj, Tensor) else obj)
+        arr = np.ascontiguousarray(obj._data if isinstance(obj, Tensor) else obj)
         key, n = where or "tensor", 1
         while key in tensors:
             key, n = f"{where}#{n}", n + 1

@@ -44,6 +44,26 @@ def generator() -> np.random.Generator:
     return _rng[0]
 
 
+class Size(tuple):
+    """A tensor's shape (PyTorch's torch.Size): a tuple of ints that prints as one."""
+
+    def __new__(cls, sizes: Any = ()) -> Size:
+        return super().__new__(cls, (_pyint(n) for n in sizes))
+
+    def __repr__(self) -> str:
+        return f"glassgrad.Size({list(self)})"
+
+    def __getitem__(self, index: Any) -> Any:
+        item = tuple.__getitem__(self, index)
+        return Size(item) if isinstance(index, slice) else item
+
+    def __add__(self, other: Any) -> Size:
+        return Size(tuple(self) + tuple(other))
+
+    def numel(self) -> int:
+        return _pyint(np.prod(self, dtype=np.int64))
+
+
 class _RemovableHandle:
     def __init__(self, hooks: list, fn: Callable) -> None:
         self.hooks, self.fn = hooks, fn
@@ -56,32 +76,52 @@ class _RemovableHandle:
 class Tensor:
     """An n-dimensional array that can record the operations applied to it, for backpropagation."""
 
-    __slots__ = ("data", "requires_grad", "_grad", "grad_fn", "name", "_version", "_hooks", "__weakref__")
+    __slots__ = ("_data", "requires_grad", "_grad", "grad_fn", "name", "_version", "_hooks", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operator
 
-    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None) -> None:
-        t = tensor(data, dtype=dtype, requires_grad=requires_grad, name=name)
+    def __init__(self, *data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None) -> None:
+        """PyTorch's legacy constructor: `Tensor([1, 2])` holds floats of the default dtype, `Tensor(2, 3)` (or
+        `Tensor(Size)`) is a tensor of that shape (zeros here; uninitialised in PyTorch)."""
+        if not data or all(isinstance(n, (_pyint, np.integer)) for n in data) or (
+                len(data) == 1 and isinstance(data[0], Size)):
+            t = _new_leaf(np.zeros(_size(data) if data else (0,), dtype=dtype or _config["dtype"]), requires_grad)
+            t.name = name
+        else:  # (a tensor keeps its dtype)
+            t = tensor(data[0], dtype=dtype or (None if isinstance(data[0], Tensor) else _config["dtype"]),
+                       requires_grad=requires_grad, name=name)
         for k in Tensor.__slots__[:-1]:
             setattr(self, k, getattr(t, k))
 
+    @property
+    def data(self) -> Tensor:
+        """The same memory as a tensor outside autograd (PyTorch's `.data`): no history, never requires grad,
+        and changes through it are not version-checked (`p.data -= lr * p.grad`, `w.grad.data.zero_()`)."""
+        return _make(self._data, False)
+
+    @data.setter
+    def data(self, new: Tensor) -> None:
+        if not isinstance(new, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(new).__module__}.{type(new).__name__}")
+        self._data = new._data
+
     # ------------------------------------------------------------------------------------------ attributes
     @property
-    def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+    def shape(self) -> Size:
+        return Size(self._data.shape)
 
     def size(self, dim: int | None = None) -> Any:
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return Size(self._data.shape) if dim is None else self._data.shape[dim]
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def device(self) -> str:
@@ -121,38 +161,38 @@ class Tensor:
         return _ops.transpose(self, -2, -1)
 
     def numel(self) -> int:
-        return self.data.size
+        return self._data.size
 
     def item(self) -> Any:
-        if self.data.size != 1:
-            raise RuntimeError(f"a Tensor with {self.data.size} elements cannot be converted to Scalar")
-        return self.data.item()
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.item()
 
     def numpy(self) -> np.ndarray:
         if self.requires_grad:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        return np.asarray(self.data)
+        return np.asarray(self._data)
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self._data.tolist()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return np.asarray(self.data, dtype=dtype)
+        return np.asarray(self._data, dtype=dtype)
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._data.shape[0]
 
     def __iter__(self) -> Iterator[Tensor]:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.data.shape[0]))
+        return (self[i] for i in range(self._data.shape[0]))
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with {self.data.size} values is ambiguous")
-        return bool(self.data)
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {self._data.size} values is ambiguous")
+        return bool(self._data)
 
     def __float__(self) -> float:
         return _pyfloat(self.item())
@@ -161,7 +201,7 @@ class Tensor:
         return _pyint(self.item())
 
     def __index__(self) -> int:
-        if self.data.dtype.kind not in "iub":
+        if self._data.dtype.kind not in "iub":
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return _pyint(self.item())
 
@@ -184,12 +224,12 @@ class Tensor:
         _autograd.backward(self, gradient, retain_graph, create_graph, inputs)
 
     def detach(self) -> Tensor:
-        t = _make(self.data, False)
+        t = _make(self._data, False)
         t._version = self._version
         return t
 
     def clone(self) -> Tensor:
-        return _ops.mul(self, 1) if self.requires_grad and _autograd.is_grad_enabled() else _make(self.data.copy(),
+        return _ops.mul(self, 1) if self.requires_grad and _autograd.is_grad_enabled() else _make(self._data.copy(),
                                                                                                   False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -197,7 +237,7 @@ class Tensor:
             raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
                                "computed variable in a subgraph that doesn't require differentiation use "
                                "var_no_grad = var.detach().")
-        if requires_grad and self.data.dtype.kind not in "fc":
+        if requires_grad and self._data.dtype.kind not in "fc":
             raise RuntimeError(f"only Tensors of floating point and complex dtype can require gradients (got "
                                f"{self.dtype})")
         self.requires_grad = requires_grad
@@ -226,7 +266,7 @@ class Tensor:
     def to(self, dtype: Any) -> Tensor:
         if isinstance(dtype, str) and dtype == "cpu":
             return self
-        return self if np.dtype(dtype) == self.data.dtype else _ops.cast(self, dtype)
+        return self if np.dtype(dtype) == self._data.dtype else _ops.cast(self, dtype)
 
     def float(self) -> Tensor:
         return self.to(float32)
@@ -253,41 +293,7 @@ class Tensor:
         return self
 
     # ------------------------------------------------------------------------------------------ operators
-    def __add__(self, other: Any) -> Tensor:
-        return _ops.add(*_promoted(self, other))
-
-    def __radd__(self, other: Any) -> Tensor:
-        a, b = _promoted(self, other)
-        return _ops.add(b, a)
-
-    def __sub__(self, other: Any) -> Tensor:
-        return _ops.sub(*_promoted(self, other))
-
-    def __rsub__(self, other: Any) -> Tensor:
-        a, b = _promoted(self, other)
-        return _ops.sub(b, a)
-
-    def __mul__(self, other: Any) -> Tensor:
-        return _ops.mul(*_promoted(self, other))
-
-    def __rmul__(self, other: Any) -> Tensor:
-        a, b = _promoted(self, other)
-        return _ops.mul(b, a)
-
-    def __truediv__(self, other: Any) -> Tensor:
-        return _ops.div(*_promoted(self, other, True))
-
-    def __rtruediv__(self, other: Any) -> Tensor:
-        a, b = _promoted(self, other, True)
-        return _ops.div(b, a)
-
-    def __pow__(self, other: Any) -> Tensor:
-        return _ops.pow(*_promoted(self, other))
-
-    def __rpow__(self, other: Any) -> Tensor:
-        a, b = _promoted(self, other)
-        return _ops.pow(b, a)
-
+    # + - * / ** // % are the function forms (add, sub, ...: they promote dtypes), set below the class
     def __matmul__(self, other: Any) -> Tensor:
         return _ops.matmul(self, _as(other))
 
@@ -308,31 +314,31 @@ class Tensor:
 
     # comparisons: plain boolean tensors, never differentiated
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _make(np.asarray(self.data == _value(other)), False)
+        return _make(np.asarray(self._data == _value(other)), False)
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _make(np.asarray(self.data != _value(other)), False)
+        return _make(np.asarray(self._data != _value(other)), False)
 
     def __lt__(self, other: Any) -> Tensor:
-        return _make(np.asarray(self.data < _value(other)), False)
+        return _make(np.asarray(self._data < _value(other)), False)
 
     def __le__(self, other: Any) -> Tensor:
-        return _make(np.asarray(self.data <= _value(other)), False)
+        return _make(np.asarray(self._data <= _value(other)), False)
 
     def __gt__(self, other: Any) -> Tensor:
-        return _make(np.asarray(self.data > _value(other)), False)
+        return _make(np.asarray(self._data > _value(other)), False)
 
     def __ge__(self, other: Any) -> Tensor:
-        return _make(np.asarray(self.data >= _value(other)), False)
+        return _make(np.asarray(self._data >= _value(other)), False)
 
     def __invert__(self) -> Tensor:
-        return _make(np.asarray(~self.data), False)
+        return _make(np.asarray(~self._data), False)
 
     def __and__(self, other: Any) -> Tensor:
-        return _make(np.asarray(self.data & _value(other)), False)
+        return _make(np.asarray(self._data & _value(other)), False)
 
     def __or__(self, other: Any) -> Tensor:
-        return _make(np.asarray(self.data | _value(other)), False)
+        return _make(np.asarray(self._data | _value(other)), False)
 
     # ------------------------------------------------------------------------------------------- in place
     def _inplace(self, fn: Callable[..., Tensor], *args: Any) -> Tensor:
@@ -347,17 +353,17 @@ class Tensor:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation. "
                                "Wrap the update in `with glassgrad.no_grad():`, or work on a copy.")
         if record:
-            old = _make(self.data.copy(), self.requires_grad)
+            old = _make(self._data.copy(), self.requires_grad)
             old.grad_fn, old.name = self.grad_fn, self.name
             result = fn(old, *args)
         else:
             with _autograd.no_grad():
-                result = fn(_make(self.data, False), *args)
+                result = fn(_make(self._data, False), *args)
         if result.shape != self.shape:
             raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
                                f"{list(result.shape)}")
         try:
-            np.copyto(self.data, result.data, casting="same_kind")
+            np.copyto(self._data, result._data, casting="same_kind")
         except TypeError:
             raise RuntimeError(f"result type {result.dtype} can't be cast to the desired output type "
                                f"{self.dtype}") from None
@@ -451,11 +457,11 @@ class Tensor:
         return _ops.clamp(self, min, max)
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return _make(np.asarray(np.argmax(self.data, axis=dim, keepdims=keepdim if dim is not None else False)),
+        return _make(np.asarray(np.argmax(self._data, axis=dim, keepdims=keepdim if dim is not None else False)),
                      False)
 
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return _make(np.asarray(np.argmin(self.data, axis=dim, keepdims=keepdim if dim is not None else False)),
+        return _make(np.asarray(np.argmin(self._data, axis=dim, keepdims=keepdim if dim is not None else False)),
                      False)
 
 
@@ -471,7 +477,7 @@ def _view_node(t: Tensor) -> Any:
             n.op.name not in _WRITE_BACK):
         return None
     base = n.inputs[0]
-    return n if isinstance(base, Tensor) and np.may_share_memory(t.data, base.data) else None
+    return n if isinstance(base, Tensor) and np.may_share_memory(t._data, base._data) else None
 
 
 _WRITE_BACK: dict[str, Callable[..., Tensor]] = {  # the base, given the view `v` of it that changed in place
@@ -487,7 +493,7 @@ def _rebase(view: Any, v: Tensor) -> None:
     CopySlices), and in the base's own base, if it is a view as well."""
     base = view.inputs[0]
     outer = _view_node(base)
-    old = _make(base.data, base.requires_grad)
+    old = _make(base._data, base.requires_grad)
     old.grad_fn = base.grad_fn
     new = _WRITE_BACK[view.op.name](old, v, view.params)
     new.grad_fn.made_at, new.grad_fn.prior = base._version[0], base.grad_fn
@@ -499,7 +505,7 @@ def _rebase(view: Any, v: Tensor) -> None:
 def _make(data: np.ndarray, requires_grad: bool) -> Tensor:
     """The fast constructor every op result goes through."""
     t = _new(Tensor)
-    t.data = data
+    t._data = data
     t.requires_grad = requires_grad
     t._grad = None
     t.grad_fn = None
@@ -510,14 +516,14 @@ def _make(data: np.ndarray, requires_grad: bool) -> Tensor:
 
 
 def _value(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 def _operand(t: Tensor, other: Any) -> Any:
     """The other side of an operator: a tensor, or a constant (Python numbers stay weakly typed, as in PyTorch)."""
     if isinstance(other, Tensor):
         return other
-    if other.__class__ is _pyfloat and t.data.dtype.kind in "iub":
+    if other.__class__ is _pyfloat and t._data.dtype.kind in "iub":
         return np.asarray(other, dtype=_config["dtype"])
     if other.__class__ in (_pyint, _pyfloat, bool):
         return other
@@ -540,17 +546,17 @@ def _promoted(t: Tensor, other: Any, divide: bool = False) -> tuple[Any, Any]:
     is of a higher category (bool < integer < float): float32 * 2.5 and float32 * float64 0-d stay float32,
     int64 * 2.5 is the default float; true division of integers gives the default float.
     """
-    d = t.data.dtype
+    d = t._data.dtype
     if isinstance(other, Tensor):
-        od = other.data.dtype
+        od = other._data.dtype
         if od is d or od == d:
             if not divide or d.kind in "fc":
                 return t, other  # the common case, kept cheap: it runs for every operator
             target = d
-        elif (t.data.ndim > 0) == (other.data.ndim > 0):
+        elif (t._data.ndim > 0) == (other._data.ndim > 0):
             target = _promote_types(d, od)
         else:
-            hi, lo = (d, od) if t.data.ndim > 0 else (od, d)
+            hi, lo = (d, od) if t._data.ndim > 0 else (od, d)
             target = lo if _CATEGORY[lo.kind] > _CATEGORY[hi.kind] else hi
     else:
         if d.kind == "f" and other.__class__ in (_pyfloat, _pyint):
@@ -569,7 +575,7 @@ def _promoted(t: Tensor, other: Any, divide: bool = False) -> tuple[Any, Any]:
         target = _config["dtype"]
     if d != target:
         t = _ops.cast(t, target)
-    if isinstance(other, Tensor) and other.data.dtype != target:
+    if isinstance(other, Tensor) and other._data.dtype != target:
         other = _ops.cast(other, target)
     return t, other
 
@@ -588,7 +594,7 @@ def as_tensor(x: Any) -> Tensor:
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, name: str | None = None) -> Tensor:
     """A new leaf tensor holding a copy of `data` (a number, nested lists, an array or a tensor)."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
         arr = np.array(data, dtype=dtype)
     else:
@@ -702,5 +708,11 @@ for _name in ("exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "r
               "matmul", "var", "std", "amax", "amin", "logsumexp", "softmax", "log_softmax", "flatten", "squeeze",
               "unsqueeze", "transpose", "split", "chunk", "broadcast_to"):
     setattr(Tensor, _name, getattr(_ops, _name))
+Tensor.__add__, Tensor.__sub__, Tensor.__mul__, Tensor.__truediv__, Tensor.__pow__ = (  # type: ignore[assignment]
+    _ops.add, _ops.sub, _ops.mul, _ops.div, _ops.pow)
+Tensor.__floordiv__, Tensor.__mod__ = _ops.floor_divide, _ops.remainder  # type: ignore[attr-defined]
+for _name, _fn in (("radd", _ops.add), ("rsub", _ops.sub), ("rmul", _ops.mul), ("rtruediv", _ops.div),
+                   ("rpow", _ops.pow), ("rfloordiv", _ops.floor_divide), ("rmod", _ops.remainder)):
+    setattr(Tensor, f"__{_name}__", lambda self, other, _fn=_fn: _fn(other, self))
 Tensor.true_divide = Tensor.divide = Tensor.div  # type: ignore[attr-defined]
 Tensor.multiply, Tensor.subtract = Tensor.mul, Tensor.sub  # type: ignore[attr-defined]

@@ -47,7 +47,7 @@ def _layers(model: Module) -> dict[str, list[Tensor]]:
 
 def _correct(out: Tensor, y: Tensor) -> int | None:
     """How many predictions are right, for class-index targets (argmax) or 0/1 targets of one logit."""
-    o, t = out.data, y.data
+    o, t = out._data, y._data
     if o.ndim == 2 and o.shape[1] > 1 and t.dtype.kind in "iu" and t.shape == o.shape[:1]:
         return int((o.argmax(1) == t).sum())
     if o.size == t.size and np.all((t == 0) | (t == 1)):
@@ -115,7 +115,7 @@ def train(model: Module, loss_fn: Callable[[Tensor, Tensor], Tensor], optimizer:
             loss.backward()
             if track_grad_norms:
                 for name, params in layers.items():
-                    norm = math.sqrt(sum(float(np.vdot(p.grad.data, p.grad.data)) for p in params
+                    norm = math.sqrt(sum(float(np.vdot(p.grad._data, p.grad._data)) for p in params
                                          if p.grad is not None))
                     history.grad_norms[name].append(norm)
                     if not math.isfinite(norm):

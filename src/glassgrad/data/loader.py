@@ -42,7 +42,7 @@ class TensorDataset(Dataset):
         return self.tensors[0].shape[0]
 
     def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
-        return tuple(_make(t.data[index], False) for t in self.tensors)
+        return tuple(_make(t._data[index], False) for t in self.tensors)
 
 
 def default_collate(batch: Sequence[Any]) -> Any:
@@ -50,7 +50,7 @@ def default_collate(batch: Sequence[Any]) -> Any:
     of fields become lists (as in PyTorch), dicts stay dicts, strings stay lists of strings."""
     first = batch[0]
     if isinstance(first, Tensor):
-        return _make(np.stack([s.data for s in batch]), False)
+        return _make(np.stack([s._data for s in batch]), False)
     if isinstance(first, (np.ndarray, np.generic)):
         if first.dtype.kind in "USO":
             raise TypeError(f"default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
@@ -169,7 +169,7 @@ class DataLoader:
         for idx in batches:
             if tensors is not None:  # rows taken in one indexing per tensor, no per-sample Python
                 rows = np.asarray(idx, dtype=np.int64)
-                yield [_make(t.data[rows], False) for t in tensors]
+                yield [_make(t._data[rows], False) for t in tensors]
             else:
                 yield self.collate_fn([self.dataset[int(i)] for i in idx])
 

@@ -113,7 +113,7 @@ class WeightedRandomSampler(Sampler):
                  generator: Any = None) -> None:
         if not isinstance(num_samples, int) or isinstance(num_samples, bool) or num_samples <= 0:
             raise ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
-        w = np.asarray(weights.data if isinstance(weights, Tensor) else weights, dtype=np.float64)
+        w = np.asarray(weights._data if isinstance(weights, Tensor) else weights, dtype=np.float64)
         if w.ndim != 1:
             raise ValueError(f"weights should be a 1d sequence but given weights have shape {tuple(w.shape)}")
         if (w < 0).any() or not w.sum() > 0:

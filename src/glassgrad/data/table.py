@@ -40,7 +40,7 @@ class CSVDataset(TensorDataset):
         x, y = self.tensors
         what = self.task
         if self.task == "classification":
-            what += f", {len(self.classes) if self.classes else int(y.data.max()) + 1} classes"
+            what += f", {len(self.classes) if self.classes else int(y._data.max()) + 1} classes"
         how = f" (inferred: {self.inferred})" if self.inferred else ""
         return (f"CSVDataset({self.source!r}: {x.shape[0]} rows, features {self.feature_names}, target "
                 f"{self.target_name!r}: {what}{how})")

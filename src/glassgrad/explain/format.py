@@ -41,9 +41,9 @@ def format_array(values: np.ndarray, prefix: str = "tensor(") -> str:
 
 
 def tensor_repr(t: Any) -> str:
-    body = format_array(t.data)
+    body = format_array(t._data)
     extra = []
-    if t.data.size == 0 and t.data.ndim != 1:
+    if t._data.size == 0 and t._data.ndim != 1:
         extra.append(f"size={tuple(t.shape)}")
     if t.dtype.name not in _DEFAULT_DTYPES:
         extra.append(f"dtype=glassgrad.{t.dtype.name}")
@@ -56,7 +56,7 @@ def tensor_repr(t: Any) -> str:
 
 def tensor_html(t: Any) -> str:
     name = f"<b>{html.escape(t.name)}</b> = " if t.name else ""
-    grad = "" if t.grad is None else f"<br>grad = <code>{html.escape(format_array(t.grad.data))}</code>"
+    grad = "" if t.grad is None else f"<br>grad = <code>{html.escape(format_array(t.grad._data))}</code>"
     return f"<div class='gg-tensor'>{name}<code>{html.escape(tensor_repr(t))}</code>{grad}</div>"
 
 

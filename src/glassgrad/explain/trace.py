@@ -178,7 +178,7 @@ def _declared(derivs: tuple, index: int) -> Derivative | None:
 
 
 def _arrays(inputs: tuple) -> list:
-    return [a.data if isinstance(a, Tensor) else a for a in inputs]
+    return [a._data if isinstance(a, Tensor) else a for a in inputs]
 
 
 def _sum_to_shape(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -200,7 +200,7 @@ def _recorded_value(node: Node, t: Tensor | None) -> np.ndarray:
     """The value `node` computed. Its tensor holds it unless changed in place since (then the tensor has a newer
     node): the op is run again on its inputs, as the consumers recorded before the change saw it."""
     if t is not None and t.grad_fn is node:
-        return np.asarray(t.data)
+        return np.asarray(t._data)
     if node.out is not None:
         return node.out
     return np.asarray(node.op.forward(*_arrays(node.inputs), **node.params))
@@ -324,7 +324,7 @@ class _Builder:
         is_node = isinstance(obj, Node)
         t = tensor if is_node else obj
         named = bool(t is not None and t.name)
-        v = Vertex(len(self.vertices), "", "", _recorded_value(obj, t) if is_node else np.asarray(t.data),
+        v = Vertex(len(self.vertices), "", "", _recorded_value(obj, t) if is_node else np.asarray(t._data),
                    node=obj if is_node else None, tensor=t, named=named,
                    requires_grad=bool(t is not None and t.requires_grad))
         if is_node:

@@ -29,7 +29,7 @@ def const(value: Any, name: str | None = None) -> gg.Tensor:
 
 def num(t: Any) -> float:
     """A Python float from a 1-element tensor, array or number."""
-    return float(np.asarray(getattr(t, "data", t)).reshape(-1)[0])
+    return float(np.asarray(t._data if isinstance(t, gg.Tensor) else t).reshape(-1)[0])
 
 
 @dataclass(frozen=True)
@@ -180,10 +180,10 @@ class Lesson:
 
 def finite_difference(f: Callable[[], float], x: gg.Tensor, eps: float = 1e-6) -> float:
     """Central difference (f(x+ε) − f(x−ε)) / 2ε of a scalar program in the scalar tensor `x`."""
-    orig = x.data.copy()
-    x.data[...] = orig + eps
+    orig = x._data.copy()
+    x._data[...] = orig + eps
     plus = f()
-    x.data[...] = orig - eps
+    x._data[...] = orig - eps
     minus = f()
-    x.data[...] = orig
+    x._data[...] = orig
     return (plus - minus) / (2 * eps)

@@ -176,7 +176,7 @@ def _network_in_layers(r: LessonResult) -> None:
         "Per layer, δ[i] = ∂L/∂z[i] and ∂L/∂W[i] = δ[i]ᵀ·a[i−1]: the same 9 numbers as the scalar network.",
         code="model = gg.nn.Sequential(OrderedDict(layer1=Linear(1, 1), layer2=Linear(1, 2), layer3=Linear(2, 1)))",
         trace=trace, derivations=[trace.deltas(model)] if trace is not None else []))
-    grads = {k: p.grad.data for k, p in model.named_parameters()}
+    grads = {k: p.grad._data for k, p in model.named_parameters()}
     hand = hand_gradients(NETWORK, *EXAMPLE)
     for name, (key, index) in IN_LAYERS.items():
         r.check(f"∂L/∂{name} in {key}{list(index)}", hand[name], grads[key][index], "hand derivation")

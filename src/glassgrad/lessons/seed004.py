@@ -31,7 +31,7 @@ def deep_network(activation: str, depth: int = DEPTH, width: int = WIDTH, seed: 
 
 def layer_gradient_norms(model: Any) -> list[float]:
     """‖∂L/∂W‖ of each layer of `model`, first to last (after backward)."""
-    return [float(np.linalg.norm(p.grad.data)) for name, p in model.named_parameters() if name.endswith("weight")]
+    return [float(np.linalg.norm(p.grad._data)) for name, p in model.named_parameters() if name.endswith("weight")]
 
 
 def run() -> LessonResult:

@@ -18,7 +18,7 @@ from glassgrad.tensor import Tensor, _make, get_default_dtype
 
 def _blocked(mask: Any, dtype: Any) -> np.ndarray:
     """A MultiheadAttention mask as an additive one: True (masked out) becomes −inf, floats are added as given."""
-    m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+    m = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
     return np.where(m, -np.inf, 0.0).astype(dtype) if m.dtype == np.bool_ else m.astype(dtype)
 
 

@@ -68,7 +68,7 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     _same_shape("huber_loss", input, target)
     d = input - target
     ad = d.abs()
-    return _reduce(where(ad.data < delta, 0.5 * d * d, delta * (ad - 0.5 * delta)), reduction)
+    return _reduce(where(ad._data < delta, 0.5 * d * d, delta * (ad - 0.5 * delta)), reduction)
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", beta: float = 1.0) -> Tensor:  # noqa: A002
@@ -169,7 +169,7 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     elif count_include_pad:
         divisor = float(k[0] * k[1])
     else:  # the window's elements inside the input: the same convolution applied to ones
-        divisor = conv2d(_make(np.ones((1, 1, h, w), dtype=input.dtype), False), _make(ones, False), None, s, p).data
+        divisor = conv2d(_make(np.ones((1, 1, h, w), dtype=input.dtype), False), _make(ones, False), None, s, p)._data
     return (sums / divisor).reshape(lead + sums.shape[-2:])
 
 
@@ -221,7 +221,7 @@ def attention_weights(query: Tensor, key: Tensor, attn_mask: Any = None, is_caus
     if is_causal:
         scores = where(np.tril(np.ones(scores.shape[-2:], dtype=bool)), scores, -math.inf)
     if attn_mask is not None:
-        mask = attn_mask.data if isinstance(attn_mask, Tensor) else np.asarray(attn_mask)
+        mask = attn_mask._data if isinstance(attn_mask, Tensor) else np.asarray(attn_mask)
         scores = where(mask, scores, -math.inf) if mask.dtype == np.bool_ else scores + attn_mask
     return softmax(scores, -1)
 
@@ -258,11 +258,11 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         var = (centred * centred).mean(dims, keepdim=True)
         if running_mean is not None and running_var is not None:
             with no_grad():
-                _blend(running_mean, mu.data.reshape(-1), momentum)
-                _blend(running_var, var.data.reshape(-1) * (n / (n - 1)), momentum)
+                _blend(running_mean, mu._data.reshape(-1), momentum)
+                _blend(running_var, var._data.reshape(-1) * (n / (n - 1)), momentum)
     else:
-        centred = input - running_mean.data.reshape(view)
-        var = _make(running_var.data.reshape(view), False)
+        centred = input - running_mean._data.reshape(view)
+        var = _make(running_var._data.reshape(view), False)
     out = centred / (var + eps).sqrt()
     if weight is not None:
         out = out * weight.reshape(view)
@@ -271,8 +271,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
 
 def _blend(running: Tensor, batch: np.ndarray, momentum: float) -> None:
     """running ← (1 − momentum)·running + momentum·batch, in place."""
-    running.data *= 1 - momentum
-    running.data += momentum * batch.astype(running.dtype, copy=False)
+    running._data *= 1 - momentum
+    running._data += momentum * batch.astype(running.dtype, copy=False)
     running._version[0] += 1
 
 
@@ -313,7 +313,7 @@ def kl_div(input: Tensor, target: Tensor, reduction: str = "mean", log_target: b
     if log_target:
         loss = target.exp() * (target - input)
     else:
-        t = np.asarray(target.data if isinstance(target, Tensor) else target)
+        t = np.asarray(target._data if isinstance(target, Tensor) else target)
         positive = t > 0  # 0·log 0 is taken as 0 (xlogy)
         loss = where(positive, target * (where(positive, target, 1.0).log() - input), 0.0 * input)
     if reduction == "batchmean":
@@ -332,7 +332,7 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Any, margin: f
     dim = input1.ndim - 1
     prod = (input1 * input2).sum(dim)
     cos = prod / (((input1 * input1).sum(dim) + 1e-12) * ((input2 * input2).sum(dim) + 1e-12)).sqrt()
-    y = np.asarray(_labels(target, input1).data)
+    y = np.asarray(_labels(target, input1)._data)
     return _reduce(where(y == 1, 1 - cos, 0.0 * cos) + where(y == -1, relu(cos - margin), 0.0 * cos), reduction)
 
 
@@ -347,7 +347,7 @@ def hinge_embedding_loss(input: Tensor, target: Any, margin: float = 1.0,  # noq
                          reduction: str = "mean") -> Tensor:
     """x where y = 1, max(0, margin − x) where y = −1 (x is usually a distance)."""
     _check_reduction("hinge_embedding_loss", reduction)
-    y = np.asarray(_labels(target, input).data)
+    y = np.asarray(_labels(target, input)._data)
     return _reduce(where(y == 1, input, 0.0 * input) + where(y == -1, relu(margin - input), 0.0 * input), reduction)
 
 
@@ -373,7 +373,7 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     _check_reduction("poisson_nll_loss", reduction)
     loss = input.exp() - target * input if log_input else input - target * (input + eps).log()
     if full:  # Stirling's approximation of ln(y!), where y > 1
-        big = np.asarray(target.data) > 1
+        big = np.asarray(target._data) > 1
         y = where(big, target, 1.0)
         loss = loss + where(big, y * y.log() - y + 0.5 * (2 * math.pi * y).log(), 0.0)
     return _reduce(loss, reduction)

@@ -38,7 +38,7 @@ def _calculate_fan_in_and_fan_out(t: Tensor) -> tuple[int, int]:
 
 
 def _fill(t: Tensor, values: Any) -> Tensor:
-    t.data[...] = values
+    t._data[...] = values
     t._version[0] += 1
     return t
 

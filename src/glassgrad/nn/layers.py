@@ -131,9 +131,9 @@ class BatchNorm1d(Module):
                              f"{self.shape_text.format(c=self.num_features)}, got shape {list(x.shape)}")
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
-            self.num_batches_tracked.data += 1
+            self.num_batches_tracked._data += 1
             if self.momentum is None:  # cumulative moving average
-                momentum = 1.0 / float(self.num_batches_tracked.data)
+                momentum = 1.0 / float(self.num_batches_tracked._data)
         use_batch = self.training or not self.track_running_stats
         return F.batch_norm(x, self.running_mean if not use_batch or self.training else None,
                             self.running_var if not use_batch or self.training else None, self.weight, self.bias,

@@ -211,7 +211,7 @@ class Module:
             if set_to_none:
                 p.grad = None
             else:
-                p.grad.data[...] = 0
+                p.grad._data[...] = 0
 
     def apply(self, fn: Any) -> Module:
         """Call `fn(module)` on every submodule and then on this one (e.g. to re-initialise weights)."""
@@ -226,11 +226,11 @@ class Module:
             return self
         d = np.dtype(dtype)
         for t in list(self.parameters()) + list(self.buffers()):
-            if t.data.dtype.kind == "f" and t.data.dtype != d:
-                t.data = t.data.astype(d)
+            if t._data.dtype.kind == "f" and t._data.dtype != d:
+                t._data = t._data.astype(d)
                 t._version[0] += 1
                 if t.grad is not None:
-                    t.grad = _make(t.grad.data.astype(d), False)
+                    t.grad = _make(t.grad._data.astype(d), False)
         return self
 
     def double(self) -> Module:
@@ -263,10 +263,10 @@ class Module:
             if k not in state_dict:
                 continue
             v = state_dict[k]
-            arr = np.asarray(v.data if isinstance(v, Tensor) else v)
-            if arr.shape != t.data.shape:
+            arr = np.asarray(v._data if isinstance(v, Tensor) else v)
+            if arr.shape != t._data.shape:
                 errors.append(f"size mismatch for {k}: copying a param with shape {_size(arr.shape)} from "
-                              f"checkpoint, the shape in current model is {_size(t.data.shape)}.")
+                              f"checkpoint, the shape in current model is {_size(t._data.shape)}.")
         if strict:
             if unexpected:
                 errors.insert(0, "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected)
@@ -279,7 +279,7 @@ class Module:
         for k, t in own.items():
             if k in state_dict:
                 v = state_dict[k]
-                np.copyto(t.data, np.asarray(v.data if isinstance(v, Tensor) else v), casting="unsafe")
+                np.copyto(t._data, np.asarray(v._data if isinstance(v, Tensor) else v), casting="unsafe")
                 t._version[0] += 1
         return IncompatibleKeys(missing, unexpected)
 

@@ -15,7 +15,7 @@ class Parameter(Tensor):
     def __new__(cls, data: Any = None, requires_grad: bool = True) -> Parameter:
         src = tensor([]) if data is None else data if isinstance(data, Tensor) else tensor(data)
         p = object.__new__(cls)
-        p.data, p.grad, p.grad_fn, p.name, p._version, p._hooks = src.data, None, None, None, [0], None
+        p._data, p.grad, p.grad_fn, p.name, p._version, p._hooks = src._data, None, None, None, [0], None
         p.requires_grad = False
         if requires_grad:
             p.requires_grad_(True)

@@ -26,9 +26,9 @@ def clip_grad_norm_(parameters: Any, max_norm: float, norm_type: float = 2.0, er
     dtype = grads[0].dtype
     p = float(norm_type)
     if math.isinf(p):
-        total = max(float(np.max(np.abs(g.data))) if g.numel() else 0.0 for g in grads)
+        total = max(float(np.max(np.abs(g._data))) if g.numel() else 0.0 for g in grads)
     else:
-        total = sum(float(np.sum(np.abs(g.data.astype(np.float64)) ** p)) for g in grads) ** (1.0 / p)
+        total = sum(float(np.sum(np.abs(g._data.astype(np.float64)) ** p)) for g in grads) ** (1.0 / p)
     total = np.asarray(total, dtype=dtype)  # PyTorch computes the norm in the gradients' dtype
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so "
@@ -36,7 +36,7 @@ def clip_grad_norm_(parameters: Any, max_norm: float, norm_type: float = 2.0, er
                            "norm anyway, set `error_if_nonfinite=False`")
     coef = np.minimum(np.asarray(max_norm, dtype=dtype) / (total + np.asarray(1e-6, dtype=dtype)), 1.0)
     for g in grads:
-        g.data *= coef.astype(g.dtype)
+        g._data *= coef.astype(g.dtype)
         g._version[0] += 1
     return _make(total, False)
 
@@ -45,7 +45,7 @@ def clip_grad_value_(parameters: Any, clip_value: float, foreach: Any = None) ->
     """Clamp every gradient element into [−clip_value, clip_value], in place."""
     for p in _tensors(parameters):
         if p.grad is not None:
-            np.clip(p.grad.data, -clip_value, clip_value, out=p.grad.data)
+            np.clip(p.grad._data, -clip_value, clip_value, out=p.grad._data)
             p.grad._version[0] += 1
 
 
@@ -61,6 +61,6 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     start = 0
     for p in parameters:
         n = p.numel()
-        p.data[...] = vec.data[start:start + n].reshape(p.shape)
+        p._data[...] = vec._data[start:start + n].reshape(p.shape)
         p._version[0] += 1
         start += n

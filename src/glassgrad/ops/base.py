@@ -99,7 +99,7 @@ def expand_reduced(xp: Any, g: Any, shape: tuple[int, ...], dim: Any, keepdim: b
 
 def value(x: Any) -> Any:
     """The NumPy value of a tensor or array (masks and indices are constants in either namespace)."""
-    return x if isinstance(x, (np.ndarray, np.generic)) else getattr(x, "data", x)  # (NumPy scalars have .data too)
+    return x if isinstance(x, (np.ndarray, np.generic)) else getattr(x, "_data", x)
 
 
 def shown(local: Any, out: Any) -> Any:

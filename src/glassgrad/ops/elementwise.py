@@ -13,6 +13,7 @@ import numpy as np
 
 from glassgrad.autograd import apply
 from glassgrad.ops.base import Op, local, value, vjp
+from glassgrad.tensor import Tensor, _make, _promoted
 
 _SQRT2 = math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -83,6 +84,22 @@ class Pow(Op):
         local("$b·$a^($b−1)", r"$b \cdot {$a}^{$b - 1}", _pow_base),
         local("$a^$b·ln $a", r"{$a}^{$b} \ln $a", _pow_exponent),
     )
+
+
+class Remainder(Op):
+    name, text, latex = "remainder", "$a mod $b", r"$a \bmod $b"
+    forward = staticmethod(np.remainder)  # the sign of the divisor, as Python's % and torch.remainder
+    derivatives = (local("1", "1", lambda xp, out, a, b: 1),
+                   local("−⌊$a/$b⌋", r"-\left\lfloor \frac{$a}{$b} \right\rfloor",
+                         lambda xp, out, a, b: -np.floor_divide(value(a), value(b))))
+    reads = ((), (0, 1))
+
+
+class Sign(Op):
+    name, text, latex = "sign", "sign($a)", r"\operatorname{sign}($a)"
+    forward = staticmethod(np.sign)
+    derivatives = (local("0", "0", lambda xp, out, a: 0),)
+    needs_inputs = False
 
 
 class Neg(Op):
@@ -270,25 +287,62 @@ def cast(a: Any, dtype: Any) -> Any:
     return apply(Cast, a, dtype=np.dtype(dtype))
 
 
+def _binary(op: type[Op], a: Any, b: Any, divide: bool = False) -> Any:
+    """Both operands cast to the dtype PyTorch's promotion gives: operators, methods and functions alike."""
+    if isinstance(a, Tensor):
+        a, b = _promoted(a, b, divide)
+    elif isinstance(b, Tensor):
+        b, a = _promoted(b, a, divide)
+    return apply(op, a, b)
 
-def add(a: Any, b: Any) -> Any:
-    return apply(Add, a, b)
+
+def add(a: Any, b: Any, *, alpha: Any = 1) -> Any:
+    return _binary(Add, a, b if alpha == 1 else b * alpha)
 
 
-def sub(a: Any, b: Any) -> Any:
-    return apply(Sub, a, b)
+def sub(a: Any, b: Any, *, alpha: Any = 1) -> Any:
+    return _binary(Sub, a, b if alpha == 1 else b * alpha)
 
 
 def mul(a: Any, b: Any) -> Any:
-    return apply(Mul, a, b)
+    return _binary(Mul, a, b)
 
 
-def div(a: Any, b: Any) -> Any:
-    return apply(Div, a, b)
+def div(a: Any, b: Any, *, rounding_mode: str | None = None) -> Any:
+    if rounding_mode is not None:
+        return _rounded_div(a, b, rounding_mode)
+    return _binary(Div, a, b, True)
 
 
 def pow(a: Any, b: Any) -> Any:  # noqa: A001 - PyTorch's name
-    return apply(Pow, a, b)
+    return _binary(Pow, a, b)
+
+
+def remainder(a: Any, b: Any) -> Any:
+    return _binary(Remainder, a, b)
+
+
+def _rounded_div(a: Any, b: Any, mode: str) -> Any:
+    """a / b rounded down ('floor', as a // b) or toward zero ('trunc'): a constant (PyTorch's gradient is zero or
+    not implemented), in the promoted dtype without the integer-to-float step of true division."""
+    if mode not in ("floor", "trunc"):
+        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
+    a, b = _promoted(a, b) if isinstance(a, Tensor) else _promoted(b, a)[::-1]
+    va, vb = value(a), value(b)
+    if mode == "floor":
+        out = np.floor_divide(va, vb)
+    else:
+        dtype = np.result_type(va, vb)
+        out = np.trunc(np.true_divide(va, vb)).astype(dtype) if dtype.kind in "iu" else np.trunc(va / vb)
+    return _make(np.asarray(out), False)
+
+
+def floor_divide(a: Any, b: Any) -> Any:
+    return _rounded_div(a, b, "floor")
+
+
+def sign(a: Any) -> Any:
+    return apply(Sign, a)
 
 
 def neg(a: Any) -> Any:

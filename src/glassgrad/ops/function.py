@@ -69,7 +69,7 @@ class Function:
         if not isinstance(out, Tensor):
             raise TypeError(f"{cls.__name__}.forward must return one Tensor (got {type(out).__name__}); a Function "
                             "with several outputs is not supported: split it into one Function per output")
-        return apply(_op_of(cls, len(args)), *args, ctx=ctx, result=out.data)
+        return apply(_op_of(cls, len(args)), *args, ctx=ctx, result=out._data)
 
 
 _OPS: dict[tuple[type, int], type[Op]] = {}
@@ -110,5 +110,5 @@ def _backward(cls: type[Function], ctx: FunctionCtx, g: Any, inputs: tuple) -> l
         if tuple(gi.shape) != tuple(np.shape(a)):
             raise RuntimeError(f"Function {cls.__name__}Backward returned an invalid gradient at index {i} - got "
                                f"{list(gi.shape)} but expected shape compatible with {list(np.shape(a))}")
-        out.append(gi if graph else gi.data)
+        out.append(gi if graph else gi._data)
     return out

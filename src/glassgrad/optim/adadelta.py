@@ -32,7 +32,7 @@ class Adadelta(Optimizer):
                 g = -g
             if wd:
                 g = g + wd * w
-            v, u = state["square_avg"].data, state["acc_delta"].data
+            v, u = state["square_avg"]._data, state["acc_delta"]._data
             v *= rho
             v += (1 - rho) * g * g
             delta = np.sqrt(u + eps) / np.sqrt(v + eps) * g

@@ -22,7 +22,7 @@ class Adagrad(Optimizer):
                                   "maximize": maximize})
         for group in self.param_groups:  # PyTorch creates Adagrad's state eagerly
             for p in group["params"]:
-                self.state[p] = {"step": scalar(0), "sum": zeros_state(p.data, group["initial_accumulator_value"])}
+                self.state[p] = {"step": scalar(0), "sum": zeros_state(p._data, group["initial_accumulator_value"])}
 
     def _update(self, group: dict[str, Any]) -> None:
         lr, lr_decay, wd, eps, maximize = (group[k] for k in ("lr", "lr_decay", "weight_decay", "eps", "maximize"))
@@ -35,7 +35,7 @@ class Adagrad(Optimizer):
             if wd:
                 g = g + wd * w
             clr = lr / (1 + (step - 1) * lr_decay)
-            total = state["sum"].data
+            total = state["sum"]._data
             np.multiply(g, g, out=s)
             total += s
             np.sqrt(total, out=s)

@@ -34,7 +34,7 @@ class Adam(Optimizer):
                 state.update(step=scalar(0), exp_avg=zeros_state(w), exp_avg_sq=zeros_state(w))
                 if amsgrad:
                     state["max_exp_avg_sq"] = zeros_state(w)
-            step, m, v = count_step(state), state["exp_avg"].data, state["exp_avg_sq"].data
+            step, m, v = count_step(state), state["exp_avg"]._data, state["exp_avg_sq"]._data
             if maximize:
                 g = -g
             if wd and self.decoupled:
@@ -49,7 +49,7 @@ class Adam(Optimizer):
             s *= 1 - beta2
             v += s
             if amsgrad:
-                peak = state["max_exp_avg_sq"].data
+                peak = state["max_exp_avg_sq"]._data
                 np.maximum(peak, v, out=peak)
                 v = peak
             step_size = lr / (1 - beta1**step)

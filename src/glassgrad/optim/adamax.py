@@ -32,7 +32,7 @@ class Adamax(Optimizer):
                 g = -g
             if wd:
                 g = g + wd * w
-            m, u = state["exp_avg"].data, state["exp_inf"].data
+            m, u = state["exp_avg"]._data, state["exp_inf"]._data
             m += (g - m) * (1 - beta1)
             u *= beta2
             np.maximum(u, np.abs(g) + eps, out=u)

@@ -31,14 +31,14 @@ class LBFGS(Optimizer):
         self._params = self.param_groups[0]["params"]
 
     def _flat_grad(self) -> np.ndarray:
-        return np.concatenate([np.zeros(p.numel(), p.dtype) if p.grad is None else p.grad.data.reshape(-1)
+        return np.concatenate([np.zeros(p.numel(), p.dtype) if p.grad is None else p.grad._data.reshape(-1)
                                for p in self._params])
 
     def _add(self, t: Any, d: np.ndarray) -> None:
         start = 0
         for p in self._params:
             n = p.numel()
-            p.data += (t * d[start:start + n]).reshape(p.shape).astype(p.dtype, copy=False)
+            p._data += (t * d[start:start + n]).reshape(p.shape).astype(p.dtype, copy=False)
             p._version[0] += 1
             start += n
 

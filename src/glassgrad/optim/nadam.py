@@ -12,7 +12,7 @@ from glassgrad.optim.optimizer import Optimizer, check_hyperparameters, count_st
 
 
 def _moments(state: dict[str, Any], g: np.ndarray, beta1: float, beta2: float) -> tuple[np.ndarray, np.ndarray]:
-    m, v = state["exp_avg"].data, state["exp_avg_sq"].data
+    m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
     m += (g - m) * (1 - beta1)
     v *= beta2
     v += (1 - beta2) * g * g
@@ -56,7 +56,7 @@ class NAdam(_AdamFamily):
             g = self._decayed(group, w, g)
             mu = beta1 * (1 - 0.5 * 0.96 ** (step * psi))
             mu_next = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * psi))
-            product = state["mu_product"].data
+            product = state["mu_product"]._data
             product *= mu  # a float32 product, as PyTorch keeps it
             m, v = _moments(state, g, beta1, beta2)
             denom = np.sqrt(v / (1 - beta2**step)) + eps

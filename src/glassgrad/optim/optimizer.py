@@ -54,7 +54,7 @@ class Optimizer:
                     if set_to_none:
                         p.grad = None
                     else:
-                        p.grad.data[...] = 0
+                        p.grad._data[...] = 0
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Apply one update to every parameter that has a gradient; `closure` re-evaluates the loss first."""
@@ -74,14 +74,14 @@ class Optimizer:
         updates the array in place; the parameter's version then counts the change."""
         for p in group["params"]:
             if p.grad is not None:
-                yield p, p.data, p.grad.data
+                yield p, p._data, p.grad._data
                 p._version[0] += 1
 
     def _buffer(self, p: Tensor) -> np.ndarray:
         """Scratch memory shaped like `p`, reused every step so updates allocate nothing."""
         buf = self._scratch.get(id(p))
-        if buf is None or buf.shape != p.data.shape or buf.dtype != p.data.dtype:
-            buf = self._scratch[id(p)] = np.empty_like(p.data)
+        if buf is None or buf.shape != p._data.shape or buf.dtype != p._data.dtype:
+            buf = self._scratch[id(p)] = np.empty_like(p._data)
         return buf
 
     # ------------------------------------------------------------------------------------------ state dicts
@@ -119,11 +119,11 @@ class Optimizer:
 def _state_value(name: str, v: Any, p: Tensor) -> Any:
     """A saved state entry as this optimizer keeps it (a copy): tensors in the parameter's dtype, the step count
     (and other scalars PyTorch keeps as tensors) a 0-d float32 tensor, other numbers as numbers."""
-    arr = v.data if isinstance(v, Tensor) else v
+    arr = v._data if isinstance(v, Tensor) else v
     if name in _SCALARS:
         return scalar(float(np.asarray(arr).reshape(-1)[0]))
     if isinstance(arr, np.ndarray):
-        return _make(np.array(arr, dtype=p.data.dtype), False)
+        return _make(np.array(arr, dtype=p._data.dtype), False)
     return arr
 
 
@@ -142,7 +142,7 @@ def zeros_state(w: np.ndarray, fill: float = 0.0) -> Tensor:
 
 def count_step(state: dict[str, Any]) -> float:
     """Add one to state["step"] (a 0-d float32 tensor) and return the new count."""
-    t = state["step"].data
+    t = state["step"]._data
     t += 1
     return float(t)
 

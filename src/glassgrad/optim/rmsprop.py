@@ -38,13 +38,13 @@ class RMSprop(Optimizer):
                 g = -g
             if wd:
                 g = g + wd * w
-            sq = state["square_avg"].data
+            sq = state["square_avg"]._data
             sq *= alpha
             np.multiply(g, g, out=s)
             s *= 1 - alpha
             sq += s
             if centered:
-                ga = state["grad_avg"].data
+                ga = state["grad_avg"]._data
                 ga += (1 - alpha) * (g - ga)
                 np.subtract(sq, ga * ga, out=s)
                 np.sqrt(s, out=s)
@@ -52,7 +52,7 @@ class RMSprop(Optimizer):
                 np.sqrt(sq, out=s)
             s += eps
             if momentum > 0:
-                buf = state["momentum_buffer"].data
+                buf = state["momentum_buffer"]._data
                 buf *= momentum
                 buf += g / s
                 np.multiply(buf, lr, out=s)

@@ -31,7 +31,7 @@ class Rprop(Optimizer):
             count_step(state)
             if maximize:
                 g = -g
-            prev, size = state["prev"].data, state["step_size"].data
+            prev, size = state["prev"]._data, state["step_size"]._data
             sign = np.sign(g * prev)
             factor = np.where(sign > 0, eta_plus, np.where(sign < 0, eta_minus, 1.0)).astype(w.dtype)
             size *= factor

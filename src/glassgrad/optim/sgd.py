@@ -39,7 +39,7 @@ class SGD(Optimizer):
                     buf = np.array(d, copy=True)
                     state["momentum_buffer"] = _make(buf, False)
                 else:
-                    buf = buf.data
+                    buf = buf._data
                     buf *= momentum
                     buf += d if dampening == 0 else (1 - dampening) * d
                 d = d + momentum * buf if nesterov else buf

@@ -83,7 +83,7 @@ def builtin_dataset(config: NetworkConfig) -> Dataset:
         x, y = gg.data.spirals(n, classes=2, noise=noise, seed=seed)
     else:
         x, y = getattr(gg.data, config.dataset)(n, noise=noise, seed=seed)
-    return Dataset(np.asarray(x.data, dtype=np.float64), np.asarray(y.data, dtype=np.float64).reshape(-1),
+    return Dataset(np.asarray(x._data, dtype=np.float64), np.asarray(y._data, dtype=np.float64).reshape(-1),
                    ["x1", "x2"], config.dataset)
 
 
@@ -93,7 +93,7 @@ def csv_dataset(path: str, target: str | int | None, filename: str, task: str | 
         ds = gg.data.from_csv(path, target=-1 if target is None else target, task=task)
     except (ValueError, IndexError, KeyError) as e:  # from_csv's messages name the line and column; not our path
         raise PlaygroundError(str(e).replace(path, filename)) from None
-    x, y = (np.asarray(t.data, dtype=np.float64) for t in ds.tensors)
+    x, y = (np.asarray(t._data, dtype=np.float64) for t in ds.tensors)
     if ds.task == "classification" and not 0 <= y.min() <= y.max() < MAX_CLASSES:
         how = f"inferred: {ds.inferred}" if ds.inferred else "task 'classification'"
         raise PlaygroundError(f"{filename}: the playground takes class labels 0 to {MAX_CLASSES - 1}; the target "
@@ -130,7 +130,7 @@ class Run:
                                   f"{x.shape[1]}: leave features out (null) to use its columns as they are")
         with gg.no_grad():
             x1, x2 = gg.tensor(x[:, 0], dtype=gg.float64), gg.tensor(x[:, 1], dtype=gg.float64)
-            return np.stack([np.asarray(FEATURES[f][1](x1, x2).data) for f in self.config.features], axis=1)
+            return np.stack([np.asarray(FEATURES[f][1](x1, x2)._data) for f in self.config.features], axis=1)
 
     def _split(self) -> tuple[np.ndarray, np.ndarray]:
         """Training and test rows (sorted): a share `test_fraction` held out, chosen by the seed; one row trains."""
@@ -203,13 +203,13 @@ class Run:
                 if w.shape != tuple(layer.weight.shape):
                     raise PlaygroundError(f"weights[{i}].weight: layer {i + 1} is {layer.weight.shape[0]}×"
                                           f"{layer.weight.shape[1]} (out × in), got {w.shape[0]}×{w.shape[1]}")
-                layer.weight.data[...] = w
+                layer.weight._data[...] = w
                 if given.bias is not None:
                     if layer.bias is None or len(given.bias) != layer.bias.shape[0]:
                         raise PlaygroundError(f"weights[{i}].bias: layer {i + 1} has "
                                               f"{0 if layer.bias is None else layer.bias.shape[0]} biases, "
                                               f"got {len(given.bias)}")
-                    layer.bias.data[...] = np.asarray(given.bias, dtype=np.float64)
+                    layer.bias._data[...] = np.asarray(given.bias, dtype=np.float64)
 
     def _optimizer(self) -> gg.optim.Optimizer:
         params, lr = self.model.parameters(), self.config.lr
@@ -299,7 +299,7 @@ class Run:
     @_QUIET
     def predict(self, x: np.ndarray) -> np.ndarray:
         with gg.no_grad():
-            return np.asarray(self.model(gg.tensor(x, dtype=gg.float64)).data)
+            return np.asarray(self.model(gg.tensor(x, dtype=gg.float64))._data)
 
     @_QUIET
     def evaluate(self, rows: np.ndarray) -> tuple[float | None, float | None]:
@@ -363,7 +363,7 @@ class Run:
         loss = self.loss_of(a, self.target_tensor(self.plane["labels"]), reduction="sum")
         deltas = gg.autograd.grad(loss, zs)
         layers = [_layer_pictures(self.plane["pictures"], None)]
-        layers += [_layer_pictures(np.asarray(a.data), np.asarray(d.data)) for a, d in zip(acts, deltas)]
+        layers += [_layer_pictures(np.asarray(a._data), np.asarray(d._data)) for a, d in zip(acts, deltas)]
         return {**self.plane["extent"], "nx": PICTURE, "ny": PICTURE, "layers": layers}
 
     def layer_snapshots(self) -> list[dict]:
@@ -374,11 +374,11 @@ class Run:
             bg = layer.bias.grad if layer.bias is not None else None
             snaps.append({
                 "name": f"layer {i + 1}",
-                "weight": _finite(layer.weight.data),
-                "bias": None if layer.bias is None else _finite(layer.bias.data),
-                "weight_grad": None if wg is None else _finite(wg.data),
-                "bias_grad": None if bg is None else _finite(bg.data),
-                "grad_norm": None if wg is None else float(np.linalg.norm(wg.data)),
+                "weight": _finite(layer.weight._data),
+                "bias": None if layer.bias is None else _finite(layer.bias._data),
+                "weight_grad": None if wg is None else _finite(wg._data),
+                "bias_grad": None if bg is None else _finite(bg._data),
+                "grad_norm": None if wg is None else float(np.linalg.norm(wg._data)),
             })
         return snaps
 

@@ -90,8 +90,8 @@ def forward_backward(run: Run, example: int) -> Pass:
     a = gg.tensor(x, dtype=gg.float64, name="x")
     weights, biases, zs, acts, activations = [], [], [], [], []
     for i, (layer, module) in enumerate(zip(run.linears(), run.activations()), 1):
-        w = gg.tensor(layer.weight.data.copy(), requires_grad=True, name=f"W{i}")
-        b = None if layer.bias is None else gg.tensor(layer.bias.data.copy(), requires_grad=True, name=f"b{i}")
+        w = gg.tensor(layer.weight._data.copy(), requires_grad=True, name=f"W{i}")
+        b = None if layer.bias is None else gg.tensor(layer.bias._data.copy(), requires_grad=True, name=f"b{i}")
         z = gg.linear(a, w, b)
         z.name = f"z{i}"
         z.retain_grad()
@@ -122,11 +122,11 @@ def forward_backward(run: Run, example: int) -> Pass:
 
 
 def _v(t: gg.Tensor | None, *index: int) -> float:
-    return 0.0 if t is None else float(np.asarray(t.data)[index])
+    return 0.0 if t is None else float(np.asarray(t._data)[index])
 
 
 def _g(t: gg.Tensor | None, *index: int) -> float:
-    return 0.0 if t is None or t.grad is None else float(np.asarray(t.grad.data)[index])
+    return 0.0 if t is None or t.grad is None else float(np.asarray(t.grad._data)[index])
 
 
 def _a_label(p: Pass, layer: int, j: int) -> str:
@@ -199,7 +199,7 @@ def backward_steps(p: Pass) -> list[dict]:
         w, b, act = p.weights[li - 1], p.biases[li - 1], p.activations[li - 1]
         share = p.penalty_share(li - 1)
         z_t, a_t = p.zs[li - 1], p.acts[li - 1]
-        local = act.local(np.asarray(z_t.data), np.asarray(a_t.data))
+        local = act.local(np.asarray(z_t._data), np.asarray(a_t._data))
         for k in range(w.shape[0]):
             z, a = f"z[{li}]{k + 1}", f"a[{li}]{k + 1}"
             if li == last:
@@ -247,7 +247,7 @@ def weight_derivation(run: Run, layer: int, row: int, col: int, example: int) ->
     p = forward_backward(run, example)
     w, act = p.weights[layer - 1], p.activations[layer - 1]
     z_t, a_t = p.zs[layer - 1], p.acts[layer - 1]
-    local = float(act.local(np.asarray(z_t.data), np.asarray(a_t.data))[0, row])
+    local = float(act.local(np.asarray(z_t._data), np.asarray(a_t._data))[0, row])
     upstream, a_in = _g(a_t, 0, row), _input_value(p, layer - 1, col)
     z, a, wl = f"z[{layer}]{row + 1}", f"a[{layer}]{row + 1}", f"w[{layer}]{row + 1},{col + 1}"
     factors = [
@@ -264,7 +264,7 @@ def weight_derivation(run: Run, layer: int, row: int, col: int, example: int) ->
     base = float(p.loss.item())
 
     def loss_at(delta: float) -> float:  # the recorded graph replayed with this one weight moved
-        moved = np.array(w.data, dtype=np.float64)
+        moved = np.array(w._data, dtype=np.float64)
         moved[row, col] += delta
         return replay(p.trace, {vertex.id: moved})
 
