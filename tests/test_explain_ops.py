@@ -128,8 +128,8 @@ def test_derivations_equal_backward_on_random_graphs(program):
         if d.total_paths == len(d.paths):  # the expanded sum over paths, when all are listed
             total = sum((np.asarray(p.product) for p in d.paths), np.zeros(t.shape))
             np.testing.assert_allclose(total, t.grad.data, rtol=1e-9, atol=1e-12)
-        if t.data.size > 1:  # one element: its own derivation, factored the same way
-            k = tuple(int(i) for i in np.unravel_index(seed % t.data.size, t.shape))
+        if t.numel() > 1:  # one element: its own derivation, factored the same way
+            k = tuple(int(i) for i in np.unravel_index(seed % t.numel(), t.shape))
             e = trace.derivation(t, index=k)
             assert float(e.value) == pytest.approx(float(t.grad.data[k]), rel=1e-12, abs=1e-12)
             assert_equations_add_up(e)

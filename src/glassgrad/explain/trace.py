@@ -147,13 +147,13 @@ class Edge:
         from glassgrad.tensor import tensor
 
         g = tensor(np.zeros(shape, dtype=self.consumer.value.dtype), requires_grad=True)
-        args = [tensor(a.data) if isinstance(a, Tensor) else a for a in self.consumer.inputs]
+        args = [tensor(a._data) if isinstance(a, Tensor) else a for a in self.consumer.inputs]
         out = tensor(self.consumer.value)
         sent = d.fn(TENSOR, g, out, *args, **node.params)
         if d.kind == "vjp_all":
             sent = sent[self.index]
         (column,) = grad((sent * tensor(u)).sum(), [g], allow_unused=True)
-        return np.zeros(shape, dtype=g.data.dtype) if column is None else np.asarray(column.data)
+        return np.zeros(shape, dtype=g._data.dtype) if column is None else np.asarray(column._data)
 
 
 @dataclass(eq=False, slots=True)

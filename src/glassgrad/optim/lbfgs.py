@@ -49,7 +49,7 @@ class LBFGS(Optimizer):
             loss = float(closure())
         flat_grad = self._flat_grad()
         for p, v in zip(self._params, x):
-            p.data[...] = v
+            p._data[...] = v
             p._version[0] += 1
         return loss, flat_grad
 
@@ -104,7 +104,7 @@ class LBFGS(Optimizer):
                 break
             ls_evals = 0
             if group["line_search_fn"] is not None:
-                x0 = [p.data.copy() for p in self._params]
+                x0 = [p._data.copy() for p in self._params]
                 loss, flat_grad, t, ls_evals = _strong_wolfe(
                     lambda t_, d_, x0=x0: self._evaluate(closure, x0, t_, d_), t, d, loss, flat_grad, gtd, tol_change)
                 self._add(t, d)
