@@ -31,7 +31,7 @@ lint: $(VENV)/.test
 	$(VENV)/bin/ruff check src tests bench
 
 bench: $(VENV)/.test
-	for b in overhead deep_chain mlp moons explain playground; do $(PY) bench/$$b.py || exit 1; done
+	for b in overhead deep_chain mlp moons explain playground cnn rnn; do $(PY) bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -17,6 +17,13 @@ try:  # PyTorch is the test-only oracle; keep it off the second core the other t
 except ImportError:  # pragma: no cover - the test extra installs it
     pass
 
+try:  # NumPy's BLAS likewise: two test workers on two cores, and more threads than idle cores only spin
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
+except ImportError:  # pragma: no cover - scikit-learn (the data extra) brings it
+    pass
+
 
 @pytest.fixture
 def float64():

@@ -346,3 +346,16 @@ def test_train_regression_csv_reports_r2(tmp_path) -> None:
     r2 = float(result.stdout.split("test R² ")[1].split(",")[0])
     assert r2 > 0.8
     assert not (tmp_path / "o" / "decision_boundary.png").exists()  # no classes, no boundary
+
+
+def test_train_digits_with_the_cnn_model(tmp_path) -> None:
+    import glassgrad as gg
+
+    result = run("train", "digits", "--model", "cnn", "--epochs", "1", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "digits: train accuracy" in result.output
+    state = gg.load(tmp_path / "model.safetensors")
+    assert tuple(state["conv1.weight"].shape) == (16, 1, 3, 3) and tuple(state["fc2.weight"].shape) == (10, 64)
+    assert json.loads((tmp_path / "run.json").read_text())["config"]["model"] == "cnn"
+    bad = run("train", "moons", "--model", "cnn")
+    assert bad.exit_code == 2 and "the cnn model reads 8×8 images" in bad.output

@@ -23,6 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import glassgrad as gg
+from glassgrad.ops.recurrent import lstm_cell
 from glassgrad.ops.table import TABLE
 
 # ------------------------------------------------------------------------------------------- machinery
@@ -150,6 +151,13 @@ def sym_scatter(m: Any, g: Any, shape: tuple, index: Any) -> Any:
 def nnf(m: Any) -> Any:
     """torch.nn.functional or glassgrad.nn.functional."""
     return m.nn.functional
+
+
+def torch_lstm_cell(m: Any, xw: Any, hw: Any, c: Any) -> tuple:
+    """The LSTM step composed of torch ops (PyTorch's gate order i, f, g, o)."""
+    i, f, g, o = (xw + hw).chunk(4, -1)
+    c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+    return torch.sigmoid(o) * torch.tanh(c), c
 
 
 pos = lambda k, s: rand(k, s, 0.3, 2.0)  # noqa: E731
@@ -347,6 +355,9 @@ CASES: list[Case] = [
          label="dilation"),
     Case("max_pool2d", lambda m, x: nnf(m).max_pool2d(x, 2), (distinct(4, (3, 5, 4)),), label="unbatched,odd"),
     Case("embedding", lambda m, w: nnf(m).embedding(m.tensor(np.array([[0, 3, 3], [1, 0, 3]])), w), (rand(1, (5, 3)),)),
+    *[Case("lstm_cell", lambda m, xw, hw, c: lstm_cell(xw, hw, c), (rand(k, (b, 8)), rand(k + 1, (b, 8)),
+                                                                     rand(k + 2, (b, 2))), th=torch_lstm_cell)
+      for k, b in enumerate((1, 3))],
     # -------------------------------------------------------- fused losses (ops/loss.py; more in test_losses.py)
     Case("cross_entropy", lambda m, x: m.nn.functional.cross_entropy(x, m.tensor([0, 2, 1, 2]), label_smoothing=0.1),
          (rand(1, (4, 3)),)),

@@ -148,8 +148,10 @@ def _layers(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int
 @cli.command()
 @click.argument("dataset", default="digits")
 @click.option("--target", help="CSV only: the target column, by name or index (default: the last column).")
+@click.option("--model", type=click.Choice(["mlp", "cnn"]), default="mlp", show_default=True,
+              help="mlp, or cnn: a small convolutional network for the 8×8 digits.")
 @click.option("--layers", callback=_layers, default="64", show_default=True, metavar="64,32",
-              help="Hidden layer sizes, comma-separated ('' for none).")
+              help="MLP only: hidden layer sizes, comma-separated ('' for none).")
 @click.option("--activation", default="relu", show_default=True,
               help="relu, tanh, sigmoid, gelu, leaky_relu, softplus or identity.")
 @click.option("--optimizer", type=click.Choice(["sgd", "adam", "adamw", "rmsprop", "adagrad"]), default="adam",
@@ -161,9 +163,11 @@ def _layers(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int
               help="Seeds the split, the weights and the shuffling.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the checkpoint and plots [default: runs/DATASET].")
-def train(dataset: str, target: str | None, layers: tuple[int, ...], activation: str, optimizer: str, lr: float,
-          epochs: int, batch_size: int, seed: int, out: Path | None) -> None:
+def train(dataset: str, target: str | None, model: str, layers: tuple[int, ...], activation: str, optimizer: str,
+          lr: float, epochs: int, batch_size: int, seed: int, out: Path | None) -> None:
     """Train an MLP classifier (or regressor) on DATASET: digits, moons, circles, xor, spirals, blobs, or a CSV.
+
+    `--model cnn` trains a convolutional network instead (digits only).
 
     Shows a progress bar; saves the model (safetensors, loadable into the equivalent torch.nn model), the run's
     settings and results (run.json) and its plots (loss, gradient norms, decision boundary for 2-D data).
@@ -173,9 +177,13 @@ def train(dataset: str, target: str | None, layers: tuple[int, ...], activation:
     if target is not None and dataset in experiment.DATASETS:
         raise click.BadParameter(f"{dataset} is a built-in dataset with its own target; --target picks the target "
                                  "column of a CSV file", param_hint="'--target'")
+    if model == "cnn" and dataset != "digits":
+        raise click.BadParameter(f"the cnn model reads 8×8 images: it trains on the digits, not on {dataset}",
+                                 param_hint="'--model'")
     out = out or Path("runs") / Path(dataset).stem
     _writable(out)
-    config = experiment.Config(dataset, target, layers, activation, optimizer, lr, epochs, batch_size, seed)
+    config = experiment.Config(dataset, target, layers, activation, optimizer, lr, epochs, batch_size, seed,
+                               model=model)
     run = experiment.run(config)
     metric = "accuracy" if run.data.classes else "R²"
     click.echo(f"{run.data.name}: train {metric} {run.train_accuracy:.4f}, test {metric} {run.test_accuracy:.4f}, "

@@ -1,10 +1,12 @@
-"""A training run as the command line and the report do it: data (a built-in set or a CSV), an MLP, an optimizer,
+"""A training run as the command line and the report do it: data (a built-in set or a CSV), a model (an MLP, or a
+small CNN for the digits), an optimizer,
 `gg.train` with its progress bar, then a checkpoint and pictures. One place, so both tell the same story."""
 
 from __future__ import annotations
 
 import json
 import warnings
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from glassgrad.train import TrainingStopped
 
 TOY = ("moons", "circles", "xor", "spirals", "blobs")
 DATASETS = ("digits", *TOY)
+CNN_CHANNELS = (16, 32, 64)  # feature maps of the two conv layers, units of the hidden linear layer
 OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "adagrad": "Adagrad"}
 
 
@@ -32,6 +35,7 @@ class Config:
     batch_size: int = 64
     seed: int = 0
     test_fraction: float = 0.2
+    model: str = "mlp"  # "mlp", or "cnn" (the digits only: their rows are 8×8 images)
 
 
 @dataclass
@@ -93,7 +97,30 @@ def _column(target: str | None) -> int | str:
     return int(target) if target.lstrip("-").isdigit() else target
 
 
+MODELS = ("mlp", "cnn")
+
+
+def digits_cnn(classes: int = 10) -> Any:
+    """A LeNet-style CNN for the 8×8 digits, fed their rows of 64 pixels: unflatten, two 3×3 conv → ReLU → 2×2
+    max-pool stages (16 and 32 feature maps), dropout, then two linear layers. Its state dict loads into the
+    torch.nn.Sequential of the same OrderedDict of torch layers."""
+    nn = gg.nn
+    return nn.Sequential(OrderedDict(
+        unflatten=nn.Unflatten(1, (1, 8, 8)),
+        conv1=nn.Conv2d(1, CNN_CHANNELS[0], 3, padding=1), relu1=nn.ReLU(), pool1=nn.MaxPool2d(2),
+        conv2=nn.Conv2d(CNN_CHANNELS[0], CNN_CHANNELS[1], 3, padding=1), relu2=nn.ReLU(), pool2=nn.MaxPool2d(2),
+        flatten=nn.Flatten(), dropout=nn.Dropout(0.25), fc1=nn.Linear(CNN_CHANNELS[1] * 4, CNN_CHANNELS[2]),
+        relu3=nn.ReLU(),
+        fc2=nn.Linear(CNN_CHANNELS[2], classes)))
+
+
 def build_model(config: Config, data: Data) -> Any:
+    if config.model not in MODELS:
+        raise ValueError(f"unknown model {config.model!r}; choose one of {', '.join(MODELS)}")
+    if config.model == "cnn":
+        if data.name != "digits":
+            raise ValueError(f"the cnn model reads 8×8 images: it trains on the digits, not on {data.name}")
+        return digits_cnn(data.classes)
     sizes = [data.x_train.shape[1], *config.hidden, max(data.classes, 1)]
     return gg.nn.MLP(sizes, activation=config.activation)
 
@@ -127,7 +154,7 @@ def predictor(model: Any) -> Any:
 
 
 def run(config: Config, progress: bool = True) -> Run:
-    """Train an MLP on the configured data with `gg.train` (its progress bar shows loss, accuracy and speed)."""
+    """Train the configured model with `gg.train` (its progress bar shows loss, accuracy and speed)."""
     gg.manual_seed(config.seed)
     data = load(config)
     model = build_model(config, data)

@@ -12,9 +12,10 @@ from glassgrad.data.sampler import (
                                    WeightedRandomSampler,
 )
 from glassgrad.data.table import CSVDataset, from_csv
+from glassgrad.data.text import TEXT, characters
 from glassgrad.data.toy import blobs, circles, gaussian, linear, moons, plane, spirals, xor
 
 __all__ = ["BatchSampler", "CSVDataset", "ConcatDataset", "DataLoader", "Dataset", "IterableDataset",
-           "RandomSampler", "Sampler", "SequentialSampler", "Subset", "SubsetRandomSampler", "TensorDataset",
-           "WeightedRandomSampler", "blobs", "circles", "default_collate", "default_convert", "digits", "from_csv",
-           "gaussian", "get_worker_info", "linear", "moons", "plane", "random_split", "spirals", "xor"]
+           "RandomSampler", "Sampler", "SequentialSampler", "Subset", "SubsetRandomSampler", "TEXT", "TensorDataset",
+           "WeightedRandomSampler", "blobs", "characters", "circles", "default_collate", "default_convert", "digits",
+           "from_csv", "gaussian", "get_worker_info", "linear", "moons", "plane", "random_split", "spirals", "xor"]

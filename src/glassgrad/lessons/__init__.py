@@ -7,12 +7,12 @@
 
 from __future__ import annotations
 
-from glassgrad.lessons import micro, seed000, seed001, seed002, seed003, seed004
+from glassgrad.lessons import bptt, conv, micro, seed000, seed001, seed002, seed003, seed004
 from glassgrad.lessons.base import Check, Lesson, LessonResult, Step
 
 LESSONS: dict[str, Lesson] = {lesson.name: lesson for lesson in (
     seed000.LESSON, seed001.LESSON, seed002.LESSON, seed003.LESSON, seed004.LESSON, micro.LR_LESSON,
-    micro.STARTS_LESSON)}
+    micro.STARTS_LESSON, conv.LESSON, bptt.LESSON)}
 
 
 class UnknownLesson(KeyError):

@@ -1,8 +1,9 @@
-"""Recurrent layers (RNN, LSTM, GRU) and their cells, as compositions of recorded ops.
+"""Recurrent layers (RNN, LSTM, GRU) and their cells, unrolled over time as recorded ops.
 
-Each time step is a few matmuls and elementwise gates, so backward through the unrolled graph *is* backprop
-through time: the gradient reaching h_t is the sum over later steps of products of the step Jacobians, which is
-what glassgrad.explain.bptt shows. Parameter names, shapes, gate order and initialisation are PyTorch's
+Each time step is two matmuls and the gates (composed of elementwise ops for RNN and GRU; the LSTM cell is one
+fused op, ops/recurrent.py), so backward through the unrolled graph *is* backprop through time: the gradient
+reaching h_t is the sum over later steps of products of the step Jacobians, which is what
+glassgrad.explain.bptt shows. Parameter names, shapes, gate order and initialisation are PyTorch's
 (weight_ih_l0 of shape (gates·hidden, input), gates i, f, g, o for the LSTM and r, z, n for the GRU), so a
 state dict loads into torch.nn.LSTM and gives the same outputs.
 """
@@ -20,6 +21,7 @@ from glassgrad.nn import functional as F
 from glassgrad.nn import init
 from glassgrad.nn.module import Module
 from glassgrad.nn.parameter import Parameter
+from glassgrad.ops.recurrent import lstm_cell
 from glassgrad.tensor import Tensor, _make, get_default_dtype
 
 GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
@@ -31,14 +33,9 @@ def rnn_step(xw: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None, act: Call
 
 
 def lstm_step(xw: Tensor, state: tuple[Tensor, Tensor], w_hh: Tensor, b_hh: Tensor | None) -> tuple[Tensor, Tensor]:
-    """c' = f·c + i·g and h' = o·tanh(c'), with i, f, o sigmoid gates and g = tanh(·) the candidate."""
+    """c' = f·c + i·g and h' = o·tanh(c'), with i, f, o sigmoid gates and g = tanh(·) the candidate (one op)."""
     h, c = state
-    n = h.shape[-1]
-    gates = xw + linear(h, w_hh, b_hh)
-    s = sigmoid(gates)
-    i, f, o = s[..., :n], s[..., n:2 * n], s[..., 3 * n:]
-    c = f * c + i * tanh(gates[..., 2 * n:3 * n])
-    return o * tanh(c), c
+    return lstm_cell(xw, linear(h, w_hh, b_hh), c)
 
 
 def gru_step(xw: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
@@ -184,21 +181,21 @@ class RNNBase(Module):
         shape = (self.num_layers * dirs, x.shape[1], self.hidden_size)
         states = self._initial(hx, shape, x, single)
         finals = []
+        steps = [x[t] for t in range(x.shape[0])]  # per-step inputs (a layer above reads the list, not a stack)
         for layer in range(self.num_layers):
             outs = []
             for d, suffix in enumerate(("", "_reverse")[:dirs]):
                 w_ih, w_hh, b_ih, b_hh = self._weights(layer, suffix)
-                xw = linear(x, w_ih, b_ih)  # the input half of every step in one matmul
                 state = states[layer * dirs + d]
-                steps = range(x.shape[0] - 1, -1, -1) if d else range(x.shape[0])
-                hs: list = [None] * x.shape[0]
-                for t in steps:
-                    hs[t], state = self._step(xw[t], state, w_hh, b_hh)
-                outs.append(stack(hs))
+                hs: list = [None] * len(steps)
+                for t in (range(len(steps) - 1, -1, -1) if d else range(len(steps))):
+                    hs[t], state = self._step(linear(steps[t], w_ih, b_ih), state, w_hh, b_hh)
+                outs.append(hs)
                 finals.append(state)
-            x = outs[0] if dirs == 1 else cat(outs, -1)
+            steps = outs[0] if dirs == 1 else [cat(pair, -1) for pair in zip(*outs)]
             if self.dropout and self.training and layer < self.num_layers - 1:
-                x = F.dropout(x, self.dropout, True)
+                steps = [F.dropout(s, self.dropout, True) for s in steps]
+        x = stack(steps)
         out = x.squeeze(1) if single else x.transpose(0, 1) if self.batch_first else x
         return out, self._final(finals, single)
 

@@ -32,6 +32,10 @@ class _Numpy:
         return C._conv2d(x, w, None, stride, padding, dilation, groups)
 
     @staticmethod
+    def cat(parts: Any, axis: int) -> Any:
+        return np.concatenate(parts, axis)
+
+    @staticmethod
     def conv_transpose2d(g: Any, w: Any, size: Any, stride: Any, padding: Any, dilation: Any, groups: int) -> Any:
         return C._conv_transpose2d(g, w, None, size, stride, padding, dilation, groups)
 
@@ -74,6 +78,10 @@ class _Tensor:
     @staticmethod
     def sum(x: Any, axes: Any, keepdims: bool = False) -> Any:
         return R.sum(x, axes, keepdims)
+
+    @staticmethod
+    def cat(parts: Any, axis: int) -> Any:
+        return S.cat(parts, axis)
 
     @staticmethod
     def conv2d(x: Any, w: Any, stride: Any, padding: Any, dilation: Any, groups: int) -> Any:
