@@ -11,9 +11,11 @@ from click.testing import CliRunner
 import glassgrad.lessons as lessons
 from glassgrad import cli
 
-SECTIONS = ["summary", "lessons", "pictures", "training", *(f"lesson-{name}" for name in lessons.LESSONS)]
+SECTIONS = ["summary", "lessons", "pictures", "training", "cnn", "cnn-summary",
+            *(f"lesson-{name}" for name in lessons.LESSONS)]
 FIGURES = ["fig-graph", "fig-contour", "fig-contour-model", "fig-lr-sweep", "fig-grad-norms", "fig-perceptron-loss",
-           "fig-training-loss", "fig-training-norms", "fig-digits", "fig-decision-boundary"]
+           "fig-training-loss", "fig-training-norms", "fig-digits", "fig-decision-boundary", "fig-cnn-loss",
+           "fig-cnn-digits"]
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +54,8 @@ def test_sections_and_numbers_present(built: tuple[Path, str]) -> None:
     assert "dy estimate for dx=0.5" in text and "w after one update" in text  # the article numbers, by name
     assert "∂E/∂w₂ = ∂E/∂ŷ · ∂ŷ/∂z₂ · ∂z₂/∂w₂" in text  # glassgrad's derivation of seed 003
     assert "class='gg-graph'" in text  # the explain feature's computation graph, inline
+    assert "conv1 (Conv2d)" in text and "first 16 of 32 channels" in text  # the CNN's δ maps, conv2's cut at 16
+    assert text.count("<figure class='gg-map'>") >= 16 + 16
 
 
 def test_opens_in_chromium_without_errors(built: tuple[Path, str]) -> None:

@@ -186,10 +186,38 @@ def training_html(digits: Any, moons: Any) -> str:
     return "".join(out)
 
 
+def cnn_html(cnn: Any) -> str:
+    """The digits CNN: its run, its mistakes, and one backward pass layer by layer with the conv layers' δ maps."""
+    import glassgrad as gg
+    from glassgrad import experiment
+
+    c = cnn.config
+    layers = ", ".join(f"{name} {m.extra_repr()}" for name, m in cnn.model.named_children() if m.extra_repr())
+    rows = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in (
+        ("model", f"LeNet-style CNN: {layers}"), ("optimizer", f"{c.optimizer}, lr {c.lr}"),
+        ("epochs × batch", f"{c.epochs} × {c.batch_size}"), ("final loss", f"{cnn.losses[-1]:.4f}"),
+        ("train accuracy", f"{cnn.train_accuracy:.2%}"), ("test accuracy", f"{cnn.test_accuracy:.2%}")))
+    out = [f"<table class='checks' id='cnn-summary'>{rows}</table>",
+           _figure(experiment.figures(cnn)["loss"], "Cross-entropy loss per step of the CNN.", "fig-cnn-loss")]
+    shown = cnn.data.x_test[:36]
+    out.append(_figure(plots.image_grid(shown.reshape(-1, 8, 8), experiment.predictor(cnn.model)(shown),
+                                        cnn.data.y_test[:36], title="The CNN's answers on the first 36 test digits"),
+                       "The same test digits as above, classified by the CNN (mistakes in red).", "fig-cnn-digits"))
+    cnn.model.eval()
+    loss = gg.nn.functional.cross_entropy(cnn.model(gg.tensor(cnn.data.x_test[:8])), gg.tensor(cnn.data.y_test[:8]))
+    deltas = gg.explain(loss, accumulate=False, model=cnn.model).deltas(cnn.model)
+    out.append("<h3>One backward pass, layer by layer (8 test digits)</h3>"
+               "<p>δ at each layer's output; for the conv layers, δ of the first digit's feature maps: where the loss "
+               "wants each map to change. Max-pooling routes δ to one cell per 2×2 window, ReLU zeroes it where the "
+               f"map was negative.</p>{deltas._repr_html_()}")
+    return "".join(out)
+
+
 def build(out_dir: str | Path = "report", results: list[LessonResult] | None = None, epochs: int = 10,
           progress: bool = True) -> Path:
-    """Run every lesson (unless `results` are given), train the digits classifier (and a 2-D one), write the
-    report; returns its path. The digits model's checkpoint and the run's settings are saved beside the report.
+    """Run every lesson (unless `results` are given), train the digits classifiers (an MLP and a CNN) and a 2-D
+    one, write the report; returns its path. The digits MLP's checkpoint and the run's settings are saved beside
+    the report.
     """
     import glassgrad.lessons as lessons
     from glassgrad import experiment
@@ -198,5 +226,7 @@ def build(out_dir: str | Path = "report", results: list[LessonResult] | None = N
     digits = experiment.run(experiment.Config("digits", hidden=(64,), epochs=epochs, lr=0.005), progress)
     moons = experiment.run(experiment.Config("moons", hidden=(16, 16), epochs=max(3, epochs * 2), lr=0.02,
                                              batch_size=32), progress=False)
+    cnn = experiment.run(experiment.Config("digits", model="cnn", epochs=epochs, lr=0.005, batch_size=32), progress)
     experiment.save(digits, Path(out_dir) / "digits")
-    return write(out_dir, results, [("training", "Training a digits classifier", training_html(digits, moons))])
+    return write(out_dir, results, [("training", "Training a digits classifier", training_html(digits, moons)),
+                                    ("cnn", "A convolutional network on the digits", cnn_html(cnn))])

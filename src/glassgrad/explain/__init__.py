@@ -6,6 +6,7 @@ from typing import Any
 
 from glassgrad.autograd import record_sites
 from glassgrad.explain.derivation import Derivation
+from glassgrad.explain.through_time import TimeGradients, bptt
 from glassgrad.explain.trace import Trace
 from glassgrad.tensor import Tensor
 
@@ -22,5 +23,6 @@ def explain(output: Tensor, gradient: Any = None, *, precision: int = 4, accumul
 
 
 explain.record = record_sites  # `with gg.explain.record():` makes each node remember the line that created it
+explain.bptt = bptt  # `gg.explain.bptt(models, x)`: ‖∂L/∂h_t‖ per time step of recurrent models
 
-__all__ = ["Derivation", "Trace", "explain", "record_sites"]
+__all__ = ["Derivation", "TimeGradients", "Trace", "bptt", "explain", "record_sites"]

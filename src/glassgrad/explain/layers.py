@@ -144,6 +144,9 @@ class LayerTable:
                                      None if b_edge is None else b_edge.sent, act.consumer.node.op.name if act else "",
                                      local, source=x_edge.source, output=act.consumer if act else v,
                                      activation_edge=act))
+        from glassgrad.explain.conv_layers import conv_layers
+
+        self.conv_layers: list[Layer] = conv_layers(trace, names, _activation, Layer)  # their own table, no BP1-4
         self.examples = _rows(self.layers[0].delta).shape[0] if self.layers else 0
         self.batched = bool(self.layers) and self.layers[0].delta.ndim > 1 and self.examples > 1
         for layer in reversed(self.layers):
@@ -401,7 +404,7 @@ class LayerTable:
 
     @property
     def diagnostics(self) -> list[tuple[str, str]]:
-        return [(layer.name, d) for layer in self.layers for d in layer.diagnostics]
+        return [(layer.name, d) for layer in self.conv_layers + self.layers for d in layer.diagnostics]
 
     # ------------------------------------------------------------------------------------------- notations
 
@@ -421,6 +424,10 @@ class LayerTable:
         lines = [f"Layers (δ = ∂{o}/∂z at each linear layer's output z = a·Wᵀ + b; ∂{o}/∂W = δᵀ·a summed over the "
                  "batch)"]
         lines += ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in table]
+        if self.conv_layers:
+            from glassgrad.explain.conv_layers import conv_lines
+
+            lines += ["", *conv_lines(self.conv_layers, o, p)]
         equations = self.equations_lines()
         lines += [""] + equations if equations else []
         diags = self.diagnostics
@@ -440,7 +447,11 @@ class LayerTable:
                                                           "\\end{aligned}\n$$\n" for layer in reversed(self.layers))
 
     def _repr_html_(self) -> str:
-        return f"<pre class='gg-layers'>{html.escape(str(self))}</pre>"
+        """The text, then each conv layer's δ feature maps as small images."""
+        from glassgrad.explain.conv_layers import delta_maps_html
+
+        maps = "".join(delta_maps_html(f"{L.index}: {L.name}", L.delta) for L in self.conv_layers)
+        return f"<pre class='gg-layers'>{html.escape(str(self))}</pre>{maps}"
 
     def to_dict(self) -> dict:
         from glassgrad.explain.render import json_value
