@@ -23,6 +23,11 @@ def _is_basic(index: Any) -> bool:
 
 def _scatter(g: np.ndarray, shape: tuple[int, ...], index: Any) -> np.ndarray:
     """Zeros of `shape` with `g` added at `index` (repeated indices add up)."""
+    if (g.dtype.kind == "f" and isinstance(index, tuple) and len(index) == len(shape) and g.ndim
+            and all(isinstance(i, np.ndarray) and i.dtype.kind in "iu" for i in index)):
+        # one integer array per axis (max-pool's argmaxes): a weighted bincount of the flat positions, ~7x add.at
+        flat = np.ravel_multi_index(np.broadcast_arrays(*index), shape, mode="wrap").reshape(-1)
+        return np.bincount(flat, g.reshape(-1), math.prod(shape)).astype(g.dtype, copy=False).reshape(shape)
     out = np.zeros(shape, dtype=g.dtype)
     if _is_basic(index):
         out[index] = g
