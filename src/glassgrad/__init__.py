@@ -12,7 +12,7 @@ from glassgrad.functional import *  # noqa: F403
 from glassgrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from glassgrad.explain import explain  # gg.explain(E): the function (its package stays glassgrad.explain.*)
 from glassgrad import data, nn, optim, utils
-from glassgrad.io import load, save
+from glassgrad.io import CheckpointError, load, save
 from glassgrad.ops.function import Function as _Function
 from glassgrad import autograd_functional as _autograd_functional
 from glassgrad.train import train

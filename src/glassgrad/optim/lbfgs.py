@@ -15,6 +15,7 @@ import numpy as np
 
 from glassgrad.autograd import enable_grad
 from glassgrad.optim.optimizer import Optimizer
+from glassgrad.tensor import Tensor
 
 
 class LBFGS(Optimizer):
@@ -70,9 +71,9 @@ class LBFGS(Optimizer):
         flat_grad = self._flat_grad()
         if np.abs(flat_grad).max() <= tol_grad:
             return orig_loss
-        d, t = state.get("d"), state.get("t")
-        old_dirs, old_stps, ro = state.get("old_dirs"), state.get("old_stps"), state.get("ro")
-        h_diag, prev_flat_grad = state.get("H_diag"), state.get("prev_flat_grad")
+        d, t = _arrays(state.get("d")), state.get("t")  # (a loaded state dict holds tensors: arrays here)
+        old_dirs, old_stps, ro = _arrays(state.get("old_dirs")), _arrays(state.get("old_stps")), state.get("ro")
+        h_diag, prev_flat_grad = state.get("H_diag"), _arrays(state.get("prev_flat_grad"))
         n_iter = 0
         while n_iter < max_iter:
             n_iter += 1
@@ -194,3 +195,10 @@ def _strong_wolfe(evaluate: Callable, t: float, d: np.ndarray, f: float, g: np.n
                 bracket_g[high], bracket_gtd[high] = bracket_g[low], bracket_gtd[low]
             bracket[low], bracket_f[low], bracket_g[low], bracket_gtd[low] = t, f_new, g_new, gtd_new
     return bracket_f[low], bracket_g[low], bracket[low], evals
+
+
+def _arrays(v: Any) -> Any:
+    """A state entry with its tensors as arrays (a list stays a list: the history is appended to)."""
+    if isinstance(v, list):
+        return [_arrays(x) for x in v]
+    return v._data if isinstance(v, Tensor) else v
