@@ -28,10 +28,7 @@ PROGRAMS = sorted((Path(__file__).parent / "compat").glob("p*.py"))
 STREAM_DEPENDENT = {"p43_random_split", "p45_weighted_sampler", "p47_shuffled_training", "p72_seeded_runs"}
 # what each program still needs from glassgrad, where it is missing (strict: an entry must go once it passes)
 _TENSOR = "the tensor-level API of issue 11, not yet on main: "
-_IO = "checkpoints to file objects (issue 11's save/load part), not yet on main: "
 MISSING: dict[str, str] = {
-    "p10_save_load_bytesio": _IO + "gg.save/gg.load with io.BytesIO, weights_only=",
-    "p11_checkpoint_bytesio": _IO + "gg.save/gg.load with io.BytesIO",
     "p22_custom_relu": _TENSOR + "Tensor.mm",
     "p23_linear_function": _TENSOR + "Tensor.mm, Tensor.t",
     "p47_shuffled_training": _TENSOR + "gg.Generator",
