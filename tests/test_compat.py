@@ -27,18 +27,7 @@ PROGRAMS = sorted((Path(__file__).parent / "compat").glob("p*.py"))
 # programs whose numbers are partly stream-dependent (marked `random:` in their output)
 STREAM_DEPENDENT = {"p43_random_split", "p45_weighted_sampler", "p47_shuffled_training", "p72_seeded_runs"}
 # what each program still needs from glassgrad, where it is missing (strict: an entry must go once it passes)
-_TENSOR = "the tensor-level API of issue 11, not yet on main: "
 MISSING: dict[str, str] = {
-    "p22_custom_relu": _TENSOR + "Tensor.mm",
-    "p23_linear_function": _TENSOR + "Tensor.mm, Tensor.t",
-    "p47_shuffled_training": _TENSOR + "gg.Generator",
-    "p57_backward_hooks": _TENSOR + "Tensor.norm",
-    "p58_apply_init": _TENSOR + "gg.empty, Tensor.t, round(decimals=)",
-    "p59_clip_grad": _TENSOR + "Tensor.norm",
-    "p67_tensor_basics": _TENSOR + "gg.Tensor([...]) as float32, full_like, is_tensor, numel, Tensor.t",
-    "p68_device_boilerplate": _TENSOR + "gg.device, gg.cuda.is_available, device= keywords",
-    "p69_indexing_ops": _TENSOR + "gather, scatter, sort, topk, masked_fill",
-    "p72_seeded_runs": _TENSOR + "Tensor.all, randperm, randint(high, size), Tensor.sort",
 }
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?\b(?:nan|inf)\b")
 _NAME_WITH_DIGITS = re.compile(r"(?<![\d.])[A-Za-z_]+\d+\w*")

@@ -42,7 +42,9 @@ TH = TorchNS()
 
 # names the cases may use that are not table entries: composites built from table ops
 COMPOSITES = {"var", "std", "flatten", "squeeze", "unsqueeze", "view", "broadcast_to", "split", "chunk", "T", "mT",
-              "square", "operators", "max_all", "min_all"}
+              "square", "operators", "max_all", "min_all", "t", "mm", "bmm", "dot", "outer", "norm", "gather",
+              "scatter_add", "index_select", "sort", "topk", "median", "masked_fill", "flip", "roll", "repeat",
+              "repeat_interleave", "tril", "triu", "unbind", "hstack", "vstack", "movedim", "unflatten"}
 
 
 @dataclass
@@ -181,6 +183,8 @@ CASES: list[Case] = [
         rand(k + 1, s) > 0, 1, -1))),
     Case("remainder", lambda m, a: m.remainder(a, 0.75), (rand(1, (2, 3)),), label="scalar"),
     *unary("sign", lambda m, a: m.sign(a) * a, avoid=(0.0,)),
+    *unary("round", lambda m, a: m.round(a) + a, avoid=(-1.5, -0.5, 0.5, 1.5)),
+    Case("round", lambda m, a: a.round(decimals=1) * a, (rand(1, (2, 3)),), label="decimals"),
     *unary("pow", lambda m, a: a**3, label="x**3"),
     *unary("pow", lambda m, a: a**2.5, 0.3, 2.0, label="x**2.5"),
     *unary("pow", lambda m, a: 2.0**a, label="2**x"),
@@ -330,6 +334,43 @@ CASES: list[Case] = [
     Case("linear", lambda m, x, w, b: m.linear(x, w, b), (rand(1, (3,)), rand(2, (2, 3)), rand(3, (2,))),
          label="one sample"),
     Case("square", lambda m, x: x.square(), (rand(1, (3,)),)),
+    # ------------------------------------------------------- PyTorch functions composed of table ops (composite.py)
+    *[Case("cumsum", lambda m, x, d=d: x.cumsum(d), (rand(40 + d, (2, 3, 2)),), label=f"dim={d}") for d in (0, 1, -1)],
+    Case("cumsum", lambda m, x: m.cumsum(x, 0), (rand(1, (1,)),), label="size-1"),
+    Case("t", lambda m, x: x.t(), (rand(1, (2, 3)),)),
+    Case("mm", lambda m, a, b: a.mm(b), (rand(1, (2, 3)), rand(2, (3, 1)))),
+    Case("bmm", lambda m, a, b: m.bmm(a, b), (rand(1, (2, 1, 3)), rand(2, (2, 3, 2)))),
+    Case("dot", lambda m, a, b: m.dot(a, b), (rand(1, (3,)), rand(2, (3,)))),
+    Case("outer", lambda m, a, b: m.outer(a, b), (rand(1, (3,)), rand(2, (2,)))),
+    Case("norm", lambda m, x: x.norm(), (rand(1, (2, 3), avoid=(0.0,)),)),
+    Case("norm", lambda m, x: m.norm(x, dim=1, keepdim=True), (rand(1, (2, 3)),), label="dim"),
+    Case("norm", lambda m, x: x.norm(p=1, dim=0), (rand(1, (2, 3), avoid=(0.0,)),), label="p=1"),
+    Case("norm", lambda m, x: x.norm(p=3), (rand(1, (4,), avoid=(0.0,)),), label="p=3"),
+    Case("gather", lambda m, x: x.gather(1, m.tensor(np.array([[0, 2, 2], [1, 0, 1]]))), (rand(1, (2, 3)),)),
+    Case("gather", lambda m, x: m.gather(x, 0, m.tensor(np.array([[1], [1]]))), (rand(1, (2, 1)),), label="size-1"),
+    Case("scatter_add", lambda m, x, s: x.scatter_add(0, m.tensor(np.array([[0, 1, 0], [0, 1, 1]])), s),
+         (rand(1, (2, 3)), rand(2, (2, 3)))),
+    Case("index_select", lambda m, x: x.index_select(1, m.tensor(np.array([2, 0, 2]))), (rand(1, (2, 3)),)),
+    Case("sort", lambda m, x: x.sort(1).values, (distinct(1, (2, 3)),)),
+    Case("sort", lambda m, x: m.sort(x, 0, descending=True).values, (distinct(2, (3, 2)),), label="descending"),
+    Case("topk", lambda m, x: x.topk(2).values, (distinct(1, (2, 4)),)),
+    Case("median", lambda m, x: x.median(), (distinct(1, (2, 3)),)),
+    Case("median", lambda m, x: m.median(x, 1).values, (distinct(1, (2, 4)),), label="dim"),
+    Case("masked_fill", lambda m, x: x.masked_fill(m.tensor(COND), 0.5), (rand(1, (2, 3)),)),
+    Case("flip", lambda m, x: x.flip(0), (rand(1, (2, 3)),)),
+    Case("flip", lambda m, x: m.flip(x, (0, -1)), (rand(1, (2, 1, 3)),), label="two dims"),
+    Case("roll", lambda m, x: x.roll(1, 1), (rand(1, (2, 3)),)),
+    Case("roll", lambda m, x: m.roll(x, 2), (rand(1, (2, 3)),), label="flat"),
+    Case("repeat", lambda m, x: x.repeat(2, 1, 3), (rand(1, (2, 1)),)),
+    Case("repeat", lambda m, x: x.repeat(3), (rand(1, ()),), label="0d"),
+    Case("repeat_interleave", lambda m, x: x.repeat_interleave(2, dim=1), (rand(1, (2, 3)),)),
+    Case("tril", lambda m, x: x.tril(), (rand(1, (3, 3)),)),
+    Case("triu", lambda m, x: m.triu(x, 1), (rand(1, (2, 2, 3)),)),
+    Case("unbind", lambda m, x: x.unbind(1), (rand(1, (2, 3)),)),
+    Case("hstack", lambda m, a, b: m.hstack([a, b]), (rand(1, (2, 1)), rand(2, (2, 3)))),
+    Case("vstack", lambda m, a, b: m.vstack([a, b]), (rand(1, (3,)), rand(2, (2, 3)))),
+    Case("movedim", lambda m, x: x.movedim(0, -1), (rand(1, (2, 3, 1)),)),
+    Case("unflatten", lambda m, x: x.unflatten(1, (2, 3)), (rand(1, (2, 6)),)),
     # ---------------------------------------------------------------------------------- conv, pooling, lookup
     *[Case("conv2d", lambda m, x, w, b, kw=kw: nnf(m).conv2d(x, w, b, **kw),
            (rand(k, xs), rand(k + 1, ws), rand(k + 2, bs)), label=",".join(f"{a}={v}" for a, v in kw.items()))

@@ -141,3 +141,145 @@ def test_size_is_a_tuple_that_prints_as_one() -> None:
     assert isinstance(s[1:], gg.Size) and s[1:] == (3, 4) and s[-1] == 4 and isinstance(s[0], int)
     assert repr(s) == "glassgrad.Size([2, 3, 4])" and s.numel() == 24 == torch.Size([2, 3, 4]).numel()
     assert gg.Size([2]) + (3,) == (2, 3) and isinstance(gg.Size([2]) + (3,), gg.Size)
+
+
+# ---------------------------------------------------------------------------------------- creation and dtypes
+
+
+def test_dtype_aliases_are_torchs() -> None:
+    for name in ("bool", "float", "int", "long", "double", "half", "float16", "float32", "float64", "int64"):
+        assert getattr(gg, name).name == str(getattr(torch, name)).removeprefix("torch."), name
+
+
+def test_creators_give_torchs_shapes_dtypes_and_values() -> None:
+    x = gg.tensor([[1.5, 2.0]])
+    same(gg.full_like(x, 7), torch.full_like(torch.tensor([[1.5, 2.0]]), 7))
+    same(gg.full_like(gg.tensor([1, 2]), 3), torch.full_like(torch.tensor([1, 2]), 3))
+    same(gg.empty(2, 3), torch.zeros(2, 3))
+    same(gg.empty_like(x, dtype=gg.float64), torch.zeros(1, 2, dtype=torch.float64))
+    same(x.new_zeros(3), torch.tensor([[1.5, 2.0]]).new_zeros(3))
+    same(x.new_ones((2, 1)), torch.tensor([[1.5, 2.0]]).new_ones((2, 1)))
+    same(x.new_tensor([1, 2]), torch.tensor([[1.5, 2.0]]).new_tensor([1, 2]))
+    same(x.new_full((2,), 4.0), torch.tensor([[1.5, 2.0]]).new_full((2,), 4.0))
+    assert gg.is_tensor(x) and not gg.is_tensor([1.0]) and gg.numel(gg.ones(2, 3)) == 6
+    assert x.type() == "glassgrad.FloatTensor" and x.type(gg.float64).dtype == gg.float64
+    a = np.arange(3.0)
+    shared = gg.as_tensor(a)
+    a[0] = 9.0
+    assert shared.tolist() == [9.0, 1.0, 2.0] and gg.as_tensor(shared) is shared
+    same(gg.as_tensor([1, 2], dtype=gg.float32), torch.as_tensor([1, 2], dtype=torch.float32))
+
+
+def test_random_creators_have_torchs_forms_and_seeded_streams() -> None:
+    assert gg.randint(10, (3, 2)).shape == torch.randint(10, (3, 2)).shape and gg.randint(10, (3,)).dtype == gg.int64
+    r = gg.randint(3, 6, (200,))
+    assert r.numpy().min() == 3 and r.numpy().max() == 5
+    assert gg.randint(0, 2, size=(4,)).shape == (4,)
+    p = gg.randperm(7)
+    assert p.dtype == gg.int64 and sorted(p.tolist()) == list(range(7))
+    assert gg.normal(2.0, 0.5, (3, 4)).shape == (3, 4)
+    n = gg.normal(gg.zeros(20000, dtype=gg.float64), gg.full((20000,), 2.0, dtype=gg.float64))
+    assert n.dtype == gg.float64 and abs(n.numpy().std() - 2.0) < 0.05
+    g = gg.Generator().manual_seed(5)
+    first = [gg.rand(3, generator=g).tolist(), gg.randn(2, generator=g).tolist(), gg.randperm(4, generator=g).tolist(),
+             gg.randint(9, (3,), generator=g).tolist(), gg.empty(3).uniform_(generator=g).tolist()]
+    g.manual_seed(5)
+    again = [gg.rand(3, generator=g).tolist(), gg.randn(2, generator=g).tolist(), gg.randperm(4, generator=g).tolist(),
+             gg.randint(9, (3,), generator=g).tolist(), gg.empty(3).uniform_(generator=g).tolist()]
+    assert first == again and g.initial_seed() == 5
+    u = gg.empty(10000).uniform_(-1, 3)
+    assert -1 <= u.numpy().min() and u.numpy().max() < 3
+    assert abs(gg.empty(10000).normal_(1.0, 2.0).numpy().mean() - 1) < 0.1
+
+
+# --------------------------------------------------------------------------------------------------- devices
+
+
+def test_the_cpu_device_everywhere_and_a_clear_error_for_others() -> None:
+    assert not gg.cuda.is_available() and gg.cuda.device_count() == 0
+    dev = gg.device("cuda" if gg.cuda.is_available() else "cpu")
+    assert dev == "cpu" and str(dev) == "cpu" and repr(dev) == repr(torch.device("cpu")) == "device(type='cpu')"
+    x = gg.ones(2, 3, device=dev)
+    assert x.device == dev and x.device.type == "cpu" and x.to(dev) is x and x.cpu() is x
+    assert x.to(gg.float64).dtype == gg.float64 and x.to(dev, gg.float16).dtype == gg.float16
+    assert x.to(gg.zeros(1, dtype=gg.int64)).dtype == gg.int64
+    assert x.to(dtype=gg.float64, device="cpu").dtype == gg.float64
+    assert x.to("cpu", copy=True) is not x
+    for make in (lambda d: gg.zeros(2, device=d), lambda d: gg.tensor([1.0], device=d), lambda d: gg.randn(2, device=d),
+                 lambda d: gg.arange(3, device=d), lambda d: gg.full((2,), 1.0, device=d)):
+        assert make("cpu").device == "cpu"
+        with pytest.raises(RuntimeError, match="CPU only"):
+            make("cuda")
+    with pytest.raises(RuntimeError, match="CPU only"):
+        x.cuda()
+    with pytest.raises(RuntimeError, match="CPU only"):
+        x.to("cuda:0")
+
+
+# ------------------------------------------------------------------------- queries, masks, in-place variants
+
+X = np.array([[3.0, -1.0, 2.0, 2.5], [0.5, 4.0, -1.5, np.nan]])
+
+
+def test_queries_match_torch() -> None:
+    ours, theirs = gg.tensor(X), torch.tensor(X)
+    clean_o, clean_t = gg.tensor(np.nan_to_num(X)), torch.tensor(np.nan_to_num(X))
+    for f in (lambda m, x: x.isnan(), lambda m, x: m.isinf(x), lambda m, x: x.isfinite(), lambda m, x: x.sign(),
+              lambda m, x: x.eq(2.0), lambda m, x: x.ne(x), lambda m, x: x.gt(1), lambda m, x: x.ge(2),
+              lambda m, x: x.lt(0), lambda m, x: x.le(0.5), lambda m, x: m.isclose(x, x + 1e-9),
+              lambda m, x: x.isnan().any(), lambda m, x: x.isfinite().all(dim=1), lambda m, x: x.gt(0).any(0, True)):
+        same(f(gg, ours), f(torch, theirs))
+    for f in (lambda m, x: m.argmax(x), lambda m, x: x.argmin(1), lambda m, x: m.argmax(x, 0, keepdim=True),
+              lambda m, x: x.argsort(1), lambda m, x: m.argsort(x, 0, descending=True), lambda m, x: x.nonzero(),
+              lambda m, x: m.sort(x.flatten()).indices, lambda m, x: x.topk(2, largest=False).indices,
+              lambda m, x: m.median(x, 1).indices, lambda m, x: m.unique(x), lambda m, x: x.cumsum(0),
+              lambda m, x: x.t(), lambda m, x: m.tril(x, -1), lambda m, x: x.roll(-1), lambda m, x: x.flip(1)):
+        same(f(gg, clean_o), f(torch, clean_t))
+    vals, inverse, counts = gg.unique(gg.tensor([3, 1, 3, 2]), return_inverse=True, return_counts=True)
+    tv, ti, tc = torch.unique(torch.tensor([3, 1, 3, 2]), return_inverse=True, return_counts=True)
+    same(vals, tv), same(inverse, ti), same(counts, tc)
+    assert gg.allclose(clean_o, clean_o + 1e-9) and not gg.allclose(clean_o, clean_o + 1)
+    assert gg.equal(clean_o, clean_o.clone()) and not gg.equal(clean_o, clean_o[:1])
+    assert [t.tolist() for t in gg.nonzero(clean_o > 2, as_tuple=True)] == [t.tolist() for t in
+                                                                            torch.nonzero(clean_t > 2, as_tuple=True)]
+    same(clean_o.sum(axis=1), clean_t.sum(axis=1))
+    same(clean_o.mean(axis=0), clean_t.mean(axis=0))
+
+
+def test_scatter_and_masked_fill_values_match_torch() -> None:
+    idx = [[0, 1, 0], [1, 1, 0]]
+    same(gg.zeros(2, 3).scatter(0, gg.tensor(idx), gg.ones(2, 3) * 5),
+         torch.zeros(2, 3).scatter(0, torch.tensor(idx), torch.ones(2, 3) * 5))
+    same(gg.zeros(2, 3).scatter(1, gg.tensor([[2], [0]]), 7.0),
+         torch.zeros(2, 3).scatter(1, torch.tensor([[2], [0]]), 7.0))
+    same(gg.ones(2, 3).scatter_add(0, gg.tensor(idx), gg.ones(2, 3)),
+         torch.ones(2, 3).scatter_add(0, torch.tensor(idx), torch.ones(2, 3)))
+    same(gg.arange(6.0).reshape(2, 3).masked_fill(gg.tensor([True, False, True]), -1),
+         torch.arange(6.0).reshape(2, 3).masked_fill(torch.tensor([True, False, True]), -1))
+
+
+IN_PLACE = [("sqrt_", ()), ("exp_", ()), ("pow_", (2,)), ("relu_", ()), ("clamp_", (0.2, 1.5)), ("fill_", (0.25,)),
+            ("abs_", ()), ("neg_", ()), ("sigmoid_", ()), ("tanh_", ())]
+
+
+@pytest.mark.parametrize("name,args", IN_PLACE)
+def test_in_place_variants_match_torch_and_bump_the_version(name: str, args: tuple) -> None:
+    a, b = gg.tensor([0.25, 1.0, 2.0]), torch.tensor([0.25, 1.0, 2.0])
+    assert getattr(a, name)(*args) is a
+    getattr(b, name)(*args)
+    np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
+    assert a._version[0] == 1
+
+
+def test_in_place_variants_record_like_torch() -> None:
+    out = []
+    for m in (gg, torch):
+        x = m.tensor([0.5, 2.0], requires_grad=True)
+        y = x * 3
+        y.pow_(2).mul_(2).sqrt_()
+        y.sum().backward()
+        out.append(x.grad.tolist())
+    np.testing.assert_allclose(out[0], out[1], rtol=1e-6)
+    w = gg.tensor([1.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable"):
+        w.sqrt_()

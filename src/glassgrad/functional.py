@@ -1,5 +1,50 @@
 """Every op of the table in function form (`gg.exp(x)`, `gg.cat([...])`), in one namespace."""
 
+from glassgrad.ops.composite import (  # noqa: A004
+                                       all,
+                                       allclose,
+                                       any,
+                                       argmax,
+                                       argmin,
+                                       argsort,
+                                       bmm,
+                                       dot,
+                                       eq,
+                                       equal,
+                                       flip,
+                                       gather,
+                                       ge,
+                                       gt,
+                                       hstack,
+                                       index_select,
+                                       isclose,
+                                       isfinite,
+                                       isinf,
+                                       isnan,
+                                       le,
+                                       lt,
+                                       masked_fill,
+                                       median,
+                                       mm,
+                                       movedim,
+                                       ne,
+                                       nonzero,
+                                       norm,
+                                       outer,
+                                       repeat_interleave,
+                                       roll,
+                                       scatter_add,
+                                       sort,
+                                       t,
+                                       take_along_dim,
+                                       topk,
+                                       tril,
+                                       triu,
+                                       unbind,
+                                       unflatten,
+                                       unique,
+                                       vstack,
+)
 from glassgrad.ops.elementwise import (
                                        abs,
                                        add,
@@ -21,6 +66,7 @@ from glassgrad.ops.elementwise import (
                                        pow,
                                        relu,
                                        remainder,
+                                       round,
                                        sigmoid,
                                        sign,
                                        sin,
@@ -31,7 +77,7 @@ from glassgrad.ops.elementwise import (
                                        where,
 )
 from glassgrad.ops.linalg import linear, matmul
-from glassgrad.ops.reduce import amax, amin, log_softmax, logsumexp, max, mean, min, softmax, std, sum, var
+from glassgrad.ops.reduce import amax, amin, cumsum, log_softmax, logsumexp, max, mean, min, softmax, std, sum, var
 from glassgrad.ops.shape import (
                                        broadcast_to,
                                        cat,

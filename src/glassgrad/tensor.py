@@ -44,6 +44,54 @@ def generator() -> np.random.Generator:
     return _rng[0]
 
 
+class Generator:
+    """PyTorch's torch.Generator: a random stream of its own, passed as `generator=` (NumPy's PCG64 underneath)."""
+
+    def __init__(self, device: Any = "cpu") -> None:
+        _check_device(device)
+        self._seed = _pyint(np.random.SeedSequence().entropy % 2**63)
+        self._rng = np.random.default_rng(self._seed)
+
+    def manual_seed(self, seed: int) -> Generator:
+        self._seed, self._rng = _pyint(seed), np.random.default_rng(_pyint(seed))
+        return self
+
+    def initial_seed(self) -> int:
+        return self._seed
+
+
+def _stream(gen: Generator | None) -> np.random.Generator:
+    return _rng[0] if gen is None else gen._rng
+
+
+class device:  # noqa: N801 - PyTorch's name
+    """PyTorch's torch.device. glassgrad computes on the CPU: other devices can be named, not used."""
+
+    def __init__(self, type: Any = "cpu", index: int | None = None) -> None:  # noqa: A002
+        spec = type.type if isinstance(type, device) else str(type)
+        self.type, _, idx = spec.partition(":")
+        self.index = _pyint(idx) if idx else index
+
+    def __repr__(self) -> str:
+        index = "" if self.index is None else f", index={self.index}"
+        return f"device(type='{self.type}'{index})"
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other: Any) -> bool:
+        return str(self) == str(device(other)) if isinstance(other, (str, device)) else NotImplemented
+
+    __hash__ = object.__hash__
+
+
+def _check_device(d: Any) -> None:
+    """`device=` keywords accept the CPU; anything else says that glassgrad has no accelerator."""
+    if d is not None and device(d).type != "cpu":
+        raise RuntimeError(f"glassgrad computes on the CPU only, so device {str(device(d))!r} cannot be used: drop "
+                           "the device argument, or use 'cpu' (gg.cuda.is_available() is False)")
+
+
 class Size(tuple):
     """A tensor's shape (PyTorch's torch.Size): a tuple of ints that prints as one."""
 
@@ -124,8 +172,8 @@ class Tensor:
         return self._data.dtype
 
     @property
-    def device(self) -> str:
-        return "cpu"
+    def device(self) -> device:
+        return _CPU
 
     @property
     def grad(self) -> Tensor | None:
@@ -263,10 +311,19 @@ class Tensor:
         return _RemovableHandle(self._hooks, hook)
 
     # ----------------------------------------------------------------------------------------- conversion
-    def to(self, dtype: Any) -> Tensor:
-        if isinstance(dtype, str) and dtype == "cpu":
-            return self
-        return self if np.dtype(dtype) == self._data.dtype else _ops.cast(self, dtype)
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, non_blocking: bool = False,
+           copy: bool = False) -> Tensor:
+        """PyTorch's forms: to(dtype), to(device), to(device, dtype), to(other tensor), and the keywords."""
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, (str, globals()["device"])):
+                device = a
+            else:
+                dtype = a
+        _check_device(device)
+        out = self if dtype is None or np.dtype(dtype) == self._data.dtype else _ops.cast(self, dtype)
+        return out.clone() if copy and out is self else out
 
     def float(self) -> Tensor:
         return self.to(float32)
@@ -290,6 +347,10 @@ class Tensor:
         return self
 
     def cpu(self) -> Tensor:
+        return self
+
+    def cuda(self, device: Any = None, non_blocking: bool = False) -> Tensor:
+        _check_device("cuda")
         return self
 
     # ------------------------------------------------------------------------------------------ operators
@@ -416,15 +477,38 @@ class Tensor:
     def copy_(self, src: Any) -> Tensor:
         return self._inplace(lambda old, val: _ops.setitem(old, Ellipsis, val), _as(src))
 
-    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
-        return self._inplace(lambda old: _ops.clamp(old, min, max))
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Generator | None = None) -> Tensor:
+        return self.copy_(_make(_stream(generator).uniform(a, b, self.shape).astype(self.dtype), False))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Generator | None = None) -> Tensor:
+        return self.copy_(_make(_stream(generator).normal(mean, std, self.shape).astype(self.dtype), False))
+
+    # ---------------------------------------------------------------------------------- new tensors like this
+    def type(self, dtype: Any = None) -> Any:
+        """With no argument, the type's name ('glassgrad.FloatTensor'); else this tensor cast to `dtype`."""
+        return _type_name(self.dtype) if dtype is None else self.to(dtype)
+
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        return zeros(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        return ones(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_full(self, size: Sequence[int], fill_value: Any, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Tensor:
+        return full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    new_empty = new_zeros
+
+    def new_tensor(self, data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
     # -------------------------------------------------------------------------------- ops with extra args
-    def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor:
-        return _ops.sum(self, dim, keepdim)
+    def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        return _ops.sum(self, dim if axis is None else axis, keepdim)
 
-    def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor:
-        return _ops.mean(self, dim, keepdim)
+    def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        return _ops.mean(self, dim if axis is None else axis, keepdim)
 
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
         return _ops.max(self, dim, keepdim)
@@ -456,16 +540,9 @@ class Tensor:
     def clip(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
         return _ops.clamp(self, min, max)
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return _make(np.asarray(np.argmax(self._data, axis=dim, keepdims=keepdim if dim is not None else False)),
-                     False)
-
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return _make(np.asarray(np.argmin(self._data, axis=dim, keepdims=keepdim if dim is not None else False)),
-                     False)
-
 
 _new = object.__new__
+_CPU = device("cpu")
 
 
 def _view_node(t: Tensor) -> Any:
@@ -584,15 +661,23 @@ def _as(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else tensor(x)
 
 
-def as_tensor(x: Any) -> Tensor:
-    return _as(x)
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+    """`data` itself when it is already a tensor of that dtype, a tensor sharing a NumPy array's memory, else a copy."""
+    _check_device(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None or np.dtype(dtype) == data.dtype else data.to(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or np.dtype(dtype) == data.dtype):
+        return _make(data, False)
+    return tensor(data, dtype=dtype)
 
 
 # --------------------------------------------------------------------------------------------- creation
 
 
-def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, name: str | None = None) -> Tensor:
+def tensor(data: Any, dtype: Any = None, *, device: Any = None, requires_grad: bool = False,
+           name: str | None = None) -> Tensor:
     """A new leaf tensor holding a copy of `data` (a number, nested lists, an array or a tensor)."""
+    _check_device(device)
     if isinstance(data, Tensor):
         data = data._data
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
@@ -639,29 +724,48 @@ def _new_leaf(arr: np.ndarray, requires_grad: bool) -> Tensor:
     return t.requires_grad_(True) if requires_grad else t
 
 
-def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    _check_device(device)
     return _new_leaf(np.zeros(_size(size, "zeros"), dtype=dtype or _config["dtype"]), requires_grad)
 
 
-def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    _check_device(device)
     return _new_leaf(np.ones(_size(size, "ones"), dtype=dtype or _config["dtype"]), requires_grad)
 
 
-def full(size: Sequence[int], fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Zeros: PyTorch leaves the memory uninitialised, which no program may rely on."""
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full(size: Sequence[int], fill_value: Any, dtype: Any = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    _check_device(device)
     if dtype is None:
         dtype = _config["dtype"] if isinstance(fill_value, _pyfloat) else np.asarray(fill_value).dtype
     return _new_leaf(np.full(_size((size,), "full"), fill_value, dtype=dtype), requires_grad)
 
 
-def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _new_leaf(np.zeros(t.shape, dtype=dtype or t.dtype), requires_grad)
+def zeros_like(t: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return zeros(t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
 
 
-def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _new_leaf(np.ones(t.shape, dtype=dtype or t.dtype), requires_grad)
+def ones_like(t: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return ones(t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def empty_like(t: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return zeros(t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
+
+
+def full_like(t: Tensor, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return full(t.shape, fill_value, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
+
+
+def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, device: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    _check_device(device)
     if end is None:
         start, end = 0, start
     ints = all(isinstance(v, (_pyint, np.integer)) for v in (start, end, step))
@@ -669,39 +773,77 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
     return _new_leaf(np.arange(start, end, step, dtype=dtype), requires_grad)
 
 
-def linspace(start: Any, end: Any, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def linspace(start: Any, end: Any, steps: int, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    _check_device(device)
     return _new_leaf(np.linspace(start, end, steps, dtype=dtype or _config["dtype"]), requires_grad)
 
 
-def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    _check_device(device)
     return _new_leaf(np.eye(n, m, dtype=dtype or _config["dtype"]), requires_grad)
 
 
-def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    _check_device(device)
     d = np.dtype(dtype or _config["dtype"])
-    return _new_leaf(_rng[0].random(_size(size, "rand")).astype(d), requires_grad)
+    return _new_leaf(_stream(generator).random(_size(size, "rand")).astype(d), requires_grad)
 
 
-def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    _check_device(device)
     d = np.dtype(dtype or _config["dtype"])
-    return _new_leaf(_rng[0].standard_normal(_size(size, "randn")).astype(d), requires_grad)
+    return _new_leaf(_stream(generator).standard_normal(_size(size, "randn")).astype(d), requires_grad)
 
 
-def randint(low: int, high: int, size: Sequence[int], dtype: Any = None) -> Tensor:
-    return _make(_rng[0].integers(low, high, tuple(size)).astype(dtype or int64), False)
+def randint(*args: Any, size: Sequence[int] | None = None, generator: Generator | None = None, dtype: Any = None,
+            device: Any = None) -> Tensor:
+    """PyTorch's two forms: randint(high, size) and randint(low, high, size); integers in [low, high)."""
+    _check_device(device)
+    if size is None:
+        *args, size = args
+    low, high = (0, *args) if len(args) == 1 else args
+    return _make(_stream(generator).integers(low, high, _size((size,), "randint")).astype(dtype or int64), False)
 
 
-def rand_like(t: Tensor, dtype: Any = None) -> Tensor:
-    return rand(t.shape, dtype=dtype or t.dtype)
+def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, device: Any = None) -> Tensor:
+    _check_device(device)
+    return _make(_stream(generator).permutation(n).astype(dtype or int64), False)
 
 
-def randn_like(t: Tensor, dtype: Any = None) -> Tensor:
-    return randn(t.shape, dtype=dtype or t.dtype)
+def normal(mean: Any, std: Any = 1.0, size: Sequence[int] | None = None, *, generator: Generator | None = None,
+           dtype: Any = None, device: Any = None) -> Tensor:
+    """Samples of N(mean, std²): mean and std are numbers (then `size` is needed) or tensors (broadcast)."""
+    _check_device(device)
+    m, s = _value(mean), _value(std)
+    shape = _size((size,), "normal") if size is not None else np.broadcast_shapes(np.shape(m), np.shape(s))
+    like = [np.result_type(v) for v in (m, s) if isinstance(v, np.ndarray)]
+    d = np.dtype(dtype or (like[0] if like else _config["dtype"]))
+    return _make(np.asarray(_stream(generator).normal(m, s, shape), dtype=d), False)
+
+
+def rand_like(t: Tensor, dtype: Any = None, device: Any = None) -> Tensor:
+    return rand(t.shape, dtype=dtype or t.dtype, device=device)
+
+
+def randn_like(t: Tensor, dtype: Any = None, device: Any = None) -> Tensor:
+    return randn(t.shape, dtype=dtype or t.dtype, device=device)
+
+
+def is_tensor(obj: Any) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def numel(t: Tensor) -> int:
+    return t.numel()
 
 
 # The op table's function forms become methods: x.exp() is exp(x).
 from glassgrad import autograd as _autograd  # noqa: E402
 from glassgrad import functional as _ops  # noqa: E402
+from glassgrad.ops import composite as _composite  # noqa: E402
 
 for _name in ("exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "neg", "erf",
               "softplus", "leaky_relu", "gelu", "clamp", "maximum", "minimum", "pow", "add", "sub", "mul", "div",
@@ -714,5 +856,18 @@ Tensor.__floordiv__, Tensor.__mod__ = _ops.floor_divide, _ops.remainder  # type:
 for _name, _fn in (("radd", _ops.add), ("rsub", _ops.sub), ("rmul", _ops.mul), ("rtruediv", _ops.div),
                    ("rpow", _ops.pow), ("rfloordiv", _ops.floor_divide), ("rmod", _ops.remainder)):
     setattr(Tensor, f"__{_name}__", lambda self, other, _fn=_fn: _fn(other, self))
+for _name in ("t", "mm", "bmm", "dot", "outer", "norm", "cumsum", "any", "all", "sort", "argsort", "topk",
+              "median", "masked_fill", "unbind", "repeat", "repeat_interleave", "gather", "scatter", "scatter_add",
+              "index_select", "nonzero", "flip", "roll", "tril", "triu", "movedim", "unflatten", "isnan", "isinf",
+              "isfinite", "sign", "allclose", "isclose", "equal", "eq", "ne", "gt", "ge", "lt", "le", "unique",
+              "take_along_dim", "remainder", "floor_divide", "argmax", "argmin", "round"):
+    setattr(Tensor, _name, getattr(_composite if hasattr(_composite, _name) else _ops, _name))
+for _name, _fn in (("sqrt", _ops.sqrt), ("exp", _ops.exp), ("log", _ops.log), ("abs", _ops.abs), ("neg", _ops.neg),
+                   ("relu", _ops.relu), ("sigmoid", _ops.sigmoid), ("tanh", _ops.tanh), ("pow", _ops.pow),
+                   ("round", _ops.round),
+                   ("clamp", _ops.clamp), ("masked_fill", _composite.masked_fill),
+                   ("scatter", _composite.scatter), ("scatter_add", _composite.scatter_add)):
+    setattr(Tensor, f"{_name}_", lambda self, *args, _fn=_fn, **kw: self._inplace(
+        lambda old, *a: _fn(old, *a, **kw), *args))
 Tensor.true_divide = Tensor.divide = Tensor.div  # type: ignore[attr-defined]
 Tensor.multiply, Tensor.subtract = Tensor.mul, Tensor.sub  # type: ignore[attr-defined]

@@ -135,5 +135,5 @@ def bptt(models: Any, x: Tensor, loss: Callable[[Tensor], Tensor] | None = None,
         hs = _unroll(model, x)
         out = loss(hs[-1]) if loss is not None else hs[-1].sum()
         gs = grad(out, hs, allow_unused=True)
-        norms[name] = np.array([0.0 if g is None else float(np.linalg.norm(g.data)) for g in gs])
+        norms[name] = np.array([0.0 if g is None else float(np.linalg.norm(g._data)) for g in gs])
     return TimeGradients(norms, precision)

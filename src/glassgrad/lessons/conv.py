@@ -68,15 +68,15 @@ def run() -> LessonResult:
         "δ padded by 1 all round, correlated with W turned by 180° (conv_transpose2d, as backward computes it):\n"
         f"∂L/∂X =\n{_grid(hand['∂L/∂X'])}\nA corner pixel sits in one window (one term), a centre pixel in four.",
         trace=trace, derivations=derivations[1:]))
-    for name, computed, grid in [("Y", y.data[0, 0], hand["Y"]), ("∂L/∂W", w.grad.data[0, 0], hand["∂L/∂W"]),
-                                 ("∂L/∂X", x.grad.data[0, 0], hand["∂L/∂X"])]:
+    for name, computed, grid in [("Y", y._data[0, 0], hand["Y"]), ("∂L/∂W", w.grad._data[0, 0], hand["∂L/∂W"]),
+                                 ("∂L/∂X", x.grad._data[0, 0], hand["∂L/∂X"])]:
         for i, row in enumerate(grid):
             for j, v in enumerate(row):
                 r.check(f"{name}[{i},{j}]", v, computed[i, j], "hand derivation")
     r.check("∂L/∂b", hand["∂L/∂b"][0][0], b.grad, "hand derivation")
-    r.check("δ = ∂L/∂Y is G", 1.0, float(np.array_equal(y.grad.data[0, 0], np.array(G))), "claim")
+    r.check("δ = ∂L/∂Y is G", 1.0, float(np.array_equal(y.grad._data[0, 0], np.array(G))), "claim")
     r.check("∂L/∂X equals δ fully convolved with the flipped kernel", 1.0,
-            float(np.allclose(hand["full convolution"], x.grad.data[0, 0])), "claim")
+            float(np.allclose(hand["full convolution"], x.grad._data[0, 0])), "claim")
     r.data["hand"] = hand
     return r
 

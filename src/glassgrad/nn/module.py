@@ -220,9 +220,19 @@ class Module:
         fn(self)
         return self
 
-    def to(self, dtype: Any) -> Module:
-        """Cast floating-point parameters and buffers to `dtype` in place ("cpu" is accepted and ignored)."""
-        if isinstance(dtype, str) and dtype == "cpu":
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, non_blocking: bool = False) -> Module:
+        """Cast floating-point parameters and buffers to `dtype` in place; the CPU device is accepted (as in
+        Tensor.to, another device is an error)."""
+        from glassgrad.tensor import _check_device
+        from glassgrad.tensor import device as _device
+
+        for a in args:
+            if isinstance(a, (str, _device)):
+                device = a
+            else:
+                dtype = a
+        _check_device(device)
+        if dtype is None:
             return self
         d = np.dtype(dtype)
         for t in list(self.parameters()) + list(self.buffers()):

@@ -97,9 +97,22 @@ class Remainder(Op):
 
 class Sign(Op):
     name, text, latex = "sign", "sign($a)", r"\operatorname{sign}($a)"
-    forward = staticmethod(np.sign)
     derivatives = (local("0", "0", lambda xp, out, a: 0),)
     needs_inputs = False
+
+    @staticmethod
+    def forward(a: np.ndarray) -> np.ndarray:
+        return np.where(np.isnan(a), 0, np.sign(a)).astype(a.dtype, copy=False)  # sign(nan) is 0, as in PyTorch
+
+
+class Round(Op):
+    name, text, latex = "round", "round($a)", r"\operatorname{round}($a)"
+    derivatives = (local("0", "0", lambda xp, out, a, decimals: 0),)
+    needs_inputs = False
+
+    @staticmethod
+    def forward(a: np.ndarray, decimals: int) -> np.ndarray:
+        return np.round(a, decimals)  # halves to even, as PyTorch
 
 
 class Neg(Op):
@@ -343,6 +356,10 @@ def floor_divide(a: Any, b: Any) -> Any:
 
 def sign(a: Any) -> Any:
     return apply(Sign, a)
+
+
+def round(a: Any, decimals: int = 0) -> Any:  # noqa: A001
+    return apply(Round, a, decimals=decimals)
 
 
 def neg(a: Any) -> Any:

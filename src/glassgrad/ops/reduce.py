@@ -147,6 +147,17 @@ class LogSoftmax(Op):
     forward = staticmethod(_log_softmax)
 
 
+class Cumsum(Op):
+    name, text, latex = "cumsum", "running Σ $a", r"\textstyle\sum_{j \le i} $a_j"
+    derivatives = (vjp("Σ of g over the positions at or after each one", r"\textstyle\sum_{j \ge i} g_j",
+                       lambda xp, g, out, a, dim: xp.sum(g, (dim,), True) - xp.cumsum(g, dim) + g),)
+    needs_inputs = False
+
+    @staticmethod
+    def forward(a: np.ndarray, dim: int) -> np.ndarray:
+        return np.cumsum(a, axis=dim)
+
+
 # ---------------------------------------------------------------------------------------- function forms
 
 
@@ -258,3 +269,7 @@ def softmax(x: Any, dim: int) -> Any:
 def log_softmax(x: Any, dim: int) -> Any:
     _floating(x, "log_softmax")
     return apply(LogSoftmax, x, dim=_dims(x, dim, "log_softmax"))
+
+
+def cumsum(x: Any, dim: int) -> Any:
+    return apply(Cumsum, x, dim=_dim(x, dim, "cumsum")) if x.ndim else x * 1

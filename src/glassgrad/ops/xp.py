@@ -28,6 +28,10 @@ class _Numpy:
         return np.logaddexp(0, x)
 
     @staticmethod
+    def cumsum(x: Any, dim: int) -> Any:
+        return np.cumsum(x, axis=dim)
+
+    @staticmethod
     def conv2d(x: Any, w: Any, stride: Any, padding: Any, dilation: Any, groups: int) -> Any:
         return C._conv2d(x, w, None, stride, padding, dilation, groups)
 
@@ -74,6 +78,7 @@ class _Tensor:
     broadcast_to, reshape, getitem, scatter = (staticmethod(f) for f in (S.broadcast_to, S.reshape, S.getitem,
                                                                           S.scatter))
     softmax, log_softmax, softplus = staticmethod(R.softmax), staticmethod(R.log_softmax), staticmethod(E.softplus)
+    cumsum = staticmethod(R.cumsum)
 
     @staticmethod
     def sum(x: Any, axes: Any, keepdims: bool = False) -> Any:

@@ -1,0 +1,314 @@
+"""PyTorch functions that need no table entry of their own: compositions of table ops (their gradients are those
+ops' gradients), and queries whose results are never differentiated (indices, masks, flags).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from glassgrad.ops import elementwise as E
+from glassgrad.ops import linalg as L
+from glassgrad.ops import reduce as R
+from glassgrad.ops import shape as S
+from glassgrad.ops.base import value
+from glassgrad.ops.reduce import ValuesIndices
+from glassgrad.tensor import Tensor, _make
+
+
+def _const(a: Any) -> Tensor:
+    return _make(np.asarray(a), False)
+
+
+def _matrix(x: Any, op: str, nd: int = 2) -> None:
+    if x.ndim != nd:
+        raise RuntimeError(f"{op}: expected a {nd}-D tensor, got {x.ndim}-D (shape {list(x.shape)})")
+
+
+# ------------------------------------------------------------------------------------------ linear algebra
+
+
+def t(x: Any) -> Any:
+    if x.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+    return S.transpose(x, 0, 1) if x.ndim == 2 else x
+
+
+def mm(a: Any, b: Any) -> Any:
+    _matrix(a, "mm"), _matrix(b, "mm")
+    return L.matmul(a, b)
+
+
+def bmm(a: Any, b: Any) -> Any:
+    _matrix(a, "bmm", 3), _matrix(b, "bmm", 3)
+    return L.matmul(a, b)
+
+
+def dot(a: Any, b: Any) -> Any:
+    _matrix(a, "dot", 1), _matrix(b, "dot", 1)
+    return L.matmul(a, b)
+
+
+def outer(a: Any, b: Any) -> Any:
+    _matrix(a, "outer", 1), _matrix(b, "outer", 1)
+    return S.unsqueeze(a, 1) * S.unsqueeze(b, 0)
+
+
+def norm(x: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Any:
+    """The vector p-norm over `dim` (all elements by default): 2 ('fro'), 1, inf, -inf, 0 or any p > 0."""
+    if p in ("fro", 2):
+        return E.sqrt(R.sum(x * x, dim, keepdim))
+    if p == float("inf"):
+        return R.amax(E.abs(x), () if dim is None else dim, keepdim)
+    if p == -float("inf"):
+        return R.amin(E.abs(x), () if dim is None else dim, keepdim)
+    if p == 0:
+        return R.sum(ne(x, 0).to(x.dtype), dim, keepdim)
+    if p == 1:
+        return R.sum(E.abs(x), dim, keepdim)
+    return R.sum(E.abs(x) ** p, dim, keepdim) ** (1.0 / p)
+
+
+# --------------------------------------------------------------------------------------- moving elements
+
+
+def _along(index: np.ndarray, dim: int) -> tuple:
+    """The advanced index that picks `index`'s entries along `dim` (and the entry's own position elsewhere)."""
+    grids = list(np.indices(index.shape, sparse=True))
+    grids[dim] = index
+    return tuple(grids)
+
+
+def gather(x: Any, dim: int, index: Any) -> Any:
+    """out[i][j] = x[index[i][j]][j] for dim 0 (and so on): indexing, so the gradient adds back where it came from."""
+    idx = np.asarray(value(index))
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(f"gather(): Expected dtype int64 for index, got {idx.dtype}")
+    if idx.ndim != x.ndim:
+        raise RuntimeError(f"gather: index ({idx.ndim}-D) must have as many dimensions as input ({x.ndim}-D)")
+    return S.getitem(x, _along(idx, S._norm_dim(dim, x.ndim, "gather")))
+
+
+def take_along_dim(x: Any, indices: Any, dim: int) -> Any:
+    return gather(x, dim, np.broadcast_to(value(indices), np.broadcast_shapes(np.shape(value(indices)), x.shape)))
+
+
+def _scattered(x: Any, dim: int, index: Any, src: Any, add: bool) -> Any:
+    idx = np.asarray(value(index))
+    d = S._norm_dim(dim, x.ndim, "scatter")
+    if not isinstance(src, Tensor):
+        src = _const(np.full(idx.shape, src, dtype=x.dtype))
+    elif src.shape != idx.shape:
+        src = S.getitem(src, tuple(slice(0, n) for n in idx.shape))
+    where = _along(idx, d)
+    if add:
+        return x + S.scatter(src, x.shape, where)
+    return S.setitem(x, where, src)
+
+
+def scatter(x: Any, dim: int, index: Any, src: Any = None, value: Any = None) -> Any:  # noqa: A002
+    """x with x[index[i][j]][j] = src[i][j] (dim 0): setitem along an advanced index."""
+    return _scattered(x, dim, index, value if src is None else src, False)
+
+
+def scatter_add(x: Any, dim: int, index: Any, src: Any) -> Any:
+    """x with src[i][j] added at x[index[i][j]][j] (dim 0; repeated indices add up)."""
+    return _scattered(x, dim, index, src, True)
+
+
+def index_select(x: Any, dim: int, index: Any) -> Any:
+    d = S._norm_dim(dim, x.ndim, "index_select")
+    return S.getitem(x, (slice(None),) * d + (np.asarray(value(index)).reshape(-1),))
+
+
+def masked_fill(x: Any, mask: Any, fill: Any) -> Any:
+    fill = fill if isinstance(fill, Tensor) else _const(np.asarray(fill, dtype=x.dtype))
+    return E.where(mask, fill, x)
+
+
+def flip(x: Any, dims: Any) -> Any:
+    dims = {S._norm_dim(d, x.ndim, "flip") for d in ((dims,) if isinstance(dims, int) else dims)}
+    return S.getitem(x, tuple(slice(None, None, -1) if i in dims else slice(None) for i in range(x.ndim)))
+
+
+def roll(x: Any, shifts: Any, dims: Any = None) -> Any:
+    if dims is None:
+        return S.reshape(roll(S.flatten(x), shifts, 0), x.shape)
+    shifts, dims = ((shifts,), (dims,)) if isinstance(dims, int) else (tuple(shifts), tuple(dims))
+    for s, d in zip(shifts, dims):
+        d = S._norm_dim(d, x.ndim, "roll")
+        x = S.getitem(x, (slice(None),) * d + (np.roll(np.arange(x.shape[d]), s),))
+    return x
+
+
+def repeat(x: Any, *sizes: Any) -> Any:
+    """Tile x: each dimension repeated sizes[i] times (leading sizes add dimensions), by broadcasting a view."""
+    sizes = S._shape_args(sizes)
+    if len(sizes) < x.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
+                           "tensor")
+    shape = (1,) * (len(sizes) - x.ndim) + tuple(x.shape)
+    spread = S.reshape(x, tuple(v for n in shape for v in (1, n)))
+    tiled = S.expand(spread, tuple(v for r, n in zip(sizes, shape) for v in (r, n)))
+    return S.reshape(tiled, tuple(r * n for r, n in zip(sizes, shape)))
+
+
+def repeat_interleave(x: Any, repeats: Any, dim: int | None = None) -> Any:
+    if dim is None:
+        x, dim = S.flatten(x), 0
+    d = S._norm_dim(dim, x.ndim, "repeat_interleave")
+    picks = np.repeat(np.arange(x.shape[d]), np.asarray(value(repeats)))
+    return S.getitem(x, (slice(None),) * d + (picks,))
+
+
+def unbind(x: Any, dim: int = 0) -> tuple:
+    d = S._norm_dim(dim, x.ndim, "unbind")
+    return tuple(S.getitem(x, (slice(None),) * d + (i,)) for i in range(x.shape[d]))
+
+
+def _triangle(x: Any, diagonal: int, upper: bool) -> Any:
+    rows, cols = x.shape[-2:]
+    keep = (np.triu if upper else np.tril)(np.ones((rows, cols), dtype=bool), diagonal)
+    return E.where(_const(keep), x, _const(np.zeros((), dtype=x.dtype)))
+
+
+def tril(x: Any, diagonal: int = 0) -> Any:
+    return _triangle(x, diagonal, False)
+
+
+def triu(x: Any, diagonal: int = 0) -> Any:
+    return _triangle(x, diagonal, True)
+
+
+def hstack(tensors: Sequence[Any]) -> Any:
+    tensors = list(tensors)
+    return S.cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors: Sequence[Any]) -> Any:
+    return S.cat([S.reshape(t, (1, -1)) if t.ndim < 2 else t for t in tensors], 0)
+
+
+def movedim(x: Any, source: Any, destination: Any) -> Any:
+    src = [S._norm_dim(d, x.ndim, "movedim") for d in ((source,) if isinstance(source, int) else source)]
+    dst = [S._norm_dim(d, x.ndim, "movedim") for d in ((destination,) if isinstance(destination, int) else
+                                                         destination)]
+    order = [d for d in range(x.ndim) if d not in src]
+    for s, d in sorted(zip(dst, src)):
+        order.insert(s, d)
+    return S.permute(x, tuple(order))
+
+
+def unflatten(x: Any, dim: int, sizes: Sequence[int]) -> Any:
+    d = S._norm_dim(dim, x.ndim, "unflatten")
+    return S.reshape(x, x.shape[:d] + tuple(sizes) + x.shape[d + 1:])
+
+
+# -------------------------------------------------------------------------------- sorting and selecting
+
+
+def sort(x: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> ValuesIndices:
+    """(values, indices): the values are x gathered at the indices, so their gradient goes back there."""
+    d = S._norm_dim(dim, x.ndim, "sort")
+    v = value(x)
+    idx = np.argsort(-v if descending else v, axis=d, kind="stable") if v.ndim else np.zeros((), np.int64)
+    return ValuesIndices(gather(x, d, idx) if v.ndim else x * 1, _const(idx.astype(np.int64)))
+
+
+def argsort(x: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+    return sort(x, dim, descending).indices
+
+
+def topk(x: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:  # noqa: A002
+    d = S._norm_dim(dim, x.ndim, "topk")
+    if not 0 <= k <= (x.shape[d] if x.ndim else 1):
+        raise RuntimeError(f"topk: selected index k ({k}) out of range for a dimension of size {x.shape[d]}")
+    values, indices = sort(x, d, descending=largest)
+    keep = (slice(None),) * d + (slice(0, k),)
+    return ValuesIndices(S.getitem(values, keep), _const(indices._data[keep]))
+
+
+def median(x: Any, dim: int | None = None, keepdim: bool = False) -> Any:
+    """The lower of the two middle values (PyTorch's median, not their mean); with dim, (values, indices)."""
+    if dim is None:
+        return sort(S.flatten(x), 0).values[(x.numel() - 1) // 2]
+    d = S._norm_dim(dim, x.ndim, "median")
+    values, indices = sort(x, d)
+    at = (slice(None),) * d + (slice((x.shape[d] - 1) // 2, (x.shape[d] + 1) // 2),)
+    pick = (lambda t: S.getitem(t, at)) if keepdim else (lambda t: S.squeeze(S.getitem(t, at), d))
+    return ValuesIndices(pick(values), _const(np.asarray(pick(indices)._data)))
+
+
+def argmax(x: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    return _const(np.argmax(value(x), axis=dim, keepdims=keepdim if dim is not None else False).astype(np.int64))
+
+
+def argmin(x: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    return _const(np.argmin(value(x), axis=dim, keepdims=keepdim if dim is not None else False).astype(np.int64))
+
+
+def nonzero(x: Any, as_tuple: bool = False) -> Any:
+    found = np.nonzero(value(x))
+    return tuple(_const(i) for i in found) if as_tuple else _const(np.stack(found, axis=-1).astype(np.int64))
+
+
+def unique(x: Any, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,  # noqa: A002
+           dim: int | None = None) -> Any:
+    out = np.unique(value(x), return_inverse=return_inverse, return_counts=return_counts, axis=dim)
+    if not (return_inverse or return_counts):
+        return _const(out)
+    parts = [_const(out[0])]
+    if return_inverse:
+        parts.append(_const(out[1].reshape(np.shape(value(x)) if dim is None else -1).astype(np.int64)))
+    if return_counts:
+        parts.append(_const(out[-1].astype(np.int64)))
+    return tuple(parts)
+
+
+# ------------------------------------------------------------------------------------ masks and flags
+
+
+def _compare(fn: Any) -> Any:
+    def compare(a: Any, b: Any) -> Tensor:
+        return _const(fn(value(a), value(b)))
+
+    return compare
+
+
+eq, ne, gt, ge, lt, le = (_compare(f) for f in (np.equal, np.not_equal, np.greater, np.greater_equal, np.less,
+                                                 np.less_equal))
+
+
+def isnan(x: Any) -> Tensor:
+    return _const(np.isnan(value(x)))
+
+
+def isinf(x: Any) -> Tensor:
+    return _const(np.isinf(value(x)))
+
+
+def isfinite(x: Any) -> Tensor:
+    return _const(np.isfinite(value(x)))
+
+
+def isclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+    return _const(np.isclose(value(a), value(b), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def allclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+    return bool(np.allclose(value(a), value(b), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def equal(a: Any, b: Any) -> bool:
+    return a.shape == b.shape and bool(np.array_equal(value(a), value(b)))
+
+
+def any(x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, out: None = None) -> Tensor:  # noqa: A001
+    """(`axis=` is `dim=`, and `out=None` is accepted, so np.any(t) works too.)"""
+    return _const(np.any(value(x), axis=R._dims(x, dim if axis is None else axis, "any"), keepdims=keepdim))
+
+
+def all(x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, out: None = None) -> Tensor:  # noqa: A001
+    return _const(np.all(value(x), axis=R._dims(x, dim if axis is None else axis, "all"), keepdims=keepdim))
