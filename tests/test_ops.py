@@ -337,6 +337,11 @@ CASES: list[Case] = [
     # ------------------------------------------------------- PyTorch functions composed of table ops (composite.py)
     *[Case("cumsum", lambda m, x, d=d: x.cumsum(d), (rand(40 + d, (2, 3, 2)),), label=f"dim={d}") for d in (0, 1, -1)],
     Case("cumsum", lambda m, x: m.cumsum(x, 0), (rand(1, (1,)),), label="size-1"),
+    *reductions("prod", lambda m, x, d, k: x.prod(d, keepdim=k) if d is not None else x.prod(), [None, 0, -1]),
+    Case("prod", lambda m, x: x.prod(), (rand(1, ()),), label="0d"),
+    Case("prod", lambda m, x: m.prod(x * m.tensor(np.array([[0.0, 1, 1], [0, 0, 1]]), dtype=x.dtype), 1),
+         (rand(1, (2, 3)),),
+         gradgrad=False, label="zeros"),
     Case("t", lambda m, x: x.t(), (rand(1, (2, 3)),)),
     Case("mm", lambda m, a, b: a.mm(b), (rand(1, (2, 3)), rand(2, (3, 1)))),
     Case("bmm", lambda m, a, b: m.bmm(a, b), (rand(1, (2, 1, 3)), rand(2, (2, 3, 2)))),

@@ -283,3 +283,15 @@ def test_in_place_variants_record_like_torch() -> None:
     w = gg.tensor([1.0], requires_grad=True)
     with pytest.raises(RuntimeError, match="leaf Variable"):
         w.sqrt_()
+
+
+def test_layers_take_the_cpu_device_keyword() -> None:
+    for make in (lambda d: gg.nn.Linear(3, 2, device=d), lambda d: gg.nn.BatchNorm1d(3, device=d),
+                 lambda d: gg.nn.LayerNorm(3, device=d)):
+        assert all(p.device == "cpu" for p in make("cpu").parameters())
+        with pytest.raises(RuntimeError, match="CPU only"):
+            make("cuda")
+    model = gg.nn.Linear(3, 2).to(gg.device("cpu"))
+    assert model.to("cpu", gg.float64).weight.dtype == gg.float64
+    with pytest.raises(RuntimeError, match="CPU only"):
+        model.to("cuda")

@@ -77,7 +77,21 @@ from glassgrad.ops.elementwise import (
                                        where,
 )
 from glassgrad.ops.linalg import linear, matmul
-from glassgrad.ops.reduce import amax, amin, cumsum, log_softmax, logsumexp, max, mean, min, softmax, std, sum, var
+from glassgrad.ops.reduce import (
+                                       amax,
+                                       amin,
+                                       cumsum,
+                                       log_softmax,
+                                       logsumexp,
+                                       max,
+                                       mean,
+                                       min,
+                                       prod,
+                                       softmax,
+                                       std,
+                                       sum,
+                                       var,
+)
 from glassgrad.ops.shape import (
                                        broadcast_to,
                                        cat,

@@ -15,7 +15,7 @@ from glassgrad.nn.activations import ACTIVATIONS, Identity
 from glassgrad.nn.module import Module, Sequential
 from glassgrad.nn.parameter import Parameter
 from glassgrad.ops.linalg import linear
-from glassgrad.tensor import Tensor, _make, get_default_dtype
+from glassgrad.tensor import Tensor, _check_device, _make, get_default_dtype
 
 
 def _empty(*shape: int, dtype: Any = None) -> Parameter:
@@ -25,8 +25,10 @@ def _empty(*shape: int, dtype: Any = None) -> Parameter:
 class Linear(Module):
     """y = x·Wᵀ + b with W of shape (out_features, in_features), initialised as torch.nn.Linear is."""
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None) -> None:
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
         super().__init__()
+        _check_device(device)
         self.in_features, self.out_features = in_features, out_features
         self.weight = _empty(out_features, in_features, dtype=dtype)
         if bias:
@@ -103,8 +105,10 @@ class BatchNorm1d(Module):
     ndims, shape_text = (2, 3), "(N, {c}) or (N, {c}, L)"
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
-                 track_running_stats: bool = True, dtype: Any = None, *, bias: bool = True) -> None:
+                 track_running_stats: bool = True, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
         super().__init__()
+        _check_device(device)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats, self.has_bias = affine, track_running_stats, bias
         d = dtype or get_default_dtype()
@@ -154,8 +158,9 @@ class LayerNorm(Module):
     """Normalise each sample over its last axes, then apply a learned per-element scale and shift."""
 
     def __init__(self, normalized_shape: int | Sequence[int], eps: float = 1e-5, elementwise_affine: bool = True,
-                 bias: bool = True, dtype: Any = None) -> None:
+                 bias: bool = True, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
+        _check_device(device)
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.normalized_shape, self.eps, self.elementwise_affine, self.has_bias = shape, eps, elementwise_affine, bias
         d = dtype or get_default_dtype()

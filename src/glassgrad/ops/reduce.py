@@ -147,6 +147,33 @@ class LogSoftmax(Op):
     forward = staticmethod(_log_softmax)
 
 
+def _others(xp: Any, a: Any, out: Any, dim: Any, keepdim: bool) -> Any:
+    """∂prod/∂aᵢ: the product of the other elements: out/aᵢ where no factor is 0, else computed directly (one zero:
+    the others' product at it, 0 elsewhere; two or more: 0), as PyTorch does."""
+    va = value(a)
+    whole = expand_reduced(xp, out, va.shape, dim, keepdim)
+    if np.all(va != 0):
+        return whole / a
+    axes = reduced_axes(va.ndim, dim)
+    zero = va == 0
+    count = np.sum(zero, axis=axes, keepdims=True)
+    rest = np.prod(np.where(zero, 1, va), axis=axes, keepdims=True)
+    return np.where(zero & (count == 1), rest, np.where(count == 0, value(whole) / np.where(zero, 1, va), 0)).astype(
+        va.dtype)
+
+
+class Prod(Op):
+    name, text, latex = "prod", "Π $a", r"\prod $a"
+    derivatives = (vjp("the product of the other elements", r"\textstyle\prod_{j \ne i} $a_j",
+                       lambda xp, g, out, a, dim, keepdim: expand_reduced(xp, g, a.shape, dim, keepdim)
+                       * _others(xp, a, out, dim, keepdim)),)
+    needs_out = True
+
+    @staticmethod
+    def forward(a: np.ndarray, dim: Any, keepdim: bool) -> np.ndarray:
+        return np.prod(a, axis=dim, keepdims=keepdim)
+
+
 class Cumsum(Op):
     name, text, latex = "cumsum", "running Σ $a", r"\textstyle\sum_{j \le i} $a_j"
     derivatives = (vjp("Σ of g over the positions at or after each one", r"\textstyle\sum_{j \ge i} g_j",
@@ -273,3 +300,7 @@ def log_softmax(x: Any, dim: int) -> Any:
 
 def cumsum(x: Any, dim: int) -> Any:
     return apply(Cumsum, x, dim=_dim(x, dim, "cumsum")) if x.ndim else x * 1
+
+
+def prod(x: Any, dim: int | None = None, keepdim: bool = False) -> Any:
+    return apply(Prod, x, dim=None if dim is None else _dims(x, dim, "prod"), keepdim=keepdim and dim is not None)
