@@ -45,10 +45,17 @@ export function decodePictures(neurons) {
   };
 }
 
+const canvases = new Map();  // kept from frame to frame: a new canvas and context per picture per frame is slow
+
 function picture(parent, x, y, size, values, offset, grid, scale, attrs) {
   const fo = el('foreignObject', { x: x - size / 2, y: y - size / 2, width: size, height: size, ...attrs }, parent);
-  const canvas = document.createElementNS(XHTML, 'canvas');
-  canvas.setAttribute('class', 'picture');
+  const key = `${attrs.class}-${attrs['data-layer']}-${attrs['data-unit']}`;
+  if (!canvases.has(key)) {
+    const made = document.createElementNS(XHTML, 'canvas');
+    made.setAttribute('class', 'picture');
+    canvases.set(key, made);
+  }
+  const canvas = canvases.get(key);
   fo.appendChild(canvas);
   const s = scale > 0 ? scale : 1;
   paintGrid(canvas, values, offset, grid.nx, grid.ny, (v) => diverging(v / s));
