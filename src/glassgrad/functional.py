@@ -76,7 +76,7 @@ from glassgrad.ops.elementwise import (
                                        tanh,
                                        where,
 )
-from glassgrad.ops.linalg import linear, matmul
+from glassgrad.ops.linalg import einsum, linear, matmul
 from glassgrad.ops.reduce import (
                                        amax,
                                        amin,

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad.autograd import apply
-from glassgrad.ops.base import Op, scalar_type, sum_to, vjp
+from glassgrad.ops.base import Op, scalar_type, sum_to, vjp, vjp_all
 
 
 def _matmul_grad(which: int):
@@ -82,6 +82,47 @@ def _same_dtype(x: Any, w: Any, what: str) -> None:
         fix = "convert the input with .to(layer.weight.dtype), or the layer with .double()/.float()"
     raise RuntimeError(f"{'matmul' if what == 'matmul' else 'linear'}: {msg} (shapes {list(x.shape)} and "
                        f"{list(w.shape)}); {fix}")
+
+
+def _einsum_grads(xp: Any, g: Any, out: Any, *operands: Any, equation: str) -> list:
+    """The gradient of each operand: g contracted with the other operands onto its subscripts (then broadcast over
+    letters that appear in it alone)."""
+    ins, target = equation.split("->")
+    subs = ins.split(",")
+    grads = []
+    for k, sub in enumerate(subs):
+        others = [(s, o) for i, (s, o) in enumerate(zip(subs, operands)) if i != k]
+        present = set(target).union(*(set(s) for s, _ in others))
+        kept = "".join(c for c in sub if c in present)
+        gk = xp.einsum(",".join([target, *(s for s, _ in others)]) + "->" + kept, g, *(o for _, o in others))
+        if kept != sub:
+            ones = tuple(n if c in present else 1 for c, n in zip(sub, operands[k].shape))
+            gk = xp.broadcast_to(xp.reshape(gk, ones), operands[k].shape)
+        grads.append(gk)
+    return grads
+
+
+class Einsum(Op):
+    name, text, latex = "einsum", "einsum($a, $b, …)", r"\operatorname{einsum}($a, $b, \dots)"
+    derivatives = (vjp_all("g contracted with the other operands", r"\operatorname{einsum}(g, \dots)",
+                           _einsum_grads),)
+
+    @staticmethod
+    def forward(*operands: np.ndarray, equation: str) -> np.ndarray:
+        return np.einsum(equation, *operands)
+
+
+def einsum(equation: str, *operands: Any) -> Any:
+    """Explicit or implicit subscripts ('ij,jk->ik', 'ij,jk'); each operand's letters distinct (no diagonals)."""
+    operands = tuple(operands[0]) if len(operands) == 1 and isinstance(operands[0], (list, tuple)) else operands
+    eq = equation.replace(" ", "")
+    if "->" not in eq:
+        letters = eq.replace(",", "")
+        eq += "->" + "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    if "." in eq or any(len(set(s)) != len(s) for s in eq.split("->")[0].split(",")):
+        raise NotImplementedError(f"einsum: {equation!r} uses '...' or a repeated letter in one operand "
+                                  "(a diagonal), which glassgrad does not differentiate")
+    return apply(Einsum, *operands, equation=eq)
 
 
 def matmul(a: Any, b: Any) -> Any:

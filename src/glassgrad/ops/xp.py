@@ -32,6 +32,10 @@ class _Numpy:
         return np.cumsum(x, axis=dim)
 
     @staticmethod
+    def einsum(equation: str, *operands: Any) -> Any:
+        return np.einsum(equation, *operands)
+
+    @staticmethod
     def conv2d(x: Any, w: Any, stride: Any, padding: Any, dilation: Any, groups: int) -> Any:
         return C._conv2d(x, w, None, stride, padding, dilation, groups)
 
@@ -78,7 +82,7 @@ class _Tensor:
     broadcast_to, reshape, getitem, scatter = (staticmethod(f) for f in (S.broadcast_to, S.reshape, S.getitem,
                                                                           S.scatter))
     softmax, log_softmax, softplus = staticmethod(R.softmax), staticmethod(R.log_softmax), staticmethod(E.softplus)
-    cumsum = staticmethod(R.cumsum)
+    cumsum, einsum = staticmethod(R.cumsum), staticmethod(L.einsum)
 
     @staticmethod
     def sum(x: Any, axes: Any, keepdims: bool = False) -> Any:
