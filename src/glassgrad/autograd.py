@@ -177,8 +177,10 @@ class Node:
 
     @property
     def next_functions(self) -> tuple:
-        """(node or leaf tensor or None, 0) per input, as in PyTorch."""
-        return () if self.next is None else tuple((c, 0) for c in self.next)
+        """(node, AccumulateGrad of a leaf, or None; 0) per input, as in PyTorch."""
+        if self.next is None:
+            return ()
+        return tuple((c if c is None or c.__class__ is Node else AccumulateGrad(c), 0) for c in self.next)
 
     def register_hook(self, fn: Callable) -> None:
         (self.hooks if self.hooks is not None else self._new_hooks()).append(fn)
@@ -189,6 +191,31 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {id(self):#x}>"
+
+
+class AccumulateGrad:
+    """Where a leaf's gradient arrives, as `next_functions` shows it in PyTorch (`.variable` is the leaf)."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    @property
+    def next_functions(self) -> tuple:
+        return ()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AccumulateGrad) and other.variable is self.variable
+
+    def __hash__(self) -> int:
+        return id(self.variable)
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {id(self):#x}>"
 
 
 class Released(tuple):

@@ -1,5 +1,11 @@
 """Every op of the table in function form (`gg.exp(x)`, `gg.cat([...])`), in one namespace."""
 
+import functools as _functools
+import warnings as _warnings
+from typing import Any as _Any
+
+import numpy as _np
+
 from glassgrad.ops.composite import (  # noqa: A004
                                        all,
                                        allclose,
@@ -27,6 +33,7 @@ from glassgrad.ops.composite import (  # noqa: A004
                                        median,
                                        mm,
                                        movedim,
+                                       mv,
                                        ne,
                                        nonzero,
                                        norm,
@@ -113,6 +120,37 @@ from glassgrad.ops.shape import (
                                        view,
 )
 
+
+def _into(out: _Any, result: _Any, name: str) -> _Any:
+    """PyTorch's `out=`: the result written into `out` (resized if its shape differs), outside autograd."""
+    if result.requires_grad:
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+    if not _np.can_cast(result.dtype, out.dtype, "same_kind"):
+        raise RuntimeError(f"result type {result.dtype} can't be cast to the desired output type {out.dtype}")
+    if out.shape != result.shape:
+        if out.numel():
+            _warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
+                           f"which does not match the required output shape {list(result.shape)}.", stacklevel=3)
+        out._data = _np.empty(result.shape, out.dtype)
+    out._data[...] = result._data
+    out._version[0] += 1
+    return out
+
+
+def _with_out(fn: _Any) -> _Any:
+    @_functools.wraps(fn)
+    def with_out(*args: _Any, out: _Any = None, **kwargs: _Any) -> _Any:
+        return fn(*args, **kwargs) if out is None else _into(out, fn(*args, **kwargs), fn.__name__)
+    return with_out
+
+
+# the function forms that take `out=` in tutorials and PyTorch's docs (the Tensor methods never do)
+for _name in ("abs", "add", "clamp", "cos", "div", "erf", "exp", "floor_divide", "log", "log1p", "maximum",
+              "minimum", "mul", "neg", "pow", "remainder", "round", "sigmoid", "sign", "sin", "sqrt", "sub", "tanh",
+              "where", "matmul", "mm", "bmm", "mv", "dot", "outer", "sum", "mean", "prod", "cumsum", "amax",
+              "amin", "std", "var", "logsumexp", "cat", "stack"):
+    globals()[_name] = _with_out(globals()[_name])
 clip = clamp
 
 __all__ = [name for name in dir() if not name.startswith("_")]  # every name imported above

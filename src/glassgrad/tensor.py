@@ -211,6 +211,8 @@ class Tensor:
     def numel(self) -> int:
         return self._data.size
 
+    nelement = numel
+
     def item(self) -> Any:
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
@@ -779,6 +781,13 @@ def linspace(start: Any, end: Any, steps: int, dtype: Any = None, device: Any = 
     return _new_leaf(np.linspace(start, end, steps, dtype=dtype or _config["dtype"]), requires_grad)
 
 
+def logspace(start: Any, end: Any, steps: int, base: float = 10.0, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    _check_device(device)
+    d = np.dtype(dtype or _config["dtype"])
+    return _new_leaf((base ** np.linspace(start, end, steps)).astype(d), requires_grad)
+
+
 def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     _check_device(device)
     return _new_leaf(np.eye(n, m, dtype=dtype or _config["dtype"]), requires_grad)
@@ -811,6 +820,29 @@ def randint(*args: Any, size: Sequence[int] | None = None, generator: Generator 
 def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, device: Any = None) -> Tensor:
     _check_device(device)
     return _make(_stream(generator).permutation(n).astype(dtype or int64), False)
+
+
+def multinomial(input: Any, num_samples: int, replacement: bool = False, *,  # noqa: A002 - PyTorch's name
+                generator: Generator | None = None) -> Tensor:
+    """Indices drawn from each row of non-negative weights (they need not sum to 1), as torch.multinomial."""
+    w = np.asarray(input._data if isinstance(input, Tensor) else input, dtype=np.float64)
+    if w.ndim not in (1, 2):
+        raise RuntimeError(f"prob_dist must be 1 or 2 dim, got {w.ndim}-D (shape {list(w.shape)})")
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    rows = w.reshape(-1, w.shape[-1])
+    totals = rows.sum(axis=1)
+    if (totals <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    if not replacement and num_samples > rows.shape[1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if not replacement and num_samples > (rows > 0).sum(axis=1).min():
+        raise RuntimeError("invalid multinomial distribution (with replacement=False, not enough non-negative "
+                           "category to sample)")
+    rng = _stream(generator)
+    out = np.stack([rng.choice(rows.shape[1], num_samples, replace=replacement, p=r / t)
+                    for r, t in zip(rows, totals)]).astype(np.int64)
+    return _make(out.reshape(*w.shape[:-1], num_samples), False)
 
 
 def normal(mean: Any, std: Any = 1.0, size: Sequence[int] | None = None, *, generator: Generator | None = None,
@@ -856,7 +888,7 @@ Tensor.__floordiv__, Tensor.__mod__ = _ops.floor_divide, _ops.remainder  # type:
 for _name, _fn in (("radd", _ops.add), ("rsub", _ops.sub), ("rmul", _ops.mul), ("rtruediv", _ops.div),
                    ("rpow", _ops.pow), ("rfloordiv", _ops.floor_divide), ("rmod", _ops.remainder)):
     setattr(Tensor, f"__{_name}__", lambda self, other, _fn=_fn: _fn(other, self))
-for _name in ("t", "mm", "bmm", "dot", "outer", "norm", "cumsum", "any", "all", "sort", "argsort", "topk",
+for _name in ("t", "mm", "mv", "bmm", "dot", "outer", "norm", "cumsum", "any", "all", "sort", "argsort", "topk",
               "median", "masked_fill", "unbind", "repeat", "repeat_interleave", "gather", "scatter", "scatter_add",
               "index_select", "nonzero", "flip", "roll", "tril", "triu", "movedim", "unflatten", "isnan", "isinf",
               "isfinite", "sign", "allclose", "isclose", "equal", "eq", "ne", "gt", "ge", "lt", "le", "unique",

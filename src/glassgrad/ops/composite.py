@@ -46,6 +46,15 @@ def bmm(a: Any, b: Any) -> Any:
     return L.matmul(a, b)
 
 
+def mv(a: Any, v: Any) -> Any:
+    if a.ndim != 2 or v.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
+    if a.shape[1] != v.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), vec "
+                           f"({v.shape[0]})")
+    return L.matmul(a, v)
+
+
 def dot(a: Any, b: Any) -> Any:
     _matrix(a, "dot", 1), _matrix(b, "dot", 1)
     return L.matmul(a, b)

@@ -1,0 +1,123 @@
+"""Names the best-known beginner material reaches for (PyTorch's own tensor tutorial, the makemore lectures, the
+device lines of the current tutorials), each checked against PyTorch itself."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import glassgrad as gg
+
+
+def same(ours: gg.Tensor, theirs: torch.Tensor) -> None:
+    assert ours.dtype.name == str(theirs.dtype).removeprefix("torch."), (ours.dtype, theirs.dtype)
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("kw", [{}, {"base": 2.0}, {"dtype": "float64"}])
+def test_logspace_matches_torch(kw: dict) -> None:
+    same(gg.logspace(-1, 2, 7, **{k: getattr(gg, v) if k == "dtype" else v for k, v in kw.items()}),
+         torch.logspace(-1, 2, 7, **{k: getattr(torch, v) if k == "dtype" else v for k, v in kw.items()}))
+
+
+def test_nelement_is_numel() -> None:
+    assert gg.zeros(3, 4).nelement() == torch.zeros(3, 4).nelement() == 12
+
+
+def test_mv_values_gradients_and_errors_match_torch() -> None:
+    a, v = np.random.default_rng(0).normal(size=(3, 4)), np.arange(4.0)
+    ga, gv = gg.tensor(a, requires_grad=True), gg.tensor(v, requires_grad=True)
+    ta, tv = torch.tensor(a, requires_grad=True), torch.tensor(v, requires_grad=True)
+    same(gg.mv(ga, gv), torch.mv(ta, tv))
+    ga.mv(gv).pow(2).sum().backward()
+    ta.mv(tv).pow(2).sum().backward()
+    same(ga.grad, ta.grad)
+    same(gv.grad, tv.grad)
+    for bad in (np.ones(5), np.ones((4, 1))):
+        with pytest.raises(RuntimeError) as theirs:
+            torch.mv(ta, torch.tensor(bad))
+        with pytest.raises(RuntimeError) as ours:
+            gg.mv(ga, gg.tensor(bad))
+        assert str(ours.value) == str(theirs.value)
+
+
+def test_multinomial_draws_by_weight_with_torchs_shapes_and_errors() -> None:
+    gen = gg.Generator().manual_seed(2147483647)
+    w = gg.tensor([0.0, 1.0, 3.0])
+    draws = gg.multinomial(w, num_samples=20000, replacement=True, generator=gen)
+    assert draws.dtype == gg.int64 and draws.shape == (20000,)
+    counts = np.bincount(draws.numpy(), minlength=3) / 20000
+    np.testing.assert_allclose(counts, [0.0, 0.25, 0.75], atol=0.02)   # weights need not sum to 1
+    again = gg.multinomial(w, 20000, True, generator=gg.Generator().manual_seed(2147483647))
+    assert (again.numpy() == draws.numpy()).all()                        # seeded: the same stream again
+    rows = gg.multinomial(gg.tensor([[1.0, 1.0, 0.0], [0.0, 1.0, 2.0]]), 2)   # without replacement
+    assert rows.shape == torch.multinomial(torch.tensor([[1.0, 1.0, 0.0], [0.0, 1.0, 2.0]]), 2).shape
+    assert sorted(rows[0].tolist()) == [0, 1] and sorted(rows[1].tolist()) == [1, 2]
+    # PyTorch's CPU kernel would draw a zero-weight category here; glassgrad says why it cannot (as torch on GPU)
+    with pytest.raises(RuntimeError, match="not enough non-negative category to sample"):
+        gg.multinomial(gg.tensor([0.0, 0.0, 2.0]), 2)
+    assert isinstance(gg.multinomial(w, 1).item(), int)
+    for weights, n, replace in (([1.0, -1.0], 1, True), ([0.0, 0.0], 1, True), ([1.0, float("nan")], 1, True),
+                                ([1.0, 2.0], 3, False)):
+        with pytest.raises(RuntimeError) as theirs:
+            torch.multinomial(torch.tensor(weights), n, replace)
+        with pytest.raises(RuntimeError) as ours:
+            gg.multinomial(gg.tensor(weights), n, replace)
+        assert str(ours.value) in str(theirs.value), (str(ours.value), str(theirs.value))
+
+
+def test_device_lines_of_current_tutorials_give_cpu() -> None:
+    for m in (gg, torch):
+        device = m.accelerator.current_accelerator().type if m.accelerator.is_available() else "cpu"
+        mps = "mps" if m.backends.mps.is_available() else "cpu"
+        assert (device, mps, m.cuda.is_available()) == ("cpu", "cpu", False)
+        m.backends.cudnn.deterministic, m.backends.cudnn.benchmark = True, False   # settable, as in torch
+
+
+def test_next_functions_reach_leaves_through_accumulate_grad() -> None:
+    """The tensor tutorial's walk: loss.grad_fn.next_functions[0][0]... ends at AccumulateGrad, as in PyTorch."""
+    seen = []
+    for m in (gg, torch):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        y = (x * 2).sum()
+        acc = y.grad_fn.next_functions[0][0].next_functions[0][0]
+        assert acc.variable is x
+        seen.append((type(acc).__name__, acc.name(), acc.next_functions, repr(acc).split(" object")[0]))
+    assert seen[0] == seen[1]
+
+
+def test_out_writes_into_the_given_tensor_as_in_the_tensor_tutorial() -> None:
+    results = []
+    for m in (gg, torch):
+        t = m.ones(4, 4)
+        t[:, 1] = 0
+        y3, z3 = m.rand_like(t), m.rand_like(t)
+        r = m.matmul(t, t.T, out=y3)
+        m.mul(t, t, out=z3)
+        s = m.sum(m.ones(2, 3), 1, out=m.empty(2))
+        results.append((r is y3, y3.numpy().copy(), z3.numpy().copy(), s.numpy().copy()))
+    assert results[0][0] and results[1][0]
+    for a, b in zip(results[0][1:], results[1][1:]):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_out_resizes_with_torchs_warning_and_refuses_autograd_and_bad_casts() -> None:
+    for m in (gg, torch):
+        o = m.empty(3)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            m.mul(m.ones(2, 2), m.ones(2, 2), out=o)
+        assert tuple(o.shape) == (2, 2) and o.numpy().tolist() == [[1.0, 1.0], [1.0, 1.0]]
+        assert any("was resized since it had shape [3]" in str(w.message) for w in caught)
+        x = m.ones(2, requires_grad=True)
+        with pytest.raises(RuntimeError, match=r"mul\(\): functions with out=\.\.\. arguments don't support "
+                                               "automatic differentiation"):
+            m.mul(x, x, out=m.empty(2))
+        with m.no_grad():
+            assert not m.mul(x, x, out=m.empty(2)).requires_grad
+        with pytest.raises(RuntimeError, match="can't be cast to the desired output type"):
+            m.mul(m.ones(2), m.ones(2), out=m.empty(2, dtype=m.int64))
