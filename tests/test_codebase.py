@@ -9,10 +9,10 @@ from glassgrad.ops.table import TABLE
 
 SRC = Path(glassgrad.__file__).parent
 ENGINE = ["tensor.py", "autograd.py", "functional.py", "gradcheck.py", "ops"]
-ENGINE_BUDGET = 4603  # lines, comments and docstrings included (fused losses, activations, Functions, conv/pool,
+ENGINE_BUDGET = 4690  # lines, comments and docstrings included (fused losses, activations, Functions, conv/pool,
 #                       per-thread flags, misuse checks as in PyTorch, dtype promotion of every form, // and %,
 #                       the LSTM cell, creators with generator=/device=, PyTorch functions composed of table ops,
-#                       prod, einsum)
+#                       prod, einsum, out= on the function forms, mv, logspace, multinomial)
 
 
 def _engine_files() -> list[Path]:
@@ -54,7 +54,7 @@ def test_every_table_op_declares_forward_formula_and_derivatives():
 def test_engine_imports_only_numpy():
     allowed = {"numpy", "glassgrad", "__future__", "typing", "collections", "dataclasses", "functools", "math",
                "weakref", "traceback", "builtins", "itertools", "operator", "sys", "threading", "contextlib",
-               "linecache", "os", "heapq"}
+               "linecache", "os", "heapq", "warnings"}
     for path in _engine_files():
         for node in ast.walk(ast.parse(path.read_text())):
             names = []

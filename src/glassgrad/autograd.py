@@ -197,22 +197,13 @@ class AccumulateGrad:
     """Where a leaf's gradient arrives, as `next_functions` shows it in PyTorch (`.variable` is the leaf)."""
 
     __slots__ = ("variable",)
+    next_functions = ()
 
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
-
-    @property
-    def next_functions(self) -> tuple:
-        return ()
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, AccumulateGrad) and other.variable is self.variable
-
-    def __hash__(self) -> int:
-        return id(self.variable)
 
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {id(self):#x}>"
