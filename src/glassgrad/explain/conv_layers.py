@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from glassgrad.explain.format import brief, number
+from glassgrad.explain.format import number, summary, table
 
 CONV_OPS = ("conv2d", "conv_transpose2d")
 CELL = 10  # pixels per feature-map cell
@@ -60,14 +60,13 @@ def conv_lines(layers: list, out: str, precision: int) -> list[str]:
     """The conv layers' table: weight shape, δ, its norm, ‖∂L/∂W‖, ‖∂L/∂b‖ and the activation after each."""
     p = precision
     head = ("layer", "W", f"δ = ∂{out}/∂z", "‖δ‖", f"‖∂{out}/∂W‖", f"‖∂{out}/∂b‖", "activation")
-    table = [head] + [(f"{L.index}: {L.name}", "×".join(map(str, L.weight.shape)), brief(L.delta, p),
+    rows = [head] + [(f"{L.index}: {L.name}", "×".join(map(str, L.weight.shape)), summary(L.delta, p),
                        number(L.delta_norm, p), number(L.grad_norm, p),
                        number(np.linalg.norm(L.grad_bias), p) if L.grad_bias is not None else "–",
                        L.activation or "–") for L in layers]
-    widths = [max(len(r[c]) for r in table) for c in range(len(head))]
     return ([f"Convolution layers (δ = ∂{out}/∂z over each conv layer's output maps z = W ⋆ a + b; ∂{out}/∂W = a ⋆ δ, "
              "the correlation of the input with δ, summed over the batch)"]
-            + ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in table])
+            + table(rows))
 
 
 def _colour(v: float, scale: float) -> str:

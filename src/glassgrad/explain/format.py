@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 from math import isfinite
 from typing import Any
 
@@ -93,8 +94,14 @@ def number(v: Any, precision: int = 4) -> str:
     return _nested(a.tolist(), precision)
 
 
-def brief(v: Any, precision: int = 4, max_items: int = 6) -> str:
-    """A value for a table cell: the number(s) when few, else the shape and norm (so a 10,000-row table stays fast)."""
+FULL_MAX = 64  # a tensor of at most this many elements prints in full wherever explanations print it
+FIRST = 6  # a larger one prints its shape, norm and this many first entries
+CELL_WIDTH = 48  # table cells wider than this wrap onto more lines (never cut)
+
+
+def summary(v: Any, precision: int = 4, max_items: int = FULL_MAX) -> str:
+    """A value as explanations print it (table cells, derivations, deltas): in full up to `max_items` elements,
+    else its shape, norm and first entries (so a 10,000-row table stays fast and short)."""
     if v is None:
         return ""
     if isinstance(v, float):
@@ -102,18 +109,46 @@ def brief(v: Any, precision: int = 4, max_items: int = 6) -> str:
     a = np.asarray(v)
     if a.size <= max_items:
         return _scalar(a.item(), precision) if a.ndim == 0 else _nested(a.tolist(), precision)
-    if a.dtype.kind not in "fiu":
+    if a.dtype.kind not in "fiub":
         return f"{a.dtype.name}{list(a.shape)}"
-    return f"{list(a.shape)} ‖·‖={number(np.linalg.norm(a.astype(np.float64)), precision)}"
-
-
-def summary(v: Any, precision: int = 4, max_items: int = 64) -> str:
-    """A value in a derivation: in full up to `max_items` elements, else its shape, norm and first entries."""
-    a = np.asarray(v)
-    if a.size <= max_items or a.dtype.kind not in "fiub":
-        return brief(a, precision, max_items)
-    first = ", ".join(_scalar(x, precision) for x in a.reshape(-1)[:6].tolist())
+    first = ", ".join(_scalar(x, precision) for x in a.reshape(-1)[:FIRST].tolist())
     return f"{list(a.shape)} ‖·‖={number(np.linalg.norm(a.astype(np.float64)), precision)}, first [{first}, …]"
+
+
+def latex_value(v: Any, precision: int = 4) -> str:
+    """A value as LaTeX math: numbers up to FULL_MAX elements, else the summary as text."""
+    a = np.asarray(v)
+    if a.size > FULL_MAX:
+        return rf"\text{{{latex_text(summary(a, precision))}}}"
+    return latex_number(a, precision)
+
+
+def table(cells: list[tuple[str, ...]], max_width: int | None = CELL_WIDTH, rule: bool = False) -> list[str]:
+    """Rows of cells as aligned lines. A cell wider than `max_width` wraps onto the row's next lines (at spaces,
+    so numbers stay whole): never cut. `rule`: a line of ─ under the first row."""
+    wrapped = [[_wrap_cell(c, max_width) for c in row] for row in cells]
+    widths = [max(len(line) for row in wrapped for line in row[k]) for k in range(len(cells[0]))]
+    lines = []
+    for k, row in enumerate(wrapped):
+        for i in range(max(len(c) for c in row)):
+            lines.append("  ".join((c[i] if i < len(c) else "").ljust(w) for c, w in zip(row, widths)).rstrip())
+        if rule and k == 0:
+            lines.append("  ".join("─" * w for w in widths))
+    return lines
+
+
+def _wrap_cell(s: str, width: int | None) -> list[str]:
+    """A cell as lines of at most `width` (a matrix breaks between its rows first, anything else at spaces)."""
+    if width is None or len(s) <= width:
+        return [s]
+    lines: list[str] = []
+    for k, piece in enumerate(s.replace("], [", "],\n[").split("\n") if s.startswith("[[") else [s]):
+        if lines and len(lines[-1]) + 1 + len(piece) <= width:
+            lines[-1] += " " + piece
+        else:
+            lines += textwrap.wrap(piece, width, break_on_hyphens=False, initial_indent=" " if k else "",
+                                   subsequent_indent=" ") or [piece]
+    return lines
 
 
 _NUM = r"(-?\d+(?:\.\d+)?)"

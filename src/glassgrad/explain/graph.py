@@ -12,10 +12,15 @@ from typing import Any
 
 import numpy as np
 
-from glassgrad.explain.format import brief
+from glassgrad.explain.format import summary
 
 _W, _H, _GAP_X, _GAP_Y, _PAD = 170, 58, 90, 26, 20
 _FILL = {"named": "#ffe9a8", "leaf": "#d9f2d9", "constant": "#eeeeee", "op": "#dde8ff", "output": "#ffd0c8"}
+
+
+def _short(v, p: int) -> str:
+    """A value in a box of the drawing: in full up to 6 elements, else shape, norm and the first entries."""
+    return summary(v, p, 6)
 
 
 def _kind(trace: Any, v: Any) -> str:
@@ -135,7 +140,7 @@ class Graph:
                 cls = "edge hl" if id(e) in hot else "edge"
                 label = e.symbol()
                 if e.local is not None and getattr(e.local, "size", 1) == 1:
-                    label = f"{label} = {brief(e.local, p)}" if label != brief(e.local, p) else label
+                    label = f"{label} = {_short(e.local, p)}" if label != _short(e.local, p) else label
                 parts.append(
                     f"<g class='{cls}' id='e{v.id}_{e.index}'><path d='M{x0:.0f},{y0:.0f} C{mx:.0f},{y0:.0f} "
                     f"{mx:.0f},{y1:.0f} {x1:.0f},{y1:.0f}'/><text x='{mx:.0f}' y='{(y0 + y1) / 2 - 3:.0f}' "
@@ -144,12 +149,12 @@ class Graph:
             x, y = xy[v.id]
             kind = _kind(t, v)
             head = v.label if v.node is None or v.formula() == v.label else f"{v.label} ({v.node.op.name})"
-            grad = "" if v.grad is None else f"grad {brief(v.grad, p)}"
+            grad = "" if v.grad is None else f"grad {_short(v.grad, p)}"
             parts.append(
                 f"<g class='node {kind}' id='v{v.id}'><title>{escape(v.label)}</title>"
                 f"<rect x='{x:.0f}' y='{y:.0f}' width='{_W}' height='{_H}' rx='6' fill='{_FILL[kind]}'/>"
                 f"<text x='{x + 6:.0f}' y='{y + 16:.0f}' class='h'>{escape(_cut(head))}</text>"
-                f"<text x='{x + 6:.0f}' y='{y + 32:.0f}'>{escape(_cut('value ' + brief(v.value, p)))}</text>"
+                f"<text x='{x + 6:.0f}' y='{y + 32:.0f}'>{escape(_cut('value ' + _short(v.value, p)))}</text>"
                 f"<text x='{x + 6:.0f}' y='{y + 48:.0f}'>{escape(_cut(grad))}</text></g>")
         return self._wrap(parts, width, height)
 
@@ -175,7 +180,7 @@ class Graph:
             ops = Counter(v.op_name for v in members)
             summary = ", ".join(f"{op}×{n}" for op, n in ops.most_common(3))
             grads = [float(np.max(np.abs(v.grad))) for v in members if v.grad is not None and np.size(v.grad)]
-            grad = f"max |grad| {brief(max(grads), p)}" if grads else "no gradient"
+            grad = f"max |grad| {_short(max(grads), p)}" if grads else "no gradient"
             names = ", ".join(v.label for v in members[:40]) + (", …" if len(members) > 40 else "")
             parts.append(
                 f"<g class='node layer' id='group{k}' data-count='{len(members)}'><title>{escape(names)}</title>"
@@ -205,8 +210,8 @@ def to_dot(trace: Any, highlight: Any = None) -> str:
     hot = _on_path(trace, highlight)
     lines = ["digraph glassgrad {", "  rankdir=LR;", '  node [shape=box, style="rounded,filled", fontname="sans"];']
     for v in trace.vertices:
-        grad = "" if v.grad is None else f"\\ngrad {_dot(brief(v.grad, p))}"
-        lines.append(f'  v{v.id} [label="{_dot(v.label)}\\nvalue {_dot(brief(v.value, p))}{grad}", '
+        grad = "" if v.grad is None else f"\\ngrad {_dot(_short(v.grad, p))}"
+        lines.append(f'  v{v.id} [label="{_dot(v.label)}\\nvalue {_dot(_short(v.value, p))}{grad}", '
                      f'fillcolor="{_FILL[_kind(trace, v)]}"];')
     for v in trace.vertices:
         for e in v.edges:

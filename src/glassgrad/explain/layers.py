@@ -24,13 +24,12 @@ from typing import Any
 
 import numpy as np
 
-from glassgrad.explain.format import brief, fill, latex_number, latex_text, number, summary, wrap
+from glassgrad.explain.format import FULL_MAX, fill, latex_number, latex_text, number, summary, table, wrap
 from glassgrad.tensor import Tensor
 
 UNROLL_MAX_WEIGHTS = 16  # layers with at most this many weights are also written out weight by weight
 ELEMENT = "element"  # the tag of a row that writes an equation out for one element
 _UPSTREAM = re.compile(r"(\\,)?\s*g$")  # the upstream gradient g ending a LaTeX template: 1 at the output
-FULL_MAX = 64  # values with at most this many elements are shown in full (larger: shape, norm, first entries)
 
 
 @dataclass(eq=False)
@@ -289,12 +288,12 @@ class LayerTable:
         a = np.asarray(v)
         if a.ndim == 2 and 1 < a.shape[0] and a.size <= FULL_MAX:
             return "[" + ",\n ".join(number(row, self.precision) for row in a) + "]"
-        return summary(a, self.precision, FULL_MAX)
+        return summary(a, self.precision)
 
     def _latex_value(self, v: Any) -> str:
         a = np.asarray(v)
         if a.size > FULL_MAX:
-            return rf"\text{{{latex_text(summary(a, self.precision, FULL_MAX))}}}"
+            return rf"\text{{{latex_text(summary(a, self.precision))}}}"
         if a.ndim == 0:
             return latex_number(a, self.precision)
         body = r" \\ ".join(" & ".join(latex_number(x, self.precision) for x in row) for row in _rows(a))
@@ -412,18 +411,17 @@ class LayerTable:
         p = self.precision
         o = self.out
         head = ("layer", "W", f"δ = ∂{o}/∂z", "‖δ‖", f"‖∂{o}/∂W‖", f"‖∂{o}/∂W‖/‖W‖", f"‖∂{o}/∂b‖", "activation")
-        table = [head]
+        rows = [head]
         for layer in self.layers:
             wn = float(np.linalg.norm(layer.weight))
-            table.append((f"{layer.index}: {layer.name}", "×".join(map(str, layer.weight.shape)), brief(layer.delta, p),
-                          number(layer.delta_norm, p), number(layer.grad_norm, p),
-                          number(layer.grad_norm / wn, p) if wn else "–",
-                          number(np.linalg.norm(layer.grad_bias), p) if layer.grad_bias is not None else "–",
-                          layer.activation or "–"))
-        widths = [max(len(r[c]) for r in table) for c in range(len(head))]
+            rows.append((f"{layer.index}: {layer.name}", "×".join(map(str, layer.weight.shape)),
+                         summary(layer.delta, p), number(layer.delta_norm, p), number(layer.grad_norm, p),
+                         number(layer.grad_norm / wn, p) if wn else "–",
+                         number(np.linalg.norm(layer.grad_bias), p) if layer.grad_bias is not None else "–",
+                         layer.activation or "–"))
         lines = [f"Layers (δ = ∂{o}/∂z at each linear layer's output z = a·Wᵀ + b; ∂{o}/∂W = δᵀ·a summed over the "
                  "batch)"]
-        lines += ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in table]
+        lines += table(rows)
         if self.conv_layers:
             from glassgrad.explain.conv_layers import conv_lines
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from glassgrad.explain.format import brief, latex_number, latex_text, wrap
+from glassgrad.explain.format import CELL_WIDTH, latex_text, latex_value, summary, table, wrap
 
 JSON_SCHEMA = "glassgrad.explain/1"
 MAX_JSON_VALUES = 1000  # larger tensors are summarised in JSON (shape, min, max, mean, norm)
@@ -39,7 +39,7 @@ def _head(trace: Any) -> Row:
 
 
 class _Numbers:
-    """brief() of each array once: a value shows as a node's result, as its consumers' input, a gradient as what
+    """summary() of each array once: a value shows as a node's result, as its consumers' input, a gradient as what
     one step sent and the next received."""
 
     def __init__(self, precision: int) -> None:
@@ -47,14 +47,48 @@ class _Numbers:
 
     def __call__(self, x: Any) -> str:
         if not isinstance(x, np.ndarray):
-            return brief(x, self.precision)
+            return summary(x, self.precision)
         s = self.memo.get(id(x))
         if s is None:
-            s = self.memo[id(x)] = brief(x, self.precision)
+            s = self.memo[id(x)] = summary(x, self.precision)
         return s
 
 
+def uses(v: Any) -> list:
+    """The inputs of `v`'s op that a gradient was sent to, the edges from one tensor together (x·x uses x twice:
+    one row, one local derivative 2·x), in input order."""
+    from glassgrad.explain.derivation import Use
+
+    groups: dict[Any, Use] = {}
+    for e in v.edges:
+        if e.sent is None:
+            continue
+        key = id(e) if e.source is None else e.source.id
+        if key in groups:
+            groups[key].edges.append(e)
+        else:
+            groups[key] = Use(v, e.source, [e])
+    return list(groups.values())
+
+
+def _by_consumer(incoming: list) -> list[tuple[Any, Any]]:
+    """The gradients that arrived at a tensor, those from one op added: (consumer, gradient) in arrival order."""
+    out: dict[int, list] = {}
+    for e, g in incoming:
+        c = out.setdefault(e.consumer.id, [e.consumer, 0])
+        c[1] = c[1] + np.asarray(g)
+    return [tuple(c) for c in out.values()]
+
+
+def _paths_note(incoming: list, n: _Numbers) -> str:
+    parts = _by_consumer(incoming)
+    if len(parts) < 2:
+        return ""
+    return f"sum over {len(parts)} paths: " + " + ".join(f"{n(g)} (from {c.label})" for c, g in parts)
+
+
 def rows(trace: Any) -> list[Row]:
+    """One row per input of each op that received a gradient (one tensor used twice by an op is one row)."""
     n = _Numbers(trace.precision)
     out = []
     for s in trace.steps:
@@ -62,57 +96,53 @@ def rows(trace: Any) -> list[Row]:
         formula = v.formula()
         node = v.label if formula == v.label else f"{v.label} = {formula}"
         up = n(s.upstream)
-        summed = "" if len(s.contributions) < 2 else f"sum over {len(s.contributions)} paths: " + " + ".join(
-            f"{n(g)} (from {e.consumer.label})" for e, g in s.contributions)
-        first = True
-        for e in v.edges:
-            if e.sent is None:
-                continue
-            symbol, sent = e.symbol(), n(e.sent)
-            if e.local is not None:
-                local_value = n(e.local)
-                local = symbol if symbol.replace("−", "-") == local_value else f"{symbol} = {local_value}"
-                if np.size(e.local) == 1:
-                    sent = f"{up} × {local_value} = {sent}"
+        summed = _paths_note(s.contributions, n)
+        for k, u in enumerate(uses(v)):
+            e = u.edges[0]
+            symbol = u.symbol()
+            sent = n(u.sent if len(u.edges) > 1 else e.sent)
+            local_value = u.local()
+            if local_value is not None:
+                shown = n(local_value if len(u.edges) > 1 else e.local)
+                local = symbol if symbol.replace("−", "-") == shown else f"{symbol} = {shown}"
+                if np.size(local_value) == 1:
+                    sent = f"{up} × {shown} = {sent}"
             else:
                 local = f"{symbol} (vector-Jacobian product)"
-            notes = "; ".join(x for x in (summed if first else "", e.broadcast, (v.site or "") if first else "") if x)
+            twice = ""
+            if len(u.edges) > 1:
+                times = "twice" if len(u.edges) == 2 else f"{len(u.edges)} times"
+                twice = (f"{e.label} used {times} by this op: sent " + " + ".join(n(x.sent) for x in u.edges)
+                         + f" = {n(u.sent)}")
+            broadcast = "; ".join(dict.fromkeys(x.broadcast for x in u.edges if x.broadcast))
+            notes = "; ".join(x for x in (summed if not k else "", twice, broadcast, (v.site or "") if not k else "")
+                              if x)
             given = e.label
             if e.source is not None and e.source.label != (value := n(e.source.value)):
                 given = f"{e.label} = {value}"
-            if first:
-                out.append(Row(str(s.index + 1), node, n(v.value), up, given, local, sent, notes))
-                first = False
-            else:
-                out.append(Row("", "", "", "", given, local, sent, notes))
+            first = (str(s.index + 1), node, n(v.value), up) if not k else ("", "", "", "")
+            out.append(Row(*first, given, local, sent, notes))
     return out
 
 
-def _cut(s: str, width: int) -> str:
-    return s if len(s) <= width else s[: width - 1] + "…"
-
-
-def text(trace: Any, max_width: int = 48) -> str:
-    """The backward pass as an aligned terminal table, then each leaf's gradient."""
-    table = [_head(trace)] + rows(trace)
+def text(trace: Any, max_width: int = CELL_WIDTH) -> str:
+    """The backward pass as an aligned terminal table (cells wider than `max_width` wrap, never cut), then each
+    leaf's gradient."""
     cols = list(HEAD.__dataclass_fields__)
-    widths = [min(max_width, max(len(getattr(r, c)) for r in table)) for c in cols]
-    lines = [f"Backward pass of {trace.output.label} = {brief(trace.output.value, trace.precision)} "
+    lines = [f"Backward pass of {trace.output.label} = {summary(trace.output.value, trace.precision)} "
              f"({len(trace.steps)} step{'' if len(trace.steps) == 1 else 's'}, in the order backward ran them)"]
-    for k, r in enumerate(table):
-        cells = [_cut(getattr(r, c), w) for c, w in zip(cols, widths)]
-        lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
-        if k == 0:
-            lines.append("  ".join("─" * w for w in widths))
+    lines += table([tuple(getattr(r, c) for c in cols) for r in [_head(trace)] + rows(trace)], max_width, rule=True)
     leaves = _leaves(trace)
     if leaves:
         lines.append("")
         lines.append("Gradients of the leaves:")
+        n = _Numbers(trace.precision)
         for v in leaves:
-            total = brief(v.grad, trace.precision)
-            if len(v.incoming) > 1:
-                total = " + ".join(f"{brief(g, trace.precision)} (from {e.consumer.label})" for e, g in v.incoming) + (
-                    f" = {total}  (sum over {len(v.incoming)} paths)")
+            total = n(v.grad)
+            parts = _by_consumer(v.incoming)
+            if len(parts) > 1:
+                total = " + ".join(f"{n(g)} (from {c.label})" for c, g in parts) + (
+                    f" = {total}  (sum over {len(parts)} paths)")
             lines.append(f"  ∂{wrap(trace.output.label)}/∂{wrap(v.label)} = {total}")
     return "\n".join(lines)
 
@@ -132,7 +162,7 @@ def _md(s: str) -> str:
 def markdown(trace: Any) -> str:
     """A pipe table of the steps and each leaf's derivation (pastes into notes, READMEs, Jupyter cells)."""
     cols = list(HEAD.__dataclass_fields__)
-    lines = [f"### Backward pass of `{trace.output.label}` = {brief(trace.output.value, trace.precision)}", ""]
+    lines = [f"### Backward pass of `{trace.output.label}` = {summary(trace.output.value, trace.precision)}", ""]
     for k, r in enumerate([_head(trace)] + rows(trace)):
         lines.append("| " + " | ".join(_md(getattr(r, c)) for c in cols) + " |")
         if k == 0:
@@ -146,34 +176,24 @@ def markdown(trace: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _latex_value(v: Any, p: int) -> str:
-    a = np.asarray(v)
-    if a.size > 6:
-        return rf"\text{{{latex_text(brief(a, p))}}}"
-    return latex_number(a, p)
-
-
 def latex(trace: Any) -> str:
     """The steps as a tabular and each leaf's derivation as align* (needs amsmath; no other package)."""
     p = trace.precision
     lines = [r"\begin{tabular}{rlllll}", r"\# & node & upstream & input & local derivative & sent \\", r"\hline"]
     for s in trace.steps:
         v = s.vertex
-        first = True
-        for e in v.edges:
-            if e.sent is None:
-                continue
+        for k, u in enumerate(uses(v)):
             formula = v.formula(latex=True)
-            node = (f"${v.latex}$" if formula == v.latex else f"${v.latex} = {formula}$") if first else ""
-            symbol = e.symbol(latex=True)
-            value = _latex_value(e.local, p) if e.local is not None else symbol
+            node = (f"${v.latex}$" if formula == v.latex else f"${v.latex} = {formula}$") if not k else ""
+            symbol = u.symbol(latex=True)
+            local_value = u.local()
+            value = latex_value(local_value, p) if local_value is not None else symbol
             local = f"${symbol}$" if value == symbol else f"${symbol} = {value}$"
-            cells = [str(s.index + 1) if first else "", node, f"${_latex_value(s.upstream, p)}$" if first else "",
-                     f"${e.latex_label}$", local, f"${_latex_value(e.sent, p)}$"]
+            cells = [str(s.index + 1) if not k else "", node, f"${latex_value(s.upstream, p)}$" if not k else "",
+                     f"${u.edges[0].latex_label}$", local, f"${latex_value(u.sent, p)}$"]
             lines.append(" & ".join(cells) + r" \\")
-            if e.broadcast:
-                lines.append(r" & \multicolumn{5}{l}{\small " + latex_text(e.broadcast) + r"} \\")
-            first = False
+            for note in dict.fromkeys(e.broadcast for e in u.edges if e.broadcast):
+                lines.append(r" & \multicolumn{5}{l}{\small " + latex_text(note) + r"} \\")
     lines.append(r"\end{tabular}")
     for d in _derivations(trace):
         lines += ["", d.to_latex()]
@@ -213,7 +233,7 @@ def html_fragment(trace: Any, max_rows: int | None = None) -> str:
     if layers.layers:
         derivs += f"<h4>Layers</h4>{layers._repr_html_()}"
     return (f"<div class='gg-trace'><style>{_CSS}</style>"
-            f"<h3>Backward pass of {esc(trace.output.label)} = {esc(brief(trace.output.value, trace.precision))}"
+            f"<h3>Backward pass of {esc(trace.output.label)} = {esc(summary(trace.output.value, trace.precision))}"
             f"</h3>{Graph(trace, None).svg}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
             f"{derivs}</div>")
 
@@ -274,4 +294,4 @@ def as_dict(trace: Any) -> dict:
             "layers": trace.deltas().to_dict()["layers"]}
 
 
-__all__ = ["as_dict", "html_fragment", "html_page", "json_value", "latex", "markdown", "rows", "text"]
+__all__ = ["as_dict", "html_fragment", "html_page", "json_value", "latex", "markdown", "rows", "text", "uses"]

@@ -1,0 +1,142 @@
+"""Explanations checked against worked examples computed independently (torch in float64, or by hand): the
+numbers a learner needs appear in the text, tables are never cut, formulas read simplified, every notation has the
+same rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import glassgrad as gg
+from glassgrad.explain.render import HEAD, rows
+
+
+@pytest.fixture(autouse=True)
+def _float64():
+    before = gg.get_default_dtype()
+    gg.set_default_dtype(gg.float64)
+    yield
+    gg.set_default_dtype(before)
+
+
+def g4(v: float) -> str:
+    """A number as explanations print it, written out here: 4 significant digits, no trailing zeros."""
+    s = f"{float(v):.4g}"
+    if "e" in s:
+        mant, exp = s.split("e")
+        s = f"{mant}e{int(exp)}"
+    return "0" if float(v) == 0 else s
+
+
+def _cells(text: str, table: list) -> list[list[str]]:
+    """The table's cells read back from the terminal text by the columns of its ─ rule, the lines of one row
+    (a wrapped cell continues on the row's next lines) joined: what a reader sees, row by row."""
+    lines = text.splitlines()
+    rule = next(k for k, line in enumerate(lines) if line.startswith("─"))
+    spans, start = [], 0
+    for dashes in lines[rule].split("  "):
+        spans.append((start, start + len(dashes)))
+        start += len(dashes) + 2
+    body = lines[rule + 1:lines.index("", rule)] if "" in lines[rule:] else lines[rule + 1:]
+    read, k = [], 0
+    for row in table:
+        want = [getattr(row, c).replace(" ", "") for c in HEAD.__dataclass_fields__]
+        got = [""] * len(spans)
+        while k < len(body) and got != want:
+            got = [g + body[k][a:b].replace(" ", "") for g, (a, b) in zip(got, spans)]
+            k += 1
+        read.append(got)
+    assert k == len(body), "lines left over: a cell was cut or a row lost"
+    return read
+
+
+# ------------------------------------------------------------------------------- item 2: the trace table
+
+def test_table_cells_are_wrapped_never_cut():
+    """A 5-element tensor used by two ops: the 'sum over 2 paths' note and every value are whole in the text."""
+    x = gg.tensor([0.3, -1.2, 0.8, 2.0, -0.5], requires_grad=True, name="x")
+    z = gg.tensor([0.1, 0.2, -0.3, 0.4, 1.5], requires_grad=True, name="z")
+    s = gg.sigmoid(z * x)
+    s.name = "s"
+    f = (s * gg.tanh(s)).sum()
+    trace = gg.explain(f)
+    text = str(trace)
+    assert "…" not in text
+    table = rows(trace)
+    read = _cells(text, table)
+    for row, got in zip(table, read):
+        assert got == [getattr(row, c).replace(" ", "") for c in HEAD.__dataclass_fields__]
+    assert max(len(line) for line in text.splitlines()) < 8 * 48 + 7 * 2
+    # the note at s, with the two contributions torch computes
+    xs, zs = torch.tensor(x.data.numpy(), requires_grad=True), torch.tensor(z.data.numpy(), requires_grad=True)
+    st = torch.sigmoid(zs * xs)
+    st.retain_grad()
+    (st * torch.tanh(st)).sum().backward()
+    direct = torch.tanh(st).detach()  # ∂f/∂s through the product's left factor
+    through_tanh = st.detach() * (1 - torch.tanh(st).detach() ** 2)
+    np.testing.assert_allclose((direct + through_tanh).numpy(), st.grad.numpy(), rtol=1e-12)
+    (note,) = [r.note for r in table if r.note.startswith("sum over")]
+    assert note == ("sum over 2 paths: [" + ", ".join(g4(v) for v in direct) + "] (from s·(tanh s)) + ["
+                    + ", ".join(g4(v) for v in through_tanh) + "] (from tanh s)")
+    assert "".join(note.split()) in "".join("".join(c) for c in read)
+
+
+def test_one_tensor_used_twice_by_one_op_is_one_row_with_the_combined_local_derivative():
+    x = gg.tensor(3.0, requires_grad=True, name="x")
+    trace = gg.explain(x * x)
+    (row,) = rows(trace)  # one row, not two rows of 'x = 3 | x = 3'
+    assert row.local == "2·x = 6"  # d(x²)/dx = 2x at x = 3, by hand
+    assert row.sent == "1 × 6 = 6"
+    assert row.note == "x used twice by this op: sent 3 + 3 = 6"
+    assert "∂f/∂x = 6" in str(trace) and "(from f) + " not in str(trace)
+
+
+def test_x_times_x_times_x_sums_two_uses_not_three_copies():
+    """f = (x·x)·x at x = 2: ∂f/∂x = x·x (direct, 4) + x·(2x) (through x·x, 8) = 12 = 3x²."""
+    x = gg.tensor(2.0, requires_grad=True, name="x")
+    trace = gg.explain(x * x * x)
+    assert "∂f/∂x = 4 (from f) + 8 (from x·x) = 12  (sum over 2 paths)" in str(trace)
+    assert x.grad.item() == 3 * 2.0**2
+    latex = trace.to_latex()
+    assert latex.split(r"\end{tabular}")[0].count(r"2 \cdot x") == 1  # one LaTeX table row for x·x
+
+
+# ------------------------------------------------------------------- item 3: small tensors print in full
+
+def _logits():
+    rng = np.random.default_rng(3)
+    z0, y0 = rng.normal(size=(4, 5)), np.array([1, 0, 4, 2])
+    zt = torch.tensor(z0, requires_grad=True)
+    torch.nn.functional.cross_entropy(zt, torch.tensor(y0)).backward()
+    return z0, y0, zt.grad.numpy()
+
+
+def test_a_4x5_logits_gradient_prints_all_20_values_in_the_table_the_derivation_and_deltas():
+    z0, y0, grad = _logits()
+    want = "[" + ", ".join("[" + ", ".join(g4(v) for v in row) + "]" for row in grad) + "]"
+    z = gg.tensor(z0, requires_grad=True, name="z")
+    trace = gg.explain(gg.nn.functional.cross_entropy(z, gg.tensor(y0)))
+    assert f"∂f/∂z = {want}" in str(trace)
+    (row,) = rows(trace)
+    assert row.sent == want
+    assert want in str(trace.derivation(z))
+    assert "‖·‖" not in str(trace)
+    # the layer view of a network with 4×5 logits: δ of its one layer, all 20 values (one row per example)
+    gg.manual_seed(0)
+    net = gg.nn.Sequential(gg.nn.Linear(3, 5))
+    out = net(gg.tensor(np.random.default_rng(4).normal(size=(4, 3))))
+    ot = torch.tensor(out.data.numpy(), requires_grad=True)
+    torch.nn.functional.cross_entropy(ot, torch.tensor(y0)).backward()
+    deltas = str(gg.explain(gg.nn.functional.cross_entropy(out, gg.tensor(y0)), model=net).deltas())
+    for r in ot.grad.numpy():
+        assert "[" + ", ".join(g4(v) for v in r) + "]" in deltas
+
+
+def test_a_tensor_over_64_elements_prints_shape_norm_and_first_entries():
+    a = np.random.default_rng(5).normal(size=(9, 8))  # 72 elements
+    w = gg.tensor(a, requires_grad=True, name="w")
+    trace = gg.explain((w * w).sum())
+    want = f"[9, 8] ‖·‖={g4(np.linalg.norm(2 * a))}, first [" + ", ".join(g4(v) for v in (2 * a).reshape(-1)[:6])
+    assert f"∂f/∂w = {want}, …]" in str(trace)
+    assert f"{want}, …]" in str(trace.derivation(w))
