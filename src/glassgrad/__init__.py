@@ -12,6 +12,7 @@ from glassgrad.autograd import enable_grad, inference_mode, is_grad_enabled, no_
 from glassgrad.functional import *  # noqa: F403
 from glassgrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from glassgrad.explain import explain  # gg.explain(E): the function (its package stays glassgrad.explain.*)
+from glassgrad.explain.format import set_printoptions
 from glassgrad import accelerator, backends, cuda, data, nn, optim, utils
 from glassgrad.io import CheckpointError, load, save
 from glassgrad.ops.function import Function as _Function

@@ -5,44 +5,82 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from math import isfinite
+from math import inf, isfinite
 from typing import Any
 
 import numpy as np
 
 _DEFAULT_DTYPES = ("float32", "int64", "bool")
+PRINT_OPTIONS: dict[str, Any] = {"precision": 4, "threshold": 1000, "edgeitems": 3, "linewidth": 80, "sci_mode": None}
+_PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, inf, 3, 80)}
 
 
-def _float_formatter(values: np.ndarray, precision: int = 4):
+def set_printoptions(precision: int | None = None, threshold: float | None = None, edgeitems: int | None = None,
+                     linewidth: int | None = None, profile: str | None = None, sci_mode: bool | None = None) -> None:
+    """PyTorch's torch.set_printoptions: a profile ('default', 'short', 'full'), then any option given over it;
+    sci_mode None lets the values choose e-notation, as PyTorch does."""
+    if profile is not None:
+        PRINT_OPTIONS.update(zip(("precision", "threshold", "edgeitems", "linewidth"), _PROFILES[profile]))
+    given = {"precision": precision, "threshold": threshold, "edgeitems": edgeitems, "linewidth": linewidth}
+    PRINT_OPTIONS.update({k: v for k, v in given.items() if v is not None}, sci_mode=sci_mode)
+
+
+def _float_formatter(values: np.ndarray):
     """PyTorch's rules: whole numbers print as '2.', others fixed with 4 decimals, wide ranges in e-notation."""
+    precision, sci_mode = PRINT_OPTIONS["precision"], PRINT_OPTIONS["sci_mode"]
     finite = values[np.isfinite(values)]
     nonzero = np.abs(finite[finite != 0])
     whole = finite.size == 0 or bool(np.all(finite == np.round(finite)))
     sci = nonzero.size > 0 and (nonzero.max() / nonzero.min() > 1000.0 or nonzero.max() > 1e8 or nonzero.min() < 1e-4)
+    sci = sci if sci_mode is None else nonzero.size > 0 and sci_mode
     if whole and not sci:
         fmt = lambda v: f"{v:.0f}." if np.isfinite(v) else str(v)  # noqa: E731
     elif sci:
         fmt = lambda v: f"{v:.{precision}e}"  # noqa: E731
     else:
         fmt = lambda v: f"{v:.{precision}f}"  # noqa: E731
-    width = max((len(fmt(v)) for v in finite[finite != 0].flat), default=0)  # as PyTorch: only finite non-zeros
+    width = max((len(fmt(v)) for v in finite[finite != 0].flat), default=1)  # as PyTorch: only finite non-zeros
     return lambda v: fmt(v).rjust(width)
 
 
-def format_array(values: np.ndarray, prefix: str = "tensor(") -> str:
+def _edges(values: np.ndarray, edge: int) -> np.ndarray:
+    """The items a summarised tensor shows (its first and last `edge` along every long dimension)."""
+    for axis, n in enumerate(values.shape):
+        if n > 2 * edge:
+            values = np.concatenate([values.take(range(edge), axis), values.take(range(n - edge, n), axis)], axis)
+    return values
+
+
+def _nest(values: np.ndarray, fmt: Any, indent: int, summarize: bool) -> str:
+    """PyTorch's _tensor_str: rows split by its elements-per-line rule, ' ...' where a summary leaves items out."""
+    edge, n = PRINT_OPTIONS["edgeitems"], len(values)
+    keep = [*range(edge), None, *range(n - edge, n)] if summarize and n > 2 * edge else range(n)
+    if values.ndim == 1:
+        items = [" ..." if i is None else fmt(values[i].item()) for i in keep]
+        per_line = max(1, (PRINT_OPTIONS["linewidth"] - indent) // (len(fmt(values[0].item())) + 2))
+        lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
+        return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
+    rows = ["..." if i is None else _nest(values[i], fmt, indent + 1, summarize) for i in keep]
+    return "[" + ("," + "\n" * (values.ndim - 1) + " " * (indent + 1)).join(rows) + "]"
+
+
+def format_array(values: np.ndarray, indent: int = 7) -> str:
+    """The body of PyTorch's tensor repr, under the options set_printoptions sets."""
     values = np.asarray(values)
+    summarize = values.size > PRINT_OPTIONS["threshold"]
+    shown = _edges(values, PRINT_OPTIONS["edgeitems"]) if summarize else values
     if values.dtype.kind == "f":
-        formatter = {"float_kind": _float_formatter(values.astype(np.float64))}
+        fmt = _float_formatter(shown.astype(np.float64))
     else:
-        formatter = None
+        width = max((len(str(v)) for v in shown.flat), default=1)
+        fmt = lambda v: str(v).rjust(width)  # noqa: E731
     if values.ndim == 0:
-        return formatter["float_kind"](values.item()).strip() if formatter else str(values.item())
-    return np.array2string(values, separator=", ", prefix=prefix, formatter=formatter, threshold=1000,
-                           edgeitems=3, max_line_width=80)
+        return fmt(values.item()).strip()
+    return "[]" if values.size == 0 else _nest(values, fmt, indent, summarize)
 
 
 def tensor_repr(t: Any) -> str:
-    body = format_array(t._data)
+    text = "tensor(" + format_array(t._data)
     extra = []
     if t._data.size == 0 and t._data.ndim != 1:
         extra.append(f"size={tuple(t.shape)}")
@@ -52,7 +90,12 @@ def tensor_repr(t: Any) -> str:
         extra.append(f"grad_fn=<{t.grad_fn.name()}>")
     elif t.requires_grad:
         extra.append("requires_grad=True")
-    return "tensor(" + body + "".join(", " + e for e in extra) + ")"
+    line = len(text) - text.rfind("\n") + 1
+    for e in extra:  # as PyTorch: a suffix that would pass the line width starts a new line
+        wrap = line + len(e) + 2 > PRINT_OPTIONS["linewidth"]
+        text += (",\n       " if wrap else ", ") + e
+        line = 7 + len(e) if wrap else line + len(e) + 2
+    return text + ")"
 
 
 def tensor_html(t: Any) -> str:

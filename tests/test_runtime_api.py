@@ -1,0 +1,40 @@
+"""Runtime and configuration names a tutorial reaches for, compared with PyTorch itself."""
+
+import numpy as np
+import pytest
+import torch
+
+import glassgrad as gg
+
+_OPTIONS = [{}, {"precision": 2}, {"threshold": 5}, {"profile": "short"}, {"sci_mode": True}, {"sci_mode": False},
+            {"linewidth": 40}, {"edgeitems": 1, "threshold": 3}, {"precision": 6, "linewidth": 120}]
+_VALUES = [np.array([1.12345, 2.5, -3.0]), np.arange(10), np.linspace(0, 1, 2000), np.array([1e-5, 1.0, 123.0]),
+           np.array([1.0, 2.0]), np.random.default_rng(0).normal(size=(6, 8)), np.arange(30.0).reshape(3, 10) / 7,
+           np.arange(24).reshape(2, 3, 4), np.array([True, False]), np.array([1.5, np.nan, np.inf]), np.array(3.25),
+           np.arange(2000).reshape(2, 10, 100), np.zeros((0, 3))]
+
+
+@pytest.fixture
+def restore_printoptions():
+    yield
+    torch.set_printoptions(profile="default")
+    gg.set_printoptions(profile="default")
+
+
+@pytest.mark.parametrize("options", _OPTIONS, ids=str)
+def test_set_printoptions_prints_as_torch(options, restore_printoptions) -> None:
+    torch.set_printoptions(**options)
+    gg.set_printoptions(**options)
+    for v in _VALUES:
+        v = v.astype(np.float32) if v.dtype.kind == "f" else v
+        assert repr(gg.tensor(v)) == repr(torch.tensor(v)), v
+
+
+def test_repr_suffixes_wrap_at_the_line_width_as_torch(restore_printoptions) -> None:
+    x = np.linspace(0, 1, 7, dtype=np.float64)
+    assert repr(gg.tensor(x)) == repr(torch.tensor(x)).replace("torch", "glassgrad")
+    y = gg.ones(3, requires_grad=True) * 2
+    assert repr(y) == "tensor([2., 2., 2.], grad_fn=<MulBackward0>)" == repr(torch.ones(3, requires_grad=True) * 2)
+    gg.set_printoptions(linewidth=30)
+    torch.set_printoptions(linewidth=30)
+    assert repr(gg.ones(3, requires_grad=True) * 2) == repr(torch.ones(3, requires_grad=True) * 2)
