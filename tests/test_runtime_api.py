@@ -38,3 +38,35 @@ def test_repr_suffixes_wrap_at_the_line_width_as_torch(restore_printoptions) -> 
     gg.set_printoptions(linewidth=30)
     torch.set_printoptions(linewidth=30)
     assert repr(gg.ones(3, requires_grad=True) * 2) == repr(torch.ones(3, requires_grad=True) * 2)
+
+
+@pytest.mark.parametrize("name", ["float16", "float32", "float64"])
+def test_finfo_as_torch(name) -> None:
+    a, b = gg.finfo(getattr(gg, name)), torch.finfo(getattr(torch, name))
+    for attr in ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype"):
+        assert getattr(a, attr) == getattr(b, attr), attr
+    assert gg.finfo().eps == torch.finfo().eps
+
+
+@pytest.mark.parametrize("name", ["uint8", "int8", "int16", "int32", "int64"])
+def test_iinfo_as_torch(name) -> None:
+    a, b = gg.iinfo(getattr(gg, name)), torch.iinfo(getattr(torch, name))
+    assert (a.bits, a.max, a.min, a.dtype) == (b.bits, b.max, b.min, b.dtype)
+
+
+def test_dtype_questions_as_torch() -> None:
+    names = ["bool", "uint8", "int32", "int64", "float16", "float32", "float64"]
+    for p in names:
+        for q in names:
+            assert gg.promote_types(getattr(gg, p), getattr(gg, q)).name == str(
+                torch.promote_types(getattr(torch, p), getattr(torch, q))).removeprefix("torch."), (p, q)
+    x = gg.ones(2)
+    assert isinstance(x.dtype, gg.dtype) and x.dtype == gg.float32
+    assert gg.is_floating_point(x) and not gg.is_floating_point(gg.arange(3)) and not gg.is_complex(x)
+
+
+def test_num_threads_remembered() -> None:
+    before = gg.get_num_threads()
+    gg.set_num_threads(1)
+    assert gg.get_num_threads() == 1
+    gg.set_num_threads(before)

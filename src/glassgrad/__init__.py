@@ -13,6 +13,8 @@ from glassgrad.functional import *  # noqa: F403
 from glassgrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from glassgrad.explain import explain  # gg.explain(E): the function (its package stays glassgrad.explain.*)
 from glassgrad.explain.format import set_printoptions
+from glassgrad.runtime import (dtype, finfo, get_num_threads, iinfo, is_complex, is_floating_point, promote_types,
+                               set_num_threads)
 from glassgrad import accelerator, backends, cuda, data, nn, optim, utils
 from glassgrad.io import CheckpointError, load, save
 from glassgrad.ops.function import Function as _Function
