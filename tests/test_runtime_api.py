@@ -70,3 +70,13 @@ def test_num_threads_remembered() -> None:
     gg.set_num_threads(1)
     assert gg.get_num_threads() == 1
     gg.set_num_threads(before)
+
+
+@pytest.mark.parametrize("cast", ["half", "byte", "short", "char", "float", "double", "long", "int", "bool"])
+def test_tensor_casts_and_sizes_as_torch(cast) -> None:
+    a, b = getattr(gg.tensor([[1.5, -2.0, 3.0]]), cast)(), getattr(torch.tensor([[1.5, -2.0, 3.0]]), cast)()
+    assert a.dtype.name == str(b.dtype).removeprefix("torch.") and a.tolist() == b.tolist()
+    assert (a.element_size(), a.itemsize, a.nbytes, a.ndimension()) == (b.element_size(), b.itemsize, b.nbytes,
+                                                                      b.ndimension())
+    assert (a.is_floating_point(), a.is_complex(), a.is_cuda, a.get_device()) == (
+        b.is_floating_point(), b.is_complex(), b.is_cuda, b.get_device())

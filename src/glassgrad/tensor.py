@@ -903,3 +903,11 @@ for _name, _fn in (("sqrt", _ops.sqrt), ("exp", _ops.exp), ("log", _ops.log), ("
         lambda old, *a: _fn(old, *a, **kw), *args))
 Tensor.true_divide = Tensor.divide = Tensor.div  # type: ignore[attr-defined]
 Tensor.multiply, Tensor.subtract = Tensor.mul, Tensor.sub  # type: ignore[attr-defined]
+for _name, _d in (("half", float16), ("byte", uint8), ("short", int16), ("char", int8)):
+    setattr(Tensor, _name, lambda self, _d=_d: self.to(_d))
+Tensor.itemsize = property(lambda self: self._data.itemsize)  # type: ignore[attr-defined]
+Tensor.nbytes = property(lambda self: self._data.nbytes)  # type: ignore[attr-defined]
+Tensor.element_size = lambda self: self._data.itemsize  # type: ignore[attr-defined]
+Tensor.ndimension, Tensor.is_cuda, Tensor.get_device = Tensor.dim, False, lambda self: -1  # type: ignore[attr-defined]
+Tensor.is_floating_point = lambda self: self._data.dtype.kind == "f"  # type: ignore[attr-defined]
+Tensor.is_complex = lambda self: self._data.dtype.kind == "c"  # type: ignore[attr-defined]
