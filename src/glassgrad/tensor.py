@@ -882,6 +882,9 @@ for _name in ("exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "r
               "matmul", "var", "std", "amax", "amin", "logsumexp", "softmax", "log_softmax", "flatten", "squeeze",
               "unsqueeze", "transpose", "split", "chunk", "broadcast_to"):
     setattr(Tensor, _name, getattr(_ops, _name))
+for _name in ("log2", "log10", "expm1", "tan", "sinh", "cosh"):
+    setattr(Tensor, _name, getattr(_ops, _name))
+    setattr(Tensor, f"{_name}_", lambda self, _fn=getattr(_ops, _name): self._inplace(_fn))
 Tensor.__add__, Tensor.__sub__, Tensor.__mul__, Tensor.__truediv__, Tensor.__pow__ = (  # type: ignore[assignment]
     _ops.add, _ops.sub, _ops.mul, _ops.div, _ops.pow)
 Tensor.__floordiv__, Tensor.__mod__ = _ops.floor_divide, _ops.remainder  # type: ignore[attr-defined]

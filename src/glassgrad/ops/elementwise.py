@@ -147,6 +147,44 @@ class Log1p(Op):
     derivatives = (local("1/(1 + $a)", r"\frac{1}{1 + $a}", lambda xp, out, a: 1 / (1 + a)),)
 
 
+class Log2(Op):
+    name, text, latex = "log2", "log₂ $a", r"\log_2 $a"
+    forward = staticmethod(np.log2)
+    derivatives = (local("1/($a·ln 2)", r"\frac{1}{$a \ln 2}", lambda xp, out, a: 1 / (a * math.log(2.0))),)
+
+
+class Log10(Op):
+    name, text, latex = "log10", "log₁₀ $a", r"\log_{10} $a"
+    forward = staticmethod(np.log10)
+    derivatives = (local("1/($a·ln 10)", r"\frac{1}{$a \ln 10}", lambda xp, out, a: 1 / (a * math.log(10.0))),)
+
+
+class Expm1(Op):
+    name, text, latex = "expm1", "exp($a) − 1", "e^{$a} - 1"
+    forward = staticmethod(np.expm1)
+    derivatives = (local("exp($a)", "e^{$a}", lambda xp, out, a: out + 1),)
+    needs_inputs, needs_out = False, True
+
+
+class Tan(Op):
+    name, text, latex = "tan", "tan $a", r"\tan $a"
+    forward = staticmethod(np.tan)
+    derivatives = (local("1 + tan²$a", r"1 + \tan^2 $a", lambda xp, out, a: 1 + out * out),)
+    needs_inputs, needs_out = False, True
+
+
+class Sinh(Op):
+    name, text, latex = "sinh", "sinh $a", r"\sinh $a"
+    forward = staticmethod(np.sinh)
+    derivatives = (local("cosh $a", r"\cosh $a", lambda xp, out, a: (xp.exp(a) + xp.exp(-a)) / 2),)
+
+
+class Cosh(Op):
+    name, text, latex = "cosh", "cosh $a", r"\cosh $a"
+    forward = staticmethod(np.cosh)
+    derivatives = (local("sinh $a", r"\sinh $a", lambda xp, out, a: (xp.exp(a) - xp.exp(-a)) / 2),)
+
+
 class Sqrt(Op):
     name, text, latex = "sqrt", "√$a", r"\sqrt{$a}"
     forward = staticmethod(np.sqrt)
@@ -380,6 +418,30 @@ def log(a: Any) -> Any:
 
 def log1p(a: Any) -> Any:
     return apply(Log1p, a)
+
+
+def log2(a: Any) -> Any:
+    return apply(Log2, a)
+
+
+def log10(a: Any) -> Any:
+    return apply(Log10, a)
+
+
+def expm1(a: Any) -> Any:
+    return apply(Expm1, a)
+
+
+def tan(a: Any) -> Any:
+    return apply(Tan, a)
+
+
+def sinh(a: Any) -> Any:
+    return apply(Sinh, a)
+
+
+def cosh(a: Any) -> Any:
+    return apply(Cosh, a)
 
 
 def sqrt(a: Any) -> Any:
