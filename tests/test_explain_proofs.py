@@ -140,3 +140,73 @@ def test_a_tensor_over_64_elements_prints_shape_norm_and_first_entries():
     want = f"[9, 8] ‖·‖={g4(np.linalg.norm(2 * a))}, first [" + ", ".join(g4(v) for v in (2 * a).reshape(-1)[:6])
     assert f"∂f/∂w = {want}, …]" in str(trace)
     assert f"{want}, …]" in str(trace.derivation(w))
+
+
+# ----------------------------------------------------------------------- item 1: formulas read simplified
+
+@pytest.mark.parametrize("f, torch_f, text, latex", [
+    (lambda x: x ** -1, lambda x: x ** -1, "−x^(-2)", "-{x}^{-2}"),
+    (lambda x: x ** -2, lambda x: x ** -2, "−2·x^(-3)", r"-2 \cdot {x}^{-3}"),
+    (lambda x: x ** 0.5, lambda x: x ** 0.5, "0.5·x^(-0.5)", r"0.5 \cdot {x}^{-0.5}"),
+    (lambda x: x ** -0.5, lambda x: x ** -0.5, "−0.5·x^(-1.5)", r"-0.5 \cdot {x}^{-1.5}"),
+    (lambda x: x ** 2, lambda x: x ** 2, "2·x", r"2 \cdot {x}"),
+    (lambda x: x ** 3, lambda x: x ** 3, "3·x^2", r"3 \cdot {x}^{2}"),
+    (lambda x: 1 / x, lambda x: 1 / x, "−1/x²", r"-\frac{1}{x^2}"),
+])
+def test_power_derivatives_print_simplified(f, torch_f, text, latex):
+    x = gg.tensor(1.7, requires_grad=True, name="x")
+    trace = gg.explain(f(x))
+    (edge,) = [e for s in trace.steps for e in s.edges if e.source is not None]
+    assert edge.symbol() == text
+    assert edge.symbol(latex=True).replace(" ", "") == latex.replace(" ", "")
+    xt = torch.tensor(1.7, dtype=torch.float64, requires_grad=True)
+    torch_f(xt).backward()
+    assert float(edge.local) == pytest.approx(xt.grad.item(), rel=1e-12)
+    assert f"∂f/∂x = {text}\n      = {g4(xt.grad.item())}" == str(trace.derivation(x))
+
+
+def test_negative_numbers_keep_their_sign_readable_and_constants_stay_visible():
+    x = gg.tensor(2.0, requires_grad=True, name="x")
+    trace = gg.explain(2 * -(x + gg.sigmoid(x)))
+    text = str(trace)
+    s = 1 / (1 + np.exp(-2.0))
+    assert "f = 2·(−(x + σ(x)))" in text  # not 2·−(x + σ(x))
+    assert "2 × (-1) = -2" in text  # not 2 × -1
+    assert f"∂f/∂x = -2 (from x + σ(x)) + ({g4(-2 * s * (1 - s))}) (from σ(x))" in text  # not + -0.21
+    assert "−−" not in text and "+ -" not in text and "× -" not in text
+    # 2·(0.5·x): both numbers are inputs of an op, and stay in the derivation (not merged into 1)
+    d = gg.explain(2 * (0.5 * x)).derivation(x)
+    assert str(d).splitlines()[0] == "∂f/∂x = 2 · 0.5" and float(d.value) == 1.0
+    # (y − 2)² with the exponent's arithmetic done, the target's number kept: (1−2) is not merged into -1
+    bce = gg.nn.functional.binary_cross_entropy(gg.sigmoid(x), gg.tensor(1.0))
+    assert "(1−1) ln(1−σ(x))" in gg.explain(bce).vertex(bce).formula()
+
+
+_ODD = [r"−−", r"--", r"−-", r"-−", r"·−", r"·-", r"\+ −", r"\+ -", r"− −", r"− -", r"\$", r"^\(-1\)·", r"^1·",
+        r"^−1·", r"\^\(\(-?\d", r"(?<![\w)])\(\[[^\]]*\]\)", r"(?<![\w)])\(\d+(\.\d+)?\)(?!\()", r"(?<![\w])\(σ\(z\)\)"]
+_LABELS = ["x", "-1", "2", "0.5", "-0.5", "y − ŷ", "w·x", "−x", "[1, 0, 4, 2]", "σ(z)"]
+
+
+def test_no_formula_of_the_op_table_reads_oddly_with_negative_numbers_constants_or_expressions():
+    """Every template of every op (forward and local derivatives), filled with names, numbers, negative numbers,
+    lists and expressions: no '−−', '·−', '+ -', '(-1)·x', '((-1)−1)' or a lone number in brackets. A forward
+    formula may write a negative input as (-1)·x: it is an input, kept as written."""
+    import itertools
+    import re
+
+    from glassgrad.explain.format import fill, kind
+    from glassgrad.ops.table import TABLE
+
+    odd = re.compile("|".join(_ODD))
+    found = []
+    for name, op in sorted(TABLE.items()):
+        templates = [(False, op.text)] + [(True, d.text) for d in op.derivatives if d is not None]
+        keys = sorted(set(re.findall(r"\$([a-e])", " ".join(t for _, t in templates))))
+        for labels in itertools.product(_LABELS, repeat=len(keys)):
+            names = {k: (v, kind(v)) for k, v in zip(keys, labels)} | {"g": ("g", "atom"), "out": ("f", "atom")}
+            for derivative, t in templates:
+                s = fill(t, names, derivative=derivative)
+                m = odd.search(s.replace("(-1)·", "") if not derivative else s)
+                if m:
+                    found.append(f"{name}: {t!r} with {labels} reads {s!r}")
+    assert found == []

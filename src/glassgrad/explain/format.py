@@ -194,27 +194,56 @@ def _wrap_cell(s: str, width: int | None) -> list[str]:
     return lines
 
 
-_NUM = r"(-?\d+(?:\.\d+)?)"
-_ARITH = re.compile(r"([({])" + _NUM + r"\s*([−+-])\s*" + _NUM + r"([)}])")
+_N = r"-?\d+(?:\.\d+)?"
+# an exponent that is plain arithmetic of numbers ('x^(2−1)', 'x^((-1)−1)', LaTeX '{x}^{\left(-1\right) - 1}'):
+# only there are numbers combined (elsewhere each number is an input, and stays visible: (1−2) ln(1−x))
+_EXPONENT = re.compile(r"\^(?:\((?:\((?P<a>" + _N + r")\)|(?P<b>" + _N + r"))|\{(?:\\left\((?P<c>" + _N
+                       + r")\\right\)|(?P<d>" + _N + r")))\s*(?P<op>[−+-])\s*(?P<e>" + _N + r")[)}]")
 _POWER_ONE = re.compile(r"\^(?:\(1\)|\{1\}|1(?![\d.]))")
+# a leading coefficient of a derivative: (-1)·x^(-2) is −x^(-2), (-2)·x is −2·x, 1·x^0.5 is x^0.5
+_COEFFICIENT = re.compile(r"^(?:\((?P<n>-\d+(?:\.\d+)?)\)|\\left\((?P<m>-\d+(?:\.\d+)?)\\right\)|(?P<one>1))"
+                          r"(?P<dot>·| \\cdot )")
 _DIGIT = re.compile(r"\d")
 
 
-def _arith(m: re.Match) -> str:
-    if (m.group(1), m.group(5)) not in (("(", ")"), ("{", "}")):
-        return m.group(0)
-    a, b = float(m.group(2)), float(m.group(4))
-    r = a + b if m.group(3) == "+" else a - b
+def _exponent(m: re.Match) -> str:
+    latex = m.group("c") is not None or m.group("d") is not None
+    a = float(next(g for g in m.group("a", "b", "c", "d") if g is not None))
+    r = a + float(m.group("e")) if m.group("op") == "+" else a - float(m.group("e"))
     s = str(int(r)) if r == int(r) else repr(r)
-    return ("{" + s + "}") if m.group(1) == "{" else s
+    return "^{" + s + "}" if latex else "^" + (f"({s})" if r < 0 else s)
+
+
+def _coefficient(m: re.Match) -> str:
+    if m.group("one"):
+        return ""
+    n = m.group("n") or m.group("m")
+    sign = "-" if m.group("m") else "−"
+    return sign if n == "-1" else sign + n[1:] + m.group("dot")
+
+
+_CALL = re.compile(r"[^\W\d]\w*\(.*\)")
+
+
+def _balanced(s: str) -> bool:
+    """Whether s is one bracketed group: '(a)(b)' is two."""
+    depth = 0
+    for k, ch in enumerate(s):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and k < len(s) - 1:
+            return False
+    return depth == 0
 
 
 _PLACEHOLDER = re.compile(r"\$(out|a|b|c|d|e|g)")
 
 
 def kind(label: str) -> str:
-    """How a label binds: 'atom' (w₂, 0.5), 'product' (w·x, σ(z), y^2: no space outside brackets) or 'sum'
-    (a + b, 1 if x > 0 else 0, −a, -1)."""
+    """How a label binds: 'atom' (w₂, 0.5, [1, 0, 4]), 'product' (w·x, σ(z), y^2: no space outside brackets) or
+    'sum' (a + b, 1 if x > 0 else 0, −a, -1)."""
+    if label[:1] == "[" and label[-1:] == "]" and not _spaced_at_top(label) or _CALL.fullmatch(label) and (
+            _balanced(label[label.index("("):])):
+        return "atom"  # a list of values, bracketed already, or a call: σ(z), softplus(x)
     if label[:1] in "-−" or _spaced_at_top(label):
         return "sum"
     return "atom" if all(ch.isalnum() or ch in "._ʹ′" for ch in label) else "product"
@@ -228,17 +257,19 @@ def _placed(template: str, start: int, end: int, label_kind: str) -> bool:
     if (not before.rstrip() or before.rstrip()[-1] in "(,") and (not after.lstrip() or after.lstrip()[0] in "),"):
         return True  # alone, or an argument: σ($a), max(0, $a)
     if label_kind == "sum":
-        return not before and after.startswith((" + ", " − ", " - "))  # the first term of a sum
+        first = not before or before[-1] in "(["  # the first term of a sum: 2(-1 − x), not 2((-1) − x)
+        return first and after.startswith((" + ", " − ", " - "))
     # a product stands unparenthesised only beside another factor or a + / − (never after a function's name)
     ok_before = not before or before.endswith(("·", r"\cdot ")) or before.rstrip()[-1:] in ("+", "−", "-")
     ok_after = not after or after.startswith(("·", r" \cdot")) or after.lstrip()[:1] in ("+", "−", "-")
     return ok_before and ok_after
 
 
-def fill(template: str, names: dict[str, tuple[str, str]], latex: bool = False) -> str:
+def fill(template: str, names: dict[str, tuple[str, str]], latex: bool = False, derivative: bool = False) -> str:
     """Substitute $a, $b, … $out, $g in an op table template with (label, kind) pairs, parenthesising a label where
-    it would otherwise read wrong, then do the arithmetic of plain numbers left ('$b·$a^($b−1)' with b = 2 and
-    a = y − ŷ reads 2·(y − ŷ), not 2·y − ŷ^(2−1))."""
+    it would otherwise read wrong, then do the arithmetic of plain numbers in exponents ('$b·$a^($b−1)' with b = 2
+    and a = y − ŷ reads 2·(y − ŷ), not 2·y − ŷ^(2−1)). `derivative`: a local derivative, whose leading number
+    reads as a sign ((-1)·x^(-2) is −x^(-2)); a forward formula keeps every input as written."""
     parts, last = [], 0
     for m in _PLACEHOLDER.finditer(template):
         if m.group(1) not in names:
@@ -253,7 +284,9 @@ def fill(template: str, names: dict[str, tuple[str, str]], latex: bool = False) 
     parts.append(template[last:])
     out = "".join(parts)
     if _DIGIT.search(out):
-        out = _POWER_ONE.sub("", _ARITH.sub(_arith, out))
+        out = _POWER_ONE.sub("", _EXPONENT.sub(_exponent, out))
+        if derivative:
+            out = _COEFFICIENT.sub(_coefficient, out)
     return out
 
 

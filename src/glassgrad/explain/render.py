@@ -84,7 +84,14 @@ def _paths_note(incoming: list, n: _Numbers) -> str:
     parts = _by_consumer(incoming)
     if len(parts) < 2:
         return ""
-    return f"sum over {len(parts)} paths: " + " + ".join(f"{n(g)} (from {c.label})" for c, g in parts)
+    return f"sum over {len(parts)} paths: " + _sum(parts, n)
+
+
+def _sum(parts: list, n: _Numbers) -> str:
+    """'2 (from a) + (-0.5) (from b)': a negative number after + in brackets (no '+ -')."""
+    terms = [n(g) for _, g in parts]
+    return " + ".join(f"({t}) (from {c.label})" if k and t[:1] == "-" else f"{t} (from {c.label})"
+                      for k, (t, (c, _)) in enumerate(zip(terms, parts)))
 
 
 def rows(trace: Any) -> list[Row]:
@@ -106,7 +113,7 @@ def rows(trace: Any) -> list[Row]:
                 shown = n(local_value if len(u.edges) > 1 else e.local)
                 local = symbol if symbol.replace("−", "-") == shown else f"{symbol} = {shown}"
                 if np.size(local_value) == 1:
-                    sent = f"{up} × {shown} = {sent}"
+                    sent = f"{up} × {f'({shown})' if shown[:1] == '-' else shown} = {sent}"  # 2 × (-1), no × -
             else:
                 local = f"{symbol} (vector-Jacobian product)"
             twice = ""
@@ -141,7 +148,7 @@ def text(trace: Any, max_width: int = CELL_WIDTH) -> str:
             total = n(v.grad)
             parts = _by_consumer(v.incoming)
             if len(parts) > 1:
-                total = " + ".join(f"{n(g)} (from {c.label})" for c, g in parts) + (
+                total = _sum(parts, n) + (
                     f" = {total}  (sum over {len(parts)} paths)")
             lines.append(f"  ∂{wrap(trace.output.label)}/∂{wrap(v.label)} = {total}")
     return "\n".join(lines)

@@ -116,7 +116,7 @@ class Edge:
         d = self.derivative
         if d is None:
             return ""
-        return fill(d.latex if latex else d.text, self.consumer.names(latex), latex)
+        return fill(d.latex if latex else d.text, self.consumer.names(latex), latex, derivative=True)
 
     def vjp(self, g: Any) -> Any:
         """Send `g` (a gradient of the consumer) back along this edge alone, with the op's declared formula."""
