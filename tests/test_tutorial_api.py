@@ -121,3 +121,33 @@ def test_out_resizes_with_torchs_warning_and_refuses_autograd_and_bad_casts() ->
             assert not m.mul(x, x, out=m.empty(2)).requires_grad
         with pytest.raises(RuntimeError, match="can't be cast to the desired output type"):
             m.mul(m.ones(2), m.ones(2), out=m.empty(2, dtype=m.int64))
+
+
+def test_sequential_and_module_list_edit_like_lists_as_in_pytorch() -> None:
+    """`model[2] = nn.Linear(...)` (the fine-tuning idiom), del, insert, pop, + and += renumber as torch does."""
+    def edits(nn) -> list:
+        out = []
+        s = nn.Sequential(nn.ReLU(), nn.Tanh(), nn.Sigmoid())
+        s[1] = nn.ELU()
+        out.append(repr(s))
+        del s[0]
+        out.append(list(s._modules))
+        s.insert(1, nn.ReLU())
+        out += [repr(s), repr(s.pop(0)), repr(s), hasattr(s, "2")]
+        ml = nn.ModuleList([nn.ReLU(), nn.Tanh()])
+        ml[-1] = nn.ELU()
+        del ml[0]
+        ml.insert(0, nn.Tanh())
+        out += [repr(ml), repr(ml.pop(1)), repr(ml), repr(s + nn.Sequential(nn.ReLU()))]
+        ml += nn.ModuleList([nn.ReLU()])
+        out.append(repr(ml))
+        for c in (s, ml):
+            with pytest.raises(IndexError, match="index 5 is out of range"):
+                c[5] = nn.ReLU()
+        return out
+
+    assert edits(gg.nn) == edits(torch.nn)
+    seq = gg.nn.Sequential(gg.nn.Linear(2, 2), gg.nn.ReLU())
+    seq[1] = gg.nn.Tanh()                        # the chain forward runs follows the edit
+    x = gg.tensor([[3.0, -1.0]])
+    np.testing.assert_allclose(seq(x).numpy(), np.tanh(seq[0](x).detach().numpy()))

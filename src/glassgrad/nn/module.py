@@ -385,7 +385,68 @@ def _size(shape: tuple[int, ...]) -> str:
     return f"glassgrad.Size({list(shape)})"
 
 
-class Sequential(Module):
+class _Indexed(Module):
+    """What Sequential and ModuleList share: modules at positions "0", "1", ..., renumbered when one goes."""
+
+    def _key(self, idx: int) -> str:
+        n = len(self._modules)
+        if not -n <= idx < n:
+            raise IndexError(f"index {idx} is out of range")
+        return list(self._modules)[idx % n]
+
+    def _renumber(self, modules: Iterable[Module]) -> None:
+        modules = list(modules)
+        for key in list(self._modules):
+            delattr(self, key)
+        for m in modules:
+            self.add_module(str(len(self._modules)), m)
+        self._changed()
+
+    def _changed(self) -> None:
+        """Called after the modules change (Sequential keeps its chain for forward)."""
+
+    def __setitem__(self, idx: int, module: Module) -> None:
+        self.add_module(self._key(idx), module)
+
+    def __delitem__(self, idx: int | slice) -> None:
+        values = list(self._modules.values())
+        del values[idx]
+        self._renumber(values)
+
+    def insert(self, index: int, module: Module) -> Any:
+        values = list(self._modules.values())
+        values.insert(index, module)
+        self._renumber(values)
+        return self
+
+    def append(self, module: Module) -> Any:
+        self.add_module(str(len(self._modules)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> Any:
+        for m in modules:
+            self.append(m)
+        return self
+
+    def pop(self, idx: int = -1) -> Module:
+        module = self[idx]
+        del self[idx]
+        return module
+
+    def __add__(self, other: Iterable[Module]) -> Any:
+        return type(self)().extend([*self, *other])
+
+    def __iadd__(self, other: Iterable[Module]) -> Any:
+        return self.extend(other)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+
+class Sequential(_Indexed):
     """Modules applied one after another; named "0", "1", ... or by the keys of an OrderedDict."""
 
     def __init__(self, *args: Any) -> None:
@@ -398,13 +459,13 @@ class Sequential(Module):
                 self.add_module(str(i), m)
         self._chain = tuple(self._modules.values())
 
-    def add_module(self, name: str, module: Module | None) -> None:
-        super().add_module(name, module)
-        object.__setattr__(self, "_chain", tuple(m for m in self._modules.values() if m is not None))
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if isinstance(value, Module):  # `seq.extra = layer` joins the chain, as in PyTorch
+            self._changed()
 
-    def append(self, module: Module) -> Sequential:
-        self.add_module(str(len(self._modules)), module)
-        return self
+    def _changed(self) -> None:
+        object.__setattr__(self, "_chain", tuple(m for m in self._modules.values() if m is not None))
 
     def forward(self, x: Any) -> Any:
         for m in self._chain:
@@ -417,14 +478,8 @@ class Sequential(Module):
             return Sequential(OrderedDict(items[idx]))
         return items[idx][1]
 
-    def __len__(self) -> int:
-        return len(self._modules)
 
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-
-class ModuleList(Module):
+class ModuleList(_Indexed):
     """A list of modules whose parameters the parent module sees (a plain list would hide them)."""
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
@@ -432,24 +487,9 @@ class ModuleList(Module):
         for m in modules or ():
             self.append(m)
 
-    def append(self, module: Module) -> ModuleList:
-        self.add_module(str(len(self._modules)), module)
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> ModuleList:
-        for m in modules:
-            self.append(m)
-        return self
-
     def __getitem__(self, idx: int | slice) -> Any:
         values = list(self._modules.values())
         return ModuleList(values[idx]) if isinstance(idx, slice) else values[idx]
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
 
 
 class ModuleDict(Module):
