@@ -150,4 +150,4 @@ def test_sequential_and_module_list_edit_like_lists_as_in_pytorch() -> None:
     seq = gg.nn.Sequential(gg.nn.Linear(2, 2), gg.nn.ReLU())
     seq[1] = gg.nn.Tanh()                        # the chain forward runs follows the edit
     x = gg.tensor([[3.0, -1.0]])
-    np.testing.assert_allclose(seq(x).numpy(), np.tanh(seq[0](x).detach().numpy()))
+    np.testing.assert_allclose(seq(x).detach().numpy(), np.tanh(seq[0](x).detach().numpy()))
