@@ -402,6 +402,10 @@ class _Indexed(Module):
             self.add_module(str(len(self._modules)), m)
         self._changed()
 
+    def add_module(self, name: str, module: Module | None) -> None:
+        super().add_module(name, module)
+        self._changed()
+
     def _changed(self) -> None:
         """Called after the modules change (Sequential keeps its chain for forward)."""
 
