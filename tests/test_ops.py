@@ -206,6 +206,8 @@ CASES: list[Case] = [
     *unary("tanh", lambda m, a: m.tanh(a)),
     *unary("sigmoid", lambda m, a: m.sigmoid(a), -6.0, 6.0),
     *unary("erf", lambda m, a: m.erf(a)),
+    *unary("erfc", lambda m, a: m.erfc(a)),
+    Case("erfc", lambda m, a: a.erfc(), (rand(1, (3,), 3.0, 6.0),), label="tail"),
     *unary("relu", lambda m, a: m.relu(a), avoid=(0.0,)),
     *unary("leaky_relu", lambda m, a: m.leaky_relu(a, 0.2), avoid=(0.0,)),
     *unary("leaky_relu", lambda m, a: m.leaky_relu(a), avoid=(0.0,), label="default slope"),
@@ -589,6 +591,43 @@ def test_reductions_over_random_dims(shape: tuple, data: Any) -> None:
     case = Case(op, fns[op], (x,))
     test_values_and_gradients_match_torch(case)
     assert gg.gradcheck(case.gg, _leaves(case.arrays))
+
+
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_gelu_keeps_its_left_tail(approximate: str, dtype: str) -> None:
+    """On [-30, 30], GELU and its derivative to a few ulps of the exact values (mpmath, 50 digits), where
+    x·(1 + erf(x/√2))/2 cancels to 0 (PyTorch's form, whose results we also stay within its rounding of)."""
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 50
+    x = np.linspace(-30, 30, 601).astype(dtype)
+
+    def exact(v: float) -> tuple[float, float]:
+        v = mpmath.mpf(v)
+        if approximate == "none":
+            cdf = mpmath.erfc(-v / mpmath.sqrt(2)) / 2
+            return float(v * cdf), float(cdf + v * mpmath.exp(-v * v / 2) / mpmath.sqrt(2 * mpmath.pi))
+        k, c = mpmath.sqrt(2 / mpmath.pi), mpmath.mpf("0.044715")
+        s = 1 / (1 + mpmath.exp(-2 * k * (v + c * v**3)))
+        return float(v * s), float(s + 2 * v * s * (1 - s) * k * (1 + 3 * c * v * v))
+
+    want = np.array([exact(float(v)) for v in x]).T
+    ours = gg.tensor(x, requires_grad=True)
+    y = gg.gelu(ours, approximate=approximate)
+    y.sum().backward()
+    theirs = torch.tensor(x, requires_grad=True)
+    ty = F.gelu(theirs, approximate=approximate)
+    ty.sum().backward()
+    info = np.finfo(dtype)
+    # GELU's condition number is about x² (900 at -30): the input's own rounding costs that many ulps
+    rtol = 2 * 900 * float(info.eps)
+    for got, torch_got, exact_values in ((y.detach().numpy(), ty.detach().numpy(), want[0]),
+                                         (ours.grad.numpy(), theirs.grad.numpy(), want[1])):
+        normal = np.abs(exact_values) > info.tiny
+        np.testing.assert_allclose(got[normal], exact_values[normal], rtol=rtol)
+        assert np.all(np.abs(got[~normal]) <= info.tiny)
+        np.testing.assert_allclose(got, torch_got, rtol=0, atol=64 * float(info.eps))
+    assert y.detach().numpy()[x == -10] < 0  # the tail is there (PyTorch's form gives -0 from x = -6 in float32)
 
 
 def test_max_with_dim_returns_torch_indices() -> None:

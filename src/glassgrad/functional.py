@@ -61,6 +61,7 @@ from glassgrad.ops.elementwise import (
                                        cosh,
                                        div,
                                        erf,
+                                       erfc,
                                        exp,
                                        expm1,
                                        floor_divide,

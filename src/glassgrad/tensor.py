@@ -877,7 +877,7 @@ from glassgrad import autograd as _autograd  # noqa: E402
 from glassgrad import functional as _ops  # noqa: E402
 from glassgrad.ops import composite as _composite  # noqa: E402
 
-for _name in ("exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "neg", "erf",
+for _name in ("exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "neg", "erf", "erfc",
               "softplus", "leaky_relu", "gelu", "clamp", "maximum", "minimum", "pow", "add", "sub", "mul", "div",
               "matmul", "var", "std", "amax", "amin", "logsumexp", "softmax", "log_softmax", "flatten", "squeeze",
               "unsqueeze", "transpose", "split", "chunk", "broadcast_to"):

@@ -17,12 +17,18 @@ from glassgrad.tensor import Tensor, _make, _promoted
 
 _SQRT2 = math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-_erf_scalar = np.frompyfunc(math.erf, 1, 1)
+_erf_scalar, _erfc_scalar = np.frompyfunc(math.erf, 1, 1), np.frompyfunc(math.erfc, 1, 1)
 
 
 def _erf(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x)
     return np.asarray(_erf_scalar(x), dtype=x.dtype if x.dtype.kind == "f" else np.float32)
+
+
+def _erfc(x: np.ndarray) -> np.ndarray:
+    """1 − erf(x) without the cancellation: its tail (tiny values for large x) keeps every digit."""
+    x = np.asarray(x)
+    return np.asarray(_erfc_scalar(x), dtype=x.dtype if x.dtype.kind == "f" else np.float32)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -245,13 +251,22 @@ class Erf(Op):
                          lambda xp, out, a: (2 / math.sqrt(math.pi)) * xp.exp(-(a * a))),)
 
 
+class Erfc(Op):
+    name, text, latex = "erfc", "erfc($a)", r"\operatorname{erfc}($a)"
+    forward = staticmethod(_erfc)
+    derivatives = (local("−(2/√π)·exp(−$a²)", r"-\tfrac{2}{\sqrt{\pi}} e^{-$a^2}",
+                         lambda xp, out, a: (-2 / math.sqrt(math.pi)) * xp.exp(-(a * a))),)
+
+
+_GELU_K = math.sqrt(2 / math.pi)
+
+
 def _gelu_local(xp: Any, out: Any, a: Any, approximate: str) -> Any:
+    """Φ(a) as erfc(−a/√2)/2 and the tanh form's (1 + tanh u)/2 as σ(2u): no 1 − 1 cancellation in the left tail."""
     if approximate == "tanh":
-        k = math.sqrt(2 / math.pi)
-        inner = k * (a + 0.044715 * a * a * a)
-        t = xp.tanh(inner)
-        return 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * k * (1 + 3 * 0.044715 * a * a)
-    return 0.5 * (1 + xp.erf(a / _SQRT2)) + a * _INV_SQRT_2PI * xp.exp(-0.5 * a * a)
+        s = xp.sigmoid(2 * _GELU_K * (a + 0.044715 * a * a * a))
+        return s + 2 * a * s * (1 - s) * _GELU_K * (1 + 3 * 0.044715 * a * a)
+    return 0.5 * xp.erfc(a * -(1 / _SQRT2)) + a * _INV_SQRT_2PI * xp.exp(-0.5 * a * a)
 
 
 class Gelu(Op):
@@ -261,8 +276,8 @@ class Gelu(Op):
     @staticmethod
     def forward(a: np.ndarray, approximate: str) -> np.ndarray:
         if approximate == "tanh":
-            return 0.5 * a * (1 + np.tanh(math.sqrt(2 / math.pi) * (a + 0.044715 * a**3)))
-        return 0.5 * a * (1 + _erf(a / _SQRT2))
+            return a * _sigmoid(2 * _GELU_K * (a + 0.044715 * a**3))
+        return 0.5 * a * _erfc(a * -(1 / _SQRT2))
 
 
 class Softplus(Op):
@@ -474,6 +489,10 @@ def leaky_relu(a: Any, negative_slope: float = 0.01) -> Any:
 
 def erf(a: Any) -> Any:
     return apply(Erf, a)
+
+
+def erfc(a: Any) -> Any:
+    return apply(Erfc, a)
 
 
 def gelu(a: Any, approximate: str = "none") -> Any:

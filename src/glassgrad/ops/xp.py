@@ -20,7 +20,7 @@ class _Numpy:
     exp, log, sqrt, sin, cos, tanh = (staticmethod(f) for f in (np.exp, np.log, np.sqrt, np.sin, np.cos, np.tanh))
     matmul, where, broadcast_to, expand_dims = (staticmethod(f) for f in (np.matmul, np.where, np.broadcast_to,
                                                                            np.expand_dims))
-    sigmoid, erf, scatter = (staticmethod(f) for f in (E._sigmoid, E._erf, S._scatter))
+    sigmoid, erf, erfc, scatter = (staticmethod(f) for f in (E._sigmoid, E._erf, E._erfc, S._scatter))
     softmax, log_softmax = staticmethod(R._softmax), staticmethod(R._log_softmax)
 
     @staticmethod
@@ -78,7 +78,8 @@ class _Tensor:
     """The same functions as glassgrad ops, so a backward formula run here is itself recorded."""
 
     exp, log, sqrt, sin, cos, tanh = (staticmethod(f) for f in (E.exp, E.log, E.sqrt, E.sin, E.cos, E.tanh))
-    sigmoid, erf, where, matmul, cast = (staticmethod(f) for f in (E.sigmoid, E.erf, E.where, L.matmul, E.cast))
+    sigmoid, erf, erfc, where, matmul, cast = (staticmethod(f) for f in (E.sigmoid, E.erf, E.erfc, E.where, L.matmul,
+                                                                          E.cast))
     broadcast_to, reshape, getitem, scatter = (staticmethod(f) for f in (S.broadcast_to, S.reshape, S.getitem,
                                                                           S.scatter))
     softmax, log_softmax, softplus = staticmethod(R.softmax), staticmethod(R.log_softmax), staticmethod(E.softplus)
