@@ -345,6 +345,17 @@ CASES: list[Case] = [
     # ------------------------------------------------------- PyTorch functions composed of table ops (composite.py)
     *[Case("cumsum", lambda m, x, d=d: x.cumsum(d), (rand(40 + d, (2, 3, 2)),), label=f"dim={d}") for d in (0, 1, -1)],
     Case("cumsum", lambda m, x: m.cumsum(x, 0), (rand(1, (1,)),), label="size-1"),
+    *[Case("cumprod", lambda m, x, d=d: x.cumprod(d), (rand(50 + d, (2, 3, 2)),), label=f"dim={d}")
+      for d in (0, 1, -1)],
+    Case("cumprod", lambda m, x: m.cumprod(x, 0), (rand(1, (1,)),), label="size-1"),
+    Case("cumprod", lambda m, x: m.cumprod(x, 0), (rand(1, ()),), label="0d"),
+    # zeros: one, two in a row, first, last; the gradient is still defined there (PyTorch's, by the product rule)
+    *[Case("cumprod", lambda m, x, z=z: m.cumprod(x * m.tensor(z, dtype=x.dtype), 1), (rand(k, z.shape),),
+           label=f"zeros {k}")
+      for k, z in enumerate([np.array([[1.0, 0, 1, 1], [0, 1, 1, 0]]), np.array([[1.0, 0, 0, 1], [1, 1, 1, 1]]),
+                             np.array([[0.0, 1, 0, 1], [1, 1, 1, 0]])])],
+    Case("cumprod", lambda m, x: m.cumprod(x * m.tensor(np.array([[1.0, 1], [0, 1], [1, 0]]), dtype=x.dtype), 0),
+         (rand(4, (3, 2)),), label="zeros dim 0"),
     *reductions("prod", lambda m, x, d, k: x.prod(d, keepdim=k) if d is not None else x.prod(), [None, 0, -1]),
     Case("prod", lambda m, x: x.prod(), (rand(1, ()),), label="0d"),
     Case("prod", lambda m, x: m.prod(x * m.tensor(np.array([[0.0, 1, 1], [0, 0, 1]]), dtype=x.dtype), 1),

@@ -94,6 +94,7 @@ from glassgrad.ops.linalg import einsum, linear, matmul
 from glassgrad.ops.reduce import (
                                        amax,
                                        amin,
+                                       cumprod,
                                        cumsum,
                                        log_softmax,
                                        logsumexp,

@@ -185,6 +185,30 @@ class Cumsum(Op):
         return np.cumsum(a, axis=dim)
 
 
+def _cumprod_vjp(xp: Any, g: Any, out: Any, a: Any, dim: int) -> Any:
+    """Σ_{j≥i} g_j·out_j/a_i when no factor is 0; else, as PyTorch defines it there, Σ_{j≥i} g_j·Π_{k≤j, k≠i} a_k:
+    each running product again with a_i replaced by 1 (n² work along dim, only then)."""
+    if np.all(value(a) != 0):
+        h = g * out
+        return (xp.sum(h, (dim,), True) - xp.cumsum(h, dim) + h) / a
+    n = a.shape[dim]
+    eye, upper = np.eye(n, dtype=value(a).dtype), np.triu(np.ones((n, n), dtype=value(a).dtype))
+    rows = xp.expand_dims(xp.swapaxes(a, dim, -1), -2) * (1 - eye) + eye  # row i: a with a_i = 1
+    spread = xp.cumprod(rows, -1) * xp.expand_dims(xp.swapaxes(g, dim, -1), -2) * upper
+    return xp.swapaxes(xp.sum(spread, (-1,)), dim, -1)
+
+
+class Cumprod(Op):
+    name, text, latex = "cumprod", "running Π $a", r"\textstyle\prod_{j \le i} $a_j"
+    derivatives = (vjp("Σ over the positions j at or after i of g_j·Π_{k≤j, k≠i} $a_k",
+                       r"\textstyle\sum_{j \ge i} g_j \prod_{k \le j, k \ne i} $a_k", _cumprod_vjp),)
+    needs_out = True
+
+    @staticmethod
+    def forward(a: np.ndarray, dim: int) -> np.ndarray:
+        return np.cumprod(a, axis=dim)
+
+
 # ---------------------------------------------------------------------------------------- function forms
 
 
@@ -300,6 +324,10 @@ def log_softmax(x: Any, dim: int) -> Any:
 
 def cumsum(x: Any, dim: int) -> Any:
     return apply(Cumsum, x, dim=_dim(x, dim, "cumsum")) if x.ndim else x * 1
+
+
+def cumprod(x: Any, dim: int) -> Any:
+    return apply(Cumprod, x, dim=_dim(x, dim, "cumprod")) if x.ndim else x * 1
 
 
 def prod(x: Any, dim: int | None = None, keepdim: bool = False) -> Any:

@@ -32,6 +32,10 @@ class _Numpy:
         return np.cumsum(x, axis=dim)
 
     @staticmethod
+    def cumprod(x: Any, dim: int) -> Any:
+        return np.cumprod(x, axis=dim)
+
+    @staticmethod
     def einsum(equation: str, *operands: Any) -> Any:
         return np.einsum(equation, *operands)
 
@@ -83,7 +87,7 @@ class _Tensor:
     broadcast_to, reshape, getitem, scatter = (staticmethod(f) for f in (S.broadcast_to, S.reshape, S.getitem,
                                                                           S.scatter))
     softmax, log_softmax, softplus = staticmethod(R.softmax), staticmethod(R.log_softmax), staticmethod(E.softplus)
-    cumsum, einsum = staticmethod(R.cumsum), staticmethod(L.einsum)
+    cumsum, cumprod, einsum = staticmethod(R.cumsum), staticmethod(R.cumprod), staticmethod(L.einsum)
 
     @staticmethod
     def sum(x: Any, axes: Any, keepdims: bool = False) -> Any:
