@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 import glassgrad as gg
 from glassgrad.ops.recurrent import lstm_cell
+from glassgrad.ops.shape import add_at
 from glassgrad.ops.table import TABLE
 
 # ------------------------------------------------------------------------------------------- machinery
@@ -43,8 +44,8 @@ TH = TorchNS()
 # names the cases may use that are not table entries: composites built from table ops
 COMPOSITES = {"var", "std", "flatten", "squeeze", "unsqueeze", "view", "broadcast_to", "split", "chunk", "T", "mT",
               "square", "operators", "max_all", "min_all", "t", "mm", "bmm", "dot", "outer", "norm", "gather",
-              "scatter_add", "index_select", "sort", "topk", "median", "masked_fill", "flip", "roll", "repeat",
-              "repeat_interleave", "tril", "triu", "unbind", "hstack", "vstack", "movedim", "unflatten"}
+              "scatter", "scatter_add", "index_select", "sort", "topk", "median", "masked_fill", "flip", "roll",
+              "repeat", "repeat_interleave", "tril", "triu", "unbind", "hstack", "vstack", "movedim", "unflatten"}
 
 
 @dataclass
@@ -138,9 +139,9 @@ def sym_setitem(m: Any, a: Any, b: Any, index: Any) -> Any:
     return y
 
 
-def sym_scatter(m: Any, g: Any, shape: tuple, index: Any) -> Any:
+def sym_add_at(m: Any, g: Any, shape: tuple, index: Any) -> Any:
     if m is gg:
-        return gg.scatter(g, shape, index)
+        return add_at(g, shape, index)
     z = torch.zeros(shape, dtype=g.dtype)
     if isinstance(index, tuple) and all(isinstance(i, np.ndarray) for i in index):
         return z.index_put(tuple(torch.as_tensor(i) for i in index), g, accumulate=True)
@@ -321,9 +322,9 @@ CASES: list[Case] = [
     Case("setitem", lambda m, a, b: sym_setitem(m, a, b, np.array([0, 2])), (rand(1, (3, 2)), rand(2, (2, 2))),
          label="int array"),
     Case("setitem", lambda m, a, b: sym_setitem(m, a, b, COND), (rand(1, (2, 3)), rand(2, (1,))), label="bool mask"),
-    Case("scatter", lambda m, g: sym_scatter(m, g, (3, 2), (1,)), (rand(1, (2,)),)),
-    Case("scatter", lambda m, g: sym_scatter(m, g, (3, 2), IDX), (rand(1, (4, 2)),), label="repeated"),
-    Case("scatter", lambda m, g: sym_scatter(m, g, (2, 3), (np.array([0, 1, 1]), np.array([2, 0, 0]))),
+    Case("add_at", lambda m, g: sym_add_at(m, g, (3, 2), (1,)), (rand(1, (2,)),)),
+    Case("add_at", lambda m, g: sym_add_at(m, g, (3, 2), IDX), (rand(1, (4, 2)),), label="repeated"),
+    Case("add_at", lambda m, g: sym_add_at(m, g, (2, 3), (np.array([0, 1, 1]), np.array([2, 0, 0]))),
          (rand(1, (3,)),), label="two int arrays, repeated"),
     # ---------------------------------------------------------------------------------- linear algebra
     Case("matmul", lambda m, a, b: a @ b, (rand(1, (3,)), rand(2, (3,))), label="1d@1d"),
@@ -380,6 +381,16 @@ CASES: list[Case] = [
     Case("gather", lambda m, x: m.gather(x, 0, m.tensor(np.array([[1], [1]]))), (rand(1, (2, 1)),), label="size-1"),
     Case("scatter_add", lambda m, x, s: x.scatter_add(0, m.tensor(np.array([[0, 1, 0], [0, 1, 1]])), s),
          (rand(1, (2, 3)), rand(2, (2, 3)))),
+    Case("scatter", lambda m, x, s: m.scatter(x, 0, m.tensor(np.array([[1, 0, 2], [0, 2, 1]])), s),
+         (rand(1, (3, 3)), rand(2, (2, 3)))),
+    Case("scatter", lambda m, x, s: x.scatter(1, m.tensor(np.array([[2], [0]])), s), (rand(1, (2, 3)), rand(2, (2, 1))),
+         label="dim 1"),
+    Case("scatter", lambda m, x: x.scatter(-1, m.tensor(np.array([[2, 0]])), 0.5), (rand(1, (2, 3)),), label="value"),
+    Case("scatter", lambda m, x, s: m.scatter(x, 1, m.tensor(np.array([[0, 0], [2, 1]])), s, reduce="add"),
+         (rand(1, (2, 3)), rand(2, (2, 2))), label="reduce=add",  # (PyTorch differentiates only its scatter_add form)
+         th=lambda m, x, s: m.scatter_add(x, 1, m.tensor(np.array([[0, 0], [2, 1]])), s)),
+    Case("scatter_add", lambda m, x, s: m.scatter_add(x, 1, m.tensor(np.array([[0, 0], [2, 2]])), s),
+         (rand(1, (2, 3)), rand(2, (2, 2))), label="function, repeated"),
     Case("index_select", lambda m, x: x.index_select(1, m.tensor(np.array([2, 0, 2]))), (rand(1, (2, 3)),)),
     Case("sort", lambda m, x: x.sort(1).values, (distinct(1, (2, 3)),)),
     Case("sort", lambda m, x: m.sort(x, 0, descending=True).values, (distinct(2, (3, 2)),), label="descending"),

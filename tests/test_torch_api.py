@@ -6,6 +6,8 @@ differentiable ops among them are also in test_ops.py's gradcheck machinery.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 import torch
@@ -256,6 +258,32 @@ def test_scatter_and_masked_fill_values_match_torch() -> None:
          torch.ones(2, 3).scatter_add(0, torch.tensor(idx), torch.ones(2, 3)))
     same(gg.arange(6.0).reshape(2, 3).masked_fill(gg.tensor([True, False, True]), -1),
          torch.arange(6.0).reshape(2, 3).masked_fill(torch.tensor([True, False, True]), -1))
+    # the top-level function is PyTorch's scatter (input, dim, index, src or value), in place too
+    same(gg.scatter(gg.zeros(2, 3), 1, gg.tensor([[2], [0]]), value=7.0),
+         torch.scatter(torch.zeros(2, 3), 1, torch.tensor([[2], [0]]), value=7.0))
+    same(gg.scatter(gg.zeros(2, 3), 1, gg.tensor([[2], [0]]), gg.ones(2, 2) * 3),  # src larger than the index
+         torch.scatter(torch.zeros(2, 3), 1, torch.tensor([[2], [0]]), torch.ones(2, 2) * 3))
+    same(gg.zeros(3, dtype=gg.int64).scatter(0, gg.tensor([1]), 2.7),
+         torch.zeros(3, dtype=torch.int64).scatter(0, torch.tensor([1]), 2.7))
+    a, b = gg.ones(2, 3), torch.ones(2, 3)
+    a.scatter_(0, gg.tensor(idx), gg.full((2, 3), 4.0)).scatter_add_(1, gg.tensor([[0, 0]]), gg.ones(1, 2))
+    b.scatter_(0, torch.tensor(idx), torch.full((2, 3), 4.0)).scatter_add_(1, torch.tensor([[0, 0]]), torch.ones(1, 2))
+    same(a, b)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: x.scatter(0, m.tensor([[0.0, 1.0]]), 1.0),
+    lambda m, x: x.scatter(0, m.tensor([0, 1]), 1.0),
+    lambda m, x: x.scatter(0, m.tensor([[5]]), 1.0),
+    lambda m, x: x.scatter(0, m.tensor([[0, 1, 2, 0], [2, 0, 0, 1]]), m.ones(1, 4)),
+    lambda m, x: x.scatter(0, m.zeros(2, 5, dtype=m.int64), 1.0),
+])
+def test_scatter_refuses_what_torch_refuses(call: Any) -> None:
+    with pytest.raises(RuntimeError) as theirs:
+        call(torch, torch.zeros(3, 4))
+    with pytest.raises(RuntimeError) as ours:
+        call(gg, gg.zeros(3, 4))
+    assert str(theirs.value).split(" (")[0] in str(ours.value)
 
 
 IN_PLACE = [("sqrt_", ()), ("exp_", ()), ("pow_", (2,)), ("relu_", ()), ("clamp_", (0.2, 1.5)), ("fill_", (0.25,)),

@@ -90,41 +90,58 @@ def _along(index: np.ndarray, dim: int) -> tuple:
     return tuple(grids)
 
 
-def gather(x: Any, dim: int, index: Any) -> Any:
-    """out[i][j] = x[index[i][j]][j] for dim 0 (and so on): indexing, so the gradient adds back where it came from."""
+def _index_along(x: Any, dim: int, index: Any, op: str) -> tuple[np.ndarray, int]:
+    """gather's and scatter's index, checked as PyTorch checks it, and their dim normalised."""
     idx = np.asarray(value(index))
     if idx.dtype.kind not in "iu":
-        raise RuntimeError(f"gather(): Expected dtype int64 for index, got {idx.dtype}")
+        raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index, got {idx.dtype}")
     if idx.ndim != x.ndim:
-        raise RuntimeError(f"gather: index ({idx.ndim}-D) must have as many dimensions as input ({x.ndim}-D)")
-    return S.getitem(x, _along(idx, S._norm_dim(dim, x.ndim, "gather")))
+        what = "input" if op == "gather" else "self"
+        raise RuntimeError(f"{op}(): Index tensor must have the same number of dimensions as {what} tensor (index "
+                           f"{list(idx.shape)}, {what} {list(x.shape)})")
+    return idx, S._norm_dim(dim, x.ndim, op)
+
+
+def gather(x: Any, dim: int, index: Any) -> Any:
+    """out[i][j] = x[index[i][j]][j] for dim 0 (and so on): indexing, so the gradient adds back where it came from."""
+    return S.getitem(x, _along(*_index_along(x, dim, index, "gather")))
 
 
 def take_along_dim(x: Any, indices: Any, dim: int) -> Any:
     return gather(x, dim, np.broadcast_to(value(indices), np.broadcast_shapes(np.shape(value(indices)), x.shape)))
 
 
-def _scattered(x: Any, dim: int, index: Any, src: Any, add: bool) -> Any:
-    idx = np.asarray(value(index))
-    d = S._norm_dim(dim, x.ndim, "scatter")
+def _scattered(x: Any, dim: int, index: Any, src: Any, add: bool, op: str) -> Any:
+    idx, d = _index_along(x, dim, index, op)
+    against = [list(src.shape)] if isinstance(src, Tensor) else []
+    if np.any([i > n for k, (i, n) in enumerate(zip(idx.shape, x.shape)) if k != d]
+              + [i > n for shape in against for i, n in zip(idx.shape, shape)]):
+        raise RuntimeError(f"{op}(): Expected index {list(idx.shape)} to be no larger than self {list(x.shape)} apart "
+                           f"from dimension {d}" + "".join(f" and to be no larger size than src {s}" for s in against))
+    outside = idx[(idx < 0) | (idx >= x.shape[d])]
+    if outside.size:
+        raise RuntimeError(f"{op}(): index {outside[0]} is out of bounds for dimension {d} with size {x.shape[d]}")
     if not isinstance(src, Tensor):
         src = _const(np.full(idx.shape, src, dtype=x.dtype))
     elif src.shape != idx.shape:
         src = S.getitem(src, tuple(slice(0, n) for n in idx.shape))
     where = _along(idx, d)
-    if add:
-        return x + S.scatter(src, x.shape, where)
-    return S.setitem(x, where, src)
+    return x + S.add_at(src, x.shape, where) if add else S.setitem(x, where, src)
 
 
-def scatter(x: Any, dim: int, index: Any, src: Any = None, value: Any = None) -> Any:  # noqa: A002
-    """x with x[index[i][j]][j] = src[i][j] (dim 0): setitem along an advanced index."""
-    return _scattered(x, dim, index, value if src is None else src, False)
+def scatter(x: Any, dim: int, index: Any, src: Any = None, value: Any = None, *,  # noqa: A002
+            reduce: str | None = None) -> Any:
+    """x with x[index[i][j]][j] = src[i][j] (dim 0; src a tensor or a number): setitem along an advanced index.
+    reduce="add" adds instead, as scatter_add."""
+    if reduce not in (None, "add"):
+        raise NotImplementedError(f"scatter(): reduce={reduce!r} is not supported (only 'add'); PyTorch deprecates "
+                                  "it for scatter_reduce")
+    return _scattered(x, dim, index, value if src is None else src, reduce == "add", "scatter")
 
 
 def scatter_add(x: Any, dim: int, index: Any, src: Any) -> Any:
     """x with src[i][j] added at x[index[i][j]][j] (dim 0; repeated indices add up)."""
-    return _scattered(x, dim, index, src, True)
+    return _scattered(x, dim, index, src, True, "scatter_add")
 
 
 def index_select(x: Any, dim: int, index: Any) -> Any:

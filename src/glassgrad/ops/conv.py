@@ -167,7 +167,7 @@ def _max_pool_grad(xp: Any, g: Any, out: Any, x: Any, kernel: Pair, stride: Pair
         xv = value(x)
         flat = _windows(xv, kernel, stride, padding, dilation, fill=-np.inf).reshape(g.shape + (-1,))
         index = _argmax_index(xv, flat.argmax(-1), kernel, stride, padding, dilation)
-    return xp.scatter(g, x.shape, index)
+    return xp.add_at(g, x.shape, index)
 
 
 class MaxPool2d(Op):
@@ -184,7 +184,7 @@ class MaxPool2d(Op):
 def _embedding_grad(xp: Any, g: Any, out: Any, w: Any, indices: np.ndarray, padding_idx: int | None) -> Any:
     if padding_idx is not None:
         g = g * (indices != padding_idx)[..., None].astype(value(g).dtype)
-    return xp.scatter(g, w.shape, (indices,))
+    return xp.add_at(g, w.shape, (indices,))
 
 
 class Embedding(Op):

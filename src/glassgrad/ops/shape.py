@@ -21,7 +21,7 @@ def _is_basic(index: Any) -> bool:
     return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in items)
 
 
-def _scatter(g: np.ndarray, shape: tuple[int, ...], index: Any) -> np.ndarray:
+def _add_at(g: np.ndarray, shape: tuple[int, ...], index: Any) -> np.ndarray:
     """Zeros of `shape` with `g` added at `index` (repeated indices add up)."""
     if (g.dtype.kind == "f" and isinstance(index, tuple) and len(index) == len(shape) and g.ndim
             and all(isinstance(i, np.ndarray) and i.dtype.kind in "iu" for i in index)):
@@ -88,7 +88,7 @@ class GetItem(Op):
     name, text, latex = "getitem", "$a[i]", "{$a}_{i}"
     derivatives = (vjp("g added back at i (repeated indices sum), 0 elsewhere",
                        r"\operatorname{scatter\text{-}add}_i(g)",
-                       lambda xp, g, out, a, index: xp.scatter(g, a.shape, index)),)
+                       lambda xp, g, out, a, index: xp.add_at(g, a.shape, index)),)
     needs_inputs = False
 
     @staticmethod
@@ -96,16 +96,17 @@ class GetItem(Op):
         return a[index]
 
 
-class Scatter(Op):
-    """The adjoint of indexing: what indexing's backward does, recorded so grad-of-grad can pass through it."""
+class AddAt(Op):
+    """The adjoint of indexing (NumPy's np.add.at into zeros): what indexing's backward does, recorded so
+    grad-of-grad can pass through it. (PyTorch's scatter, along a dim, is composite.scatter.)"""
 
-    name, text, latex = "scatter", "zeros with $a added at i", r"\operatorname{scatter}_i($a)"
+    name, text, latex = "add_at", "zeros with $a added at i", r"\operatorname{add\text{-}at}_i($a)"
     derivatives = (vjp("g[i]", "g_i", lambda xp, g, out, a, shape, index: xp.getitem(g, index)),)
     needs_inputs = False
 
     @staticmethod
     def forward(a: np.ndarray, shape: tuple[int, ...], index: Any) -> np.ndarray:
-        return _scatter(np.asarray(a), shape, index)
+        return _add_at(np.asarray(a), shape, index)
 
 
 def _put_mask(shape: tuple[int, ...], index: Any) -> np.ndarray:
@@ -268,8 +269,8 @@ def getitem(x: Any, index: Any) -> Any:
     return apply(GetItem, x, index=_plain_index(index))
 
 
-def scatter(g: Any, shape: tuple[int, ...], index: Any) -> Any:
-    return apply(Scatter, g, shape=tuple(shape), index=index)
+def add_at(g: Any, shape: tuple[int, ...], index: Any) -> Any:
+    return apply(AddAt, g, shape=tuple(shape), index=index)
 
 
 def setitem(x: Any, index: Any, v: Any) -> Any:

@@ -20,7 +20,7 @@ class _Numpy:
     exp, log, sqrt, sin, cos, tanh = (staticmethod(f) for f in (np.exp, np.log, np.sqrt, np.sin, np.cos, np.tanh))
     matmul, where, broadcast_to, expand_dims = (staticmethod(f) for f in (np.matmul, np.where, np.broadcast_to,
                                                                            np.expand_dims))
-    sigmoid, erf, erfc, scatter = (staticmethod(f) for f in (E._sigmoid, E._erf, E._erfc, S._scatter))
+    sigmoid, erf, erfc, add_at = (staticmethod(f) for f in (E._sigmoid, E._erf, E._erfc, S._add_at))
     softmax, log_softmax = staticmethod(R._softmax), staticmethod(R._log_softmax)
 
     @staticmethod
@@ -84,8 +84,8 @@ class _Tensor:
     exp, log, sqrt, sin, cos, tanh = (staticmethod(f) for f in (E.exp, E.log, E.sqrt, E.sin, E.cos, E.tanh))
     sigmoid, erf, erfc, where, matmul, cast = (staticmethod(f) for f in (E.sigmoid, E.erf, E.erfc, E.where, L.matmul,
                                                                           E.cast))
-    broadcast_to, reshape, getitem, scatter = (staticmethod(f) for f in (S.broadcast_to, S.reshape, S.getitem,
-                                                                          S.scatter))
+    broadcast_to, reshape, getitem, add_at = (staticmethod(f) for f in (S.broadcast_to, S.reshape, S.getitem,
+                                                                         S.add_at))
     softmax, log_softmax, softplus = staticmethod(R.softmax), staticmethod(R.log_softmax), staticmethod(E.softplus)
     cumsum, cumprod, einsum = staticmethod(R.cumsum), staticmethod(R.cumprod), staticmethod(L.einsum)
 
