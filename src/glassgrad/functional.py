@@ -154,10 +154,10 @@ def _with_out(fn: _Any) -> _Any:
 
 
 # the function forms that take `out=` in tutorials and PyTorch's docs (the Tensor methods never do)
-for _name in ("abs", "add", "clamp", "cos", "div", "erf", "exp", "floor_divide", "log", "log1p", "maximum",
-              "minimum", "mul", "neg", "pow", "remainder", "round", "sigmoid", "sign", "sin", "sqrt", "sub", "tanh",
-              "where", "matmul", "mm", "bmm", "mv", "dot", "outer", "sum", "mean", "prod", "cumsum", "amax",
-              "amin", "std", "var", "logsumexp", "cat", "stack"):
+for _name in ("abs", "add", "clamp", "cos", "div", "erf", "erfc", "exp", "floor_divide", "log", "log1p",
+              "maximum", "minimum", "mul", "neg", "pow", "remainder", "round", "sigmoid", "sign", "sin", "sqrt", "sub",
+              "tanh", "where", "matmul", "mm", "bmm", "mv", "dot", "outer", "sum", "mean", "prod", "cumsum",
+              "cumprod", "amax", "amin", "std", "var", "logsumexp", "cat", "stack"):
     globals()[_name] = _with_out(globals()[_name])
 clip = clamp
 

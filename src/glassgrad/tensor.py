@@ -891,8 +891,8 @@ Tensor.__floordiv__, Tensor.__mod__ = _ops.floor_divide, _ops.remainder  # type:
 for _name, _fn in (("radd", _ops.add), ("rsub", _ops.sub), ("rmul", _ops.mul), ("rtruediv", _ops.div),
                    ("rpow", _ops.pow), ("rfloordiv", _ops.floor_divide), ("rmod", _ops.remainder)):
     setattr(Tensor, f"__{_name}__", lambda self, other, _fn=_fn: _fn(other, self))
-for _name in ("t", "mm", "mv", "bmm", "dot", "outer", "norm", "cumsum", "cumprod", "any", "all", "sort", "argsort",
-              "topk", "median", "masked_fill", "unbind", "repeat", "repeat_interleave", "gather", "scatter", "scatter_add",
+for _name in ("t", "mm", "mv", "bmm", "dot", "outer", "norm", "cumsum", "cumprod", "any", "all", "sort",
+              "argsort", "topk", "median", "masked_fill", "unbind", "repeat", "repeat_interleave", "gather", "scatter", "scatter_add",
               "index_select", "nonzero", "flip", "roll", "tril", "triu", "movedim", "unflatten", "isnan", "isinf",
               "isfinite", "sign", "allclose", "isclose", "equal", "eq", "ne", "gt", "ge", "lt", "le", "unique",
               "take_along_dim", "remainder", "floor_divide", "argmax", "argmin", "round", "prod"):
