@@ -892,10 +892,10 @@ for _name, _fn in (("radd", _ops.add), ("rsub", _ops.sub), ("rmul", _ops.mul), (
                    ("rpow", _ops.pow), ("rfloordiv", _ops.floor_divide), ("rmod", _ops.remainder)):
     setattr(Tensor, f"__{_name}__", lambda self, other, _fn=_fn: _fn(other, self))
 for _name in ("t", "mm", "mv", "bmm", "dot", "outer", "norm", "cumsum", "cumprod", "any", "all", "sort",
-              "argsort", "topk", "median", "masked_fill", "unbind", "repeat", "repeat_interleave", "gather", "scatter", "scatter_add",
-              "index_select", "nonzero", "flip", "roll", "tril", "triu", "movedim", "unflatten", "isnan", "isinf",
-              "isfinite", "sign", "allclose", "isclose", "equal", "eq", "ne", "gt", "ge", "lt", "le", "unique",
-              "take_along_dim", "remainder", "floor_divide", "argmax", "argmin", "round", "prod"):
+              "argsort", "topk", "median", "masked_fill", "unbind", "repeat", "repeat_interleave", "gather", "scatter",
+              "scatter_add", "index_select", "nonzero", "flip", "roll", "tril", "triu", "movedim", "unflatten",
+              "isnan", "isinf", "isfinite", "sign", "allclose", "isclose", "equal", "eq", "ne", "gt", "ge", "lt", "le",
+              "unique", "take_along_dim", "remainder", "floor_divide", "argmax", "argmin", "round", "prod"):
     setattr(Tensor, _name, getattr(_composite if hasattr(_composite, _name) else _ops, _name))
 for _name, _fn in (("sqrt", _ops.sqrt), ("exp", _ops.exp), ("log", _ops.log), ("abs", _ops.abs), ("neg", _ops.neg),
                    ("relu", _ops.relu), ("sigmoid", _ops.sigmoid), ("tanh", _ops.tanh), ("pow", _ops.pow),
