@@ -199,12 +199,15 @@ async function build() {
   await adopt(state);
 }
 
-async function train(request) {
-  const result = await api.train(app.sid, request);
+async function trained(result) {  // a train reply: its state, with the walk and the hovered link's numbers for it
   take(result.state);
   app.walk = null;
   if (app.cursor >= 0 && !app.playing) await loadWalk();
   if (app.hovered) await loadDerivation();
+}
+
+async function train(request) {
+  await trained(await api.train(app.sid, request));
   render();
 }
 
@@ -315,13 +318,13 @@ function render() {
     onLink: (l, k, j) => busy(() => showWeight(l, k, j)),
   });
   renderStep();
-  drawBoundary($('boundary'), s.boundary, app.data, s.classes);
+  drawBoundary($('boundary'), s.boundary, app.boundary, app.data, s.classes);
   drawLegend($('boundary-legend'), s.boundary, s.classes);
   drawLoss($('loss-curve'), s.losses, s.history, s.step);
   drawNorms($('grad-norms'), s.layers);
   renderCard();
   $('step-prev').disabled = app.cursor < 0;
-  updateUrl();
+  if (!app.playing) updateUrl();  // history.replaceState costs ~4 ms: once when Play pauses, not every frame
   updateLinks();
 }
 
@@ -445,15 +448,29 @@ async function step(delta) {
   render();
 }
 
-// Play: one request per frame (that many steps, then everything redrawn), as fast as the browser paints;
-// the speed shown is measured over the last second.
+// Play: one request per frame (that many steps, then everything redrawn), as fast as the browser paints. The
+// next frame's request goes out as soon as this frame's numbers are in (the hovered link's derivation included),
+// so the server trains while the page draws; after Pause, the request in flight is still shown. The speed shown
+// is measured over the last second.
 async function play() {
   app.playing = true;
   $('train-play').disabled = true;
   $('train-pause').disabled = false;
-  let since = performance.now(), frames = 0, steps = app.state.step;
-  while (app.playing) {
-    const ok = await busy(() => train({ steps: Number($('per-frame').value) }).then(() => true));
+  const request = () => {
+    const reply = api.train(app.sid, { steps: Number($('per-frame').value) });
+    reply.catch(() => {});  // awaited below; a failure is shown there, not reported as unhandled meanwhile
+    return reply;
+  };
+  let since = performance.now(), frames = 0, steps = app.state.step, pending = request();
+  while (pending) {
+    const ok = await busy(async () => {
+      const reply = pending;
+      pending = null;
+      await trained(await reply);
+      if (app.playing) pending = request();
+      render();
+      return true;
+    });
     if (!ok) break;
     frames += 1;
     app.frames += 1;
@@ -475,6 +492,7 @@ function pause() {
   app.playing = false;
   $('train-play').disabled = false;
   $('train-pause').disabled = true;
+  updateUrl();
   if (app.cursor >= 0) busy(async () => { await loadWalk(); render(); });
 }
 

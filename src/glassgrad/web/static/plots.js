@@ -1,12 +1,12 @@
 // The training read-outs: decision boundary (or regression output) with the data, loss curves, gradient norms.
 
-import { BLUE, CLASS_COLOURS, boundaryColour, css, diverging, mix, paintGrid, unpack } from './colours.js';
+import { BLUE, CLASS_COLOURS, boundaryColour, css, diverging, mix, paintGrid } from './colours.js';
 
 const offscreen = document.createElement('canvas');
 
-// The boundary's 100 × 100 values, painted as pixels and scaled up smoothly; the training points on top, with a
-// white ring, and the test points with a black one.
-export function drawBoundary(canvas, boundary, data, classes) {
+// The boundary's 100 × 100 values (decoded once per state), painted as pixels and scaled up smoothly; the training
+// points on top, with a white ring, and the test points with a black one.
+export function drawBoundary(canvas, boundary, values, data, classes) {
   const ctx = canvas.getContext('2d');
   const { width, height } = canvas;
   ctx.clearRect(0, 0, width, height);
@@ -17,7 +17,6 @@ export function drawBoundary(canvas, boundary, data, classes) {
     ctx.fillText(`this data has ${data ? data.x[0].length : '?'}.`, 12, height / 2 + 10);
     return;
   }
-  const values = unpack(boundary.values);
   paintGrid(offscreen, values, 0, boundary.nx, boundary.ny, boundaryColour(boundary));
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(offscreen, 0, 0, width, height);
@@ -41,8 +40,12 @@ export function drawBoundary(canvas, boundary, data, classes) {
   }
 }
 
-// The colour scale of the boundary, with its ends labelled (or one swatch per class).
+// The colour scale of the boundary, with its ends labelled (or one swatch per class); drawn again only when it
+// changes, not on every frame of Play.
 export function drawLegend(canvas, boundary, classes) {
+  const key = boundary ? `${boundary.kind} ${boundary.range} ${classes}` : '';
+  if (canvas.dataset.drawn === key) return;
+  canvas.dataset.drawn = key;
   const ctx = canvas.getContext('2d');
   const { width, height } = canvas;
   ctx.clearRect(0, 0, width, height);
