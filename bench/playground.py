@@ -11,7 +11,8 @@ losses) as JSON. The cases, timed interleaved by _common.compare:
 
 1 / frame is the most frames per second the server can give one page on this machine (the browser's parse and
 paint come on top; tests/test_web_browser.py measures the two together in Chromium). The process CPU time of a
-frame is printed too: on a shared machine wall time also counts other processes. Run from the repository root:
+frame is printed too: on a shared machine wall time also counts other processes. The Playground is the one
+create_app makes, so NumPy's BLAS runs on one thread as in the server (see create_app). Run from the repository root:
 .venv/bin/python bench/playground.py
 """
 
@@ -21,7 +22,7 @@ import time
 
 from _common import compare, machine_facts
 from glassgrad.web.schemas import NetworkConfig, TrainResult
-from glassgrad.web.server import Playground
+from glassgrad.web.server import Playground, create_app
 from glassgrad.web.sessions import SessionStore, Visitor
 
 CONFIG = NetworkConfig(dataset="moons", samples=200, hidden=[8, 8], activations=["tanh", "tanh", "sigmoid"],
@@ -30,7 +31,7 @@ CONFIG = NetworkConfig(dataset="moons", samples=200, hidden=[8, 8], activations=
 
 def main() -> None:
     print(machine_facts())
-    pg = Playground(SessionStore(4))
+    pg: Playground = create_app().state.playground
     who = Visitor(SessionStore.new_owner(), "127.0.0.1")
     sid = pg.create(CONFIG, who)["session_id"]
     with pg.store.use(sid, who) as run:
