@@ -151,3 +151,37 @@ def test_sequential_and_module_list_edit_like_lists_as_in_pytorch() -> None:
     seq[1] = gg.nn.Tanh()                        # the chain forward runs follows the edit
     x = gg.tensor([[3.0, -1.0]])
     np.testing.assert_allclose(seq(x).detach().numpy(), np.tanh(seq[0](x).detach().numpy()))
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "prod", "std",
+                                  "var", "logsumexp", "median"])
+def test_reductions_take_numpys_axis_and_keepdims_as_torch_does(name: str) -> None:
+    """d2l writes A.sum(axis=1, keepdims=True); makemore writes P.sum(1, keepdims=True)."""
+    a = np.arange(12.0).reshape(3, 4) / 7
+    for kw in ({"axis": 1}, {"dim": 0, "keepdims": True}, {"axis": 1, "keepdims": True}):
+        ours, theirs = getattr(gg.tensor(a), name)(**kw), getattr(torch.tensor(a), name)(**kw)
+        ours = ours[0] if isinstance(ours, tuple) else ours
+        theirs = theirs[0] if isinstance(theirs, tuple) else theirs
+        same(ours, theirs)
+        ours, theirs = getattr(gg, name)(gg.tensor(a), **kw), getattr(torch, name)(torch.tensor(a), **kw)
+        same(ours[0] if isinstance(ours, tuple) else ours, theirs[0] if isinstance(theirs, tuple) else theirs)
+
+
+@pytest.mark.parametrize("name", ["cumsum", "cumprod", "softmax", "log_softmax", "sort", "argsort", "unbind",
+                                  "squeeze", "unsqueeze"])
+def test_dim_functions_take_axis_as_torch_does(name: str) -> None:
+    a = np.arange(1.0, 7.0).reshape(2, 3) / 5
+    ours, theirs = getattr(gg.tensor(a), name)(axis=1), getattr(torch.tensor(a), name)(axis=1)
+    ours = ours[0] if isinstance(ours, tuple) else ours
+    theirs = theirs[0] if isinstance(theirs, tuple) else theirs
+    same(ours, theirs)
+    assert tuple(gg.cat([gg.tensor(a)] * 2, axis=1).shape) == tuple(torch.cat([torch.tensor(a)] * 2, axis=1).shape)
+
+
+def test_makemore_bigram_normalisation_runs_unchanged() -> None:
+    for m in (gg, torch):
+        counts = m.tensor([[3, 1, 0], [0, 2, 2], [1, 1, 1]], dtype=m.int32)
+        p = (counts + 1).float()
+        p /= p.sum(1, keepdims=True)
+        expected = (counts.numpy() + 1) / (counts.numpy() + 1).sum(1, keepdims=True)
+        np.testing.assert_allclose(p.numpy(), expected, rtol=1e-6)

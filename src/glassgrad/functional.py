@@ -161,4 +161,24 @@ for _name in ("abs", "add", "clamp", "cos", "div", "erf", "erfc", "exp", "floor_
     globals()[_name] = _with_out(globals()[_name])
 clip = clamp
 
+
+def _numpy_names(fn: _Any) -> _Any:
+    """PyTorch's NumPy-style aliases: `axis=` for `dim=` and `keepdims=` for `keepdim=` (d2l, makemore use them)."""
+    @_functools.wraps(fn)
+    def with_aliases(*args: _Any, **kwargs: _Any) -> _Any:
+        if "axis" in kwargs:
+            kwargs["dim"] = kwargs.pop("axis")
+        if "keepdims" in kwargs:
+            kwargs["keepdim"] = kwargs.pop("keepdims")
+        return fn(*args, **kwargs)
+    return with_aliases
+
+
+# where PyTorch takes axis= (and, for the reductions, keepdims=): function and method forms alike
+_AXIS_ALIASED = ("sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "prod", "cumsum", "cumprod", "std",
+                "var", "logsumexp", "softmax", "log_softmax", "median", "sort", "argsort", "topk", "unbind",
+                "squeeze", "unsqueeze", "cat", "stack")
+for _name in _AXIS_ALIASED:
+    globals()[_name] = _numpy_names(globals()[_name])
+
 __all__ = [name for name in dir() if not name.startswith("_")]  # every name imported above

@@ -506,11 +506,11 @@ class Tensor:
         return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
     # -------------------------------------------------------------------------------- ops with extra args
-    def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
-        return _ops.sum(self, dim if axis is None else axis, keepdim)
+    def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _ops.sum(self, dim, keepdim)
 
-    def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
-        return _ops.mean(self, dim if axis is None else axis, keepdim)
+    def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _ops.mean(self, dim, keepdim)
 
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
         return _ops.max(self, dim, keepdim)
@@ -914,3 +914,6 @@ Tensor.element_size = lambda self: self._data.itemsize  # type: ignore[attr-defi
 Tensor.ndimension, Tensor.is_cuda, Tensor.get_device = Tensor.dim, False, lambda self: -1  # type: ignore[attr-defined]
 Tensor.is_floating_point = lambda self: self._data.dtype.kind == "f"  # type: ignore[attr-defined]
 Tensor.is_complex = lambda self: self._data.dtype.kind == "c"  # type: ignore[attr-defined]
+for _name in _ops._AXIS_ALIASED:
+    if hasattr(Tensor, _name):
+        setattr(Tensor, _name, _ops._numpy_names(getattr(Tensor, _name)))
