@@ -185,3 +185,13 @@ def test_makemore_bigram_normalisation_runs_unchanged() -> None:
         p /= p.sum(1, keepdims=True)
         expected = (counts.numpy() + 1) / (counts.numpy() + 1).sum(1, keepdims=True)
         np.testing.assert_allclose(p.numpy(), expected, rtol=1e-6)
+
+
+def test_zero_d_tensors_format_as_their_number() -> None:
+    """`print(f"loss {loss:.4f}")` and makemore's f'{nll/n}' print the number, as in PyTorch."""
+    for spec in ("", ".4f", ">10.2e"):
+        assert format(gg.tensor(2.0304279), spec) == format(torch.tensor(2.0304279), spec)
+    assert f"{gg.tensor([1.0, 2.0])}" == str(gg.tensor([1.0, 2.0]))
+    for m in (gg, torch):
+        with pytest.raises(TypeError):
+            format(m.tensor([1.0, 2.0]), ".2f")

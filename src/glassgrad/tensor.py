@@ -213,6 +213,10 @@ class Tensor:
 
     nelement = numel
 
+    def __format__(self, spec: str) -> str:
+        """A 0-d tensor formats as its number (`f"{loss:.4f}"`), as in PyTorch."""
+        return self._data.item().__format__(spec) if self._data.ndim == 0 else object.__format__(self, spec)
+
     def item(self) -> Any:
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
