@@ -195,3 +195,17 @@ def test_zero_d_tensors_format_as_their_number() -> None:
     for m in (gg, torch):
         with pytest.raises(TypeError):
             format(m.tensor([1.0, 2.0]), ".2f")
+
+
+@pytest.mark.parametrize("name", ["exp", "log", "log1p", "log2", "log10", "expm1", "tan", "sinh", "cosh", "sqrt",
+                                  "sin", "cos", "tanh", "sigmoid", "erf", "erfc"])
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool"])
+def test_float_functions_of_integers_give_the_default_float(name: str, dtype: str) -> None:
+    """torch.log(torch.tensor([1, 2])) is float32 (the default dtype), not float64."""
+    data = [True, True] if dtype == "bool" else [1, 2]
+    for method in (False, True):
+        ours, theirs = gg.tensor(data, dtype=getattr(gg, dtype)), torch.tensor(data, dtype=getattr(torch, dtype))
+        if method:
+            same(getattr(ours, name)(), getattr(theirs, name)())
+        else:
+            same(getattr(gg, name)(ours), getattr(torch, name)(theirs))

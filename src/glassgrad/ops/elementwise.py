@@ -13,7 +13,7 @@ import numpy as np
 
 from glassgrad.autograd import apply
 from glassgrad.ops.base import Op, local, value, vjp
-from glassgrad.tensor import Tensor, _make, _promoted
+from glassgrad.tensor import Tensor, _make, _promoted, get_default_dtype
 
 _SQRT2 = math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -353,6 +353,13 @@ def cast(a: Any, dtype: Any) -> Any:
     return apply(Cast, a, dtype=np.dtype(dtype))
 
 
+def _floating(a: Any) -> Any:
+    """Integer and bool inputs of a float function (exp, log, sin, ...) become the default float, as in PyTorch."""
+    if isinstance(a, Tensor) and a.dtype.kind in "biu":
+        return cast(a, get_default_dtype())
+    return a
+
+
 def _binary(op: type[Op], a: Any, b: Any, divide: bool = False) -> Any:
     """Both operands cast to the dtype PyTorch's promotion gives: operators, methods and functions alike."""
     if isinstance(a, Tensor):
@@ -424,59 +431,59 @@ def abs(a: Any) -> Any:  # noqa: A001
 
 
 def exp(a: Any) -> Any:
-    return apply(Exp, a)
+    return apply(Exp, _floating(a))
 
 
 def log(a: Any) -> Any:
-    return apply(Log, a)
+    return apply(Log, _floating(a))
 
 
 def log1p(a: Any) -> Any:
-    return apply(Log1p, a)
+    return apply(Log1p, _floating(a))
 
 
 def log2(a: Any) -> Any:
-    return apply(Log2, a)
+    return apply(Log2, _floating(a))
 
 
 def log10(a: Any) -> Any:
-    return apply(Log10, a)
+    return apply(Log10, _floating(a))
 
 
 def expm1(a: Any) -> Any:
-    return apply(Expm1, a)
+    return apply(Expm1, _floating(a))
 
 
 def tan(a: Any) -> Any:
-    return apply(Tan, a)
+    return apply(Tan, _floating(a))
 
 
 def sinh(a: Any) -> Any:
-    return apply(Sinh, a)
+    return apply(Sinh, _floating(a))
 
 
 def cosh(a: Any) -> Any:
-    return apply(Cosh, a)
+    return apply(Cosh, _floating(a))
 
 
 def sqrt(a: Any) -> Any:
-    return apply(Sqrt, a)
+    return apply(Sqrt, _floating(a))
 
 
 def sin(a: Any) -> Any:
-    return apply(Sin, a)
+    return apply(Sin, _floating(a))
 
 
 def cos(a: Any) -> Any:
-    return apply(Cos, a)
+    return apply(Cos, _floating(a))
 
 
 def tanh(a: Any) -> Any:
-    return apply(Tanh, a)
+    return apply(Tanh, _floating(a))
 
 
 def sigmoid(a: Any) -> Any:
-    return apply(Sigmoid, a)
+    return apply(Sigmoid, _floating(a))
 
 
 def relu(a: Any) -> Any:
@@ -488,11 +495,11 @@ def leaky_relu(a: Any, negative_slope: float = 0.01) -> Any:
 
 
 def erf(a: Any) -> Any:
-    return apply(Erf, a)
+    return apply(Erf, _floating(a))
 
 
 def erfc(a: Any) -> Any:
-    return apply(Erfc, a)
+    return apply(Erfc, _floating(a))
 
 
 def gelu(a: Any, approximate: str = "none") -> Any:
