@@ -45,7 +45,8 @@ TH = TorchNS()
 COMPOSITES = {"var", "std", "flatten", "squeeze", "unsqueeze", "view", "broadcast_to", "split", "chunk", "T", "mT",
               "square", "operators", "max_all", "min_all", "t", "mm", "bmm", "dot", "outer", "norm", "gather",
               "scatter", "scatter_add", "index_select", "sort", "topk", "median", "masked_fill", "flip", "roll",
-              "repeat", "repeat_interleave", "tril", "triu", "unbind", "hstack", "vstack", "movedim", "unflatten"}
+              "repeat", "repeat_interleave", "tril", "triu", "unbind", "hstack", "vstack", "movedim", "unflatten",
+              "frac", "reciprocal", "rsqrt", "clamp_min", "clamp_max"}
 
 
 @dataclass
@@ -186,6 +187,15 @@ CASES: list[Case] = [
     *unary("sign", lambda m, a: m.sign(a) * a, avoid=(0.0,)),
     *unary("round", lambda m, a: m.round(a) + a, avoid=(-1.5, -0.5, 0.5, 1.5)),
     Case("round", lambda m, a: a.round(decimals=1) * a, (rand(1, (2, 3)),), label="decimals"),
+    *unary("floor", lambda m, a: m.floor(a) * a, avoid=(-1.0, 0.0, 1.0)),
+    *unary("ceil", lambda m, a: a.ceil() * a, avoid=(-1.0, 0.0, 1.0)),
+    *unary("trunc", lambda m, a: m.trunc(a) + a, avoid=(-1.0, 0.0, 1.0)),
+    *unary("frac", lambda m, a: m.frac(a) * a, avoid=(-1.0, 0.0, 1.0)),
+    *unary("reciprocal", lambda m, a: m.reciprocal(a), avoid=(0.0,)),
+    *unary("rsqrt", lambda m, a: a.rsqrt(), 0.3, 2.0),
+    *unary("square", lambda m, a: m.square(a), label="square()"),
+    *unary("clamp_min", lambda m, a: m.clamp_min(a, 0.25), avoid=(0.25,)),
+    *unary("clamp_max", lambda m, a: a.clamp_max(-0.25), avoid=(-0.25,)),
     *unary("pow", lambda m, a: a**3, label="x**3"),
     *unary("pow", lambda m, a: a**2.5, 0.3, 2.0, label="x**2.5"),
     *unary("pow", lambda m, a: 2.0**a, label="2**x"),

@@ -209,3 +209,22 @@ def test_float_functions_of_integers_give_the_default_float(name: str, dtype: st
             same(getattr(ours, name)(), getattr(theirs, name)())
         else:
             same(getattr(gg, name)(ours), getattr(torch, name)(theirs))
+
+
+def test_rounding_logical_where_and_in_place_forms_match_torch() -> None:
+    a = np.array([-2.5, -1.5, -0.3, 0.0, 0.7, 1.5, 3.0])
+    for name in ("floor", "ceil", "trunc", "fix", "frac", "square"):
+        same(getattr(gg, name)(gg.tensor(a)), getattr(torch, name)(torch.tensor(a)))
+        ours, theirs = gg.tensor(a), torch.tensor(a)
+        getattr(ours, name + "_")()
+        getattr(theirs, name + "_")()
+        same(ours, theirs)
+    for name in ("floor", "ceil", "trunc", "square", "reciprocal", "rsqrt"):   # integer inputs, torch's dtypes
+        same(getattr(gg, name)(gg.tensor([1, 4, 9])), getattr(torch, name)(torch.tensor([1, 4, 9])))
+    b = np.array([0.5, -1.0, 2.0, 0.0, -0.1, 1.0, 1.0])
+    for name in ("logical_and", "logical_or", "logical_xor"):
+        same(getattr(gg, name)(gg.tensor(a), gg.tensor(b)), getattr(torch, name)(torch.tensor(a), torch.tensor(b)))
+        same(getattr(gg.tensor(a), name)(gg.tensor(b)), getattr(torch.tensor(a), name)(torch.tensor(b)))
+    same(gg.logical_not(gg.tensor(a)), torch.logical_not(torch.tensor(a)))
+    ga, ta = gg.tensor(a), torch.tensor(a)
+    same(ga.where(ga > 0, gg.tensor(b)), ta.where(ta > 0, torch.tensor(b)))

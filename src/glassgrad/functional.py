@@ -28,6 +28,10 @@ from glassgrad.ops.composite import (  # noqa: A004
                                        isinf,
                                        isnan,
                                        le,
+                                       logical_and,
+                                       logical_not,
+                                       logical_or,
+                                       logical_xor,
                                        lt,
                                        masked_fill,
                                        median,
@@ -57,7 +61,10 @@ from glassgrad.ops.elementwise import (
                                        abs,
                                        add,
                                        cast,
+                                       ceil,
                                        clamp,
+                                       clamp_max,
+                                       clamp_min,
                                        cos,
                                        cosh,
                                        div,
@@ -65,7 +72,9 @@ from glassgrad.ops.elementwise import (
                                        erfc,
                                        exp,
                                        expm1,
+                                       floor,
                                        floor_divide,
+                                       frac,
                                        gelu,
                                        leaky_relu,
                                        log,
@@ -77,18 +86,22 @@ from glassgrad.ops.elementwise import (
                                        mul,
                                        neg,
                                        pow,
+                                       reciprocal,
                                        relu,
                                        remainder,
                                        round,
+                                       rsqrt,
                                        sigmoid,
                                        sign,
                                        sin,
                                        sinh,
                                        softplus,
                                        sqrt,
+                                       square,
                                        sub,
                                        tan,
                                        tanh,
+                                       trunc,
                                        where,
 )
 from glassgrad.ops.linalg import einsum, linear, matmul
@@ -159,7 +172,7 @@ for _name in ("abs", "add", "clamp", "cos", "div", "erf", "erfc", "exp", "floor_
               "tanh", "where", "matmul", "mm", "bmm", "mv", "dot", "outer", "sum", "mean", "prod", "cumsum",
               "cumprod", "amax", "amin", "std", "var", "logsumexp", "cat", "stack"):
     globals()[_name] = _with_out(globals()[_name])
-clip = clamp
+clip, fix = clamp, trunc
 
 
 def _numpy_names(fn: _Any) -> _Any:

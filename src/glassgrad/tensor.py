@@ -918,6 +918,13 @@ Tensor.element_size = lambda self: self._data.itemsize  # type: ignore[attr-defi
 Tensor.ndimension, Tensor.is_cuda, Tensor.get_device = Tensor.dim, False, lambda self: -1  # type: ignore[attr-defined]
 Tensor.is_floating_point = lambda self: self._data.dtype.kind == "f"  # type: ignore[attr-defined]
 Tensor.is_complex = lambda self: self._data.dtype.kind == "c"  # type: ignore[attr-defined]
+for _name in ("floor", "ceil", "trunc", "frac", "reciprocal", "rsqrt", "square"):
+    setattr(Tensor, _name, getattr(_ops, _name))
+    setattr(Tensor, f"{_name}_", lambda self, _fn=getattr(_ops, _name): self._inplace(_fn))
+for _name in ("clamp_min", "clamp_max", "logical_and", "logical_or", "logical_xor", "logical_not"):
+    setattr(Tensor, _name, getattr(_ops, _name))
+Tensor.fix, Tensor.fix_ = Tensor.trunc, Tensor.trunc_  # type: ignore[attr-defined]
+Tensor.where = lambda self, condition, other: _ops.where(condition, self, other)  # type: ignore[attr-defined]
 for _name in _ops._AXIS_ALIASED:
     if hasattr(Tensor, _name):
         setattr(Tensor, _name, _ops._numpy_names(getattr(Tensor, _name)))

@@ -307,6 +307,22 @@ eq, ne, gt, ge, lt, le = (_compare(f) for f in (np.equal, np.not_equal, np.great
                                                  np.less_equal))
 
 
+def logical_and(a: Any, b: Any) -> Tensor:
+    return _const(np.logical_and(value(a), value(b)))
+
+
+def logical_or(a: Any, b: Any) -> Tensor:
+    return _const(np.logical_or(value(a), value(b)))
+
+
+def logical_xor(a: Any, b: Any) -> Tensor:
+    return _const(np.logical_xor(value(a), value(b)))
+
+
+def logical_not(a: Any) -> Tensor:
+    return _const(np.logical_not(value(a)))
+
+
 def isnan(x: Any) -> Tensor:
     return _const(np.isnan(value(x)))
 

@@ -121,6 +121,28 @@ class Round(Op):
         return np.round(a, decimals)  # halves to even, as PyTorch
 
 
+class Floor(Op):
+    """floor, ceil and trunc: piecewise constant, so their gradient is 0 (PyTorch's); integers pass unchanged."""
+    name, text, latex = "floor", "⌊$a⌋", r"\lfloor $a \rfloor"
+    derivatives = (local("0", "0", lambda xp, out, a: 0),)
+    needs_inputs = False
+    rounding = staticmethod(np.floor)
+
+    @classmethod
+    def forward(cls, a: np.ndarray) -> np.ndarray:
+        return cls.rounding(a) if a.dtype.kind == "f" else a.copy()
+
+
+class Ceil(Floor):
+    name, text, latex = "ceil", "⌈$a⌉", r"\lceil $a \rceil"
+    rounding = staticmethod(np.ceil)
+
+
+class Trunc(Floor):
+    name, text, latex = "trunc", "trunc($a)", r"\operatorname{trunc}($a)"
+    rounding = staticmethod(np.trunc)
+
+
 class Neg(Op):
     name, text, latex = "neg", "−$a", "-$a"
     forward = staticmethod(np.negative)
@@ -422,6 +444,34 @@ def round(a: Any, decimals: int = 0) -> Any:  # noqa: A001
     return apply(Round, a, decimals=decimals)
 
 
+def floor(a: Any) -> Any:
+    return apply(Floor, a)
+
+
+def ceil(a: Any) -> Any:
+    return apply(Ceil, a)
+
+
+def trunc(a: Any) -> Any:
+    return apply(Trunc, a)
+
+
+def frac(a: Any) -> Any:
+    return sub(a, trunc(a))
+
+
+def reciprocal(a: Any) -> Any:
+    return div(1.0, _floating(a))
+
+
+def rsqrt(a: Any) -> Any:
+    return pow(_floating(a), -0.5)
+
+
+def square(a: Any) -> Any:
+    return pow(a, 2)
+
+
 def neg(a: Any) -> Any:
     return apply(Neg, a)
 
@@ -516,6 +566,14 @@ def clamp(a: Any, min: float | None = None, max: float | None = None) -> Any:  #
     if min is None and max is None:
         raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
     return apply(Clamp, a, min=min, max=max)
+
+
+def clamp_min(a: Any, min: float) -> Any:  # noqa: A002
+    return clamp(a, min=min)
+
+
+def clamp_max(a: Any, max: float) -> Any:  # noqa: A002
+    return clamp(a, max=max)
 
 
 def maximum(a: Any, b: Any) -> Any:
