@@ -886,7 +886,8 @@ for _name in ("exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "r
               "matmul", "var", "std", "amax", "amin", "logsumexp", "softmax", "log_softmax", "flatten", "squeeze",
               "unsqueeze", "transpose", "split", "chunk", "broadcast_to"):
     setattr(Tensor, _name, getattr(_ops, _name))
-for _name in ("log2", "log10", "expm1", "tan", "sinh", "cosh"):
+for _name in ("log2", "log10", "expm1", "tan", "sinh", "cosh", "floor", "ceil", "trunc", "frac", "reciprocal",
+              "rsqrt", "square"):  # each with its in-place form
     setattr(Tensor, _name, getattr(_ops, _name))
     setattr(Tensor, f"{_name}_", lambda self, _fn=getattr(_ops, _name): self._inplace(_fn))
 Tensor.__add__, Tensor.__sub__, Tensor.__mul__, Tensor.__truediv__, Tensor.__pow__ = (  # type: ignore[assignment]
@@ -918,9 +919,6 @@ Tensor.element_size = lambda self: self._data.itemsize  # type: ignore[attr-defi
 Tensor.ndimension, Tensor.is_cuda, Tensor.get_device = Tensor.dim, False, lambda self: -1  # type: ignore[attr-defined]
 Tensor.is_floating_point = lambda self: self._data.dtype.kind == "f"  # type: ignore[attr-defined]
 Tensor.is_complex = lambda self: self._data.dtype.kind == "c"  # type: ignore[attr-defined]
-for _name in ("floor", "ceil", "trunc", "frac", "reciprocal", "rsqrt", "square"):
-    setattr(Tensor, _name, getattr(_ops, _name))
-    setattr(Tensor, f"{_name}_", lambda self, _fn=getattr(_ops, _name): self._inplace(_fn))
 for _name in ("clamp_min", "clamp_max", "logical_and", "logical_or", "logical_xor", "logical_not"):
     setattr(Tensor, _name, getattr(_ops, _name))
 Tensor.fix, Tensor.fix_ = Tensor.trunc, Tensor.trunc_  # type: ignore[attr-defined]
