@@ -37,12 +37,18 @@ export function boundaryColour(boundary) {
   return (v) => diverging((2 * (v - lo)) / (hi - lo) - 1);
 }
 
+const images = new WeakMap();  // canvas → its ImageData, reused frame after frame
+
 // Paint values (row-major from the top) into a canvas of nx × ny pixels: CSS or drawImage scales it up smoothly.
 export function paintGrid(canvas, values, offset, nx, ny, colour) {
   if (canvas.width !== nx) canvas.width = nx;
   if (canvas.height !== ny) canvas.height = ny;
   const ctx = canvas.getContext('2d');
-  const image = ctx.createImageData(nx, ny);
+  let image = images.get(canvas);
+  if (!image || image.width !== nx || image.height !== ny) {
+    image = ctx.createImageData(nx, ny);
+    images.set(canvas, image);
+  }
   for (let i = 0; i < nx * ny; i += 1) {
     const rgb = colour(values[offset + i], i);
     image.data[4 * i] = rgb[0];
