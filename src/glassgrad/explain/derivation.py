@@ -462,14 +462,14 @@ class Derivation:
         for u, local in zip(f.uses, f.locals):
             s = u.symbol(latex)
             if local is None:
-                bits.append(s + (r"\ 	ext{(VJP)}" if latex else " (vector-Jacobian product)"))
+                bits.append(s + (r"\ \text{(VJP)}" if latex else " (vector-Jacobian product)"))
             elif s.replace("−", "-") == number(local, self.precision):
                 bits.append(s)
             else:
                 bits.append(f"{s} = {self._num(local, latex, False)}")
         share = f.lower is eq.point and len(eq.parts) > 1
         after = _point_derivative(self.output, f.lower, latex)
-        carried = (rf"	ext{{this part of }} {after}" if latex else f"this part of {after}") if share else after
+        carried = (rf"\text{{this part of }} {after}" if latex else f"this part of {after}") if share else after
         sep, arrow = (r";\ ", r"\ \Rightarrow\ ") if latex else ("; ", " ⇒ ")
         return f"{lhs}: {sep.join(bits)}{arrow}{carried} = {self._num(f.value, latex, False)}"
 
