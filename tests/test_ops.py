@@ -46,7 +46,8 @@ COMPOSITES = {"var", "std", "flatten", "squeeze", "unsqueeze", "view", "broadcas
               "square", "operators", "max_all", "min_all", "t", "mm", "bmm", "dot", "outer", "norm", "gather",
               "scatter", "scatter_add", "index_select", "sort", "topk", "median", "masked_fill", "flip", "roll",
               "repeat", "repeat_interleave", "tril", "triu", "unbind", "hstack", "vstack", "movedim", "unflatten",
-              "frac", "reciprocal", "rsqrt", "clamp_min", "clamp_max"}
+              "frac", "reciprocal", "rsqrt", "clamp_min", "clamp_max", "cummax", "cummin", "aminmax", "nansum",
+              "nanmean", "std_mean", "var_mean", "kthvalue", "mode", "quantile", "nanquantile"}
 
 
 @dataclass
@@ -169,6 +170,12 @@ nonzero = lambda k, s: rand(k, s, -2.0, 2.0, avoid=(0.0,), gap=0.3)  # noqa: E73
 anyv = rand
 COND = np.array([[True, False, True], [False, False, True]])
 IDX = np.array([2, 0, 2, 1])  # repeated index: gradients add up
+
+
+def with_nans(m: Any, x: Any) -> Any:
+    """x with NaN where COND holds: what nansum, nanmean and nanquantile skip (their gradient there is 0)."""
+    return x.masked_fill(m.tensor(COND), float("nan"))
+
 
 CASES: list[Case] = [
     # ---------------------------------------------------------------------------------- elementwise
@@ -422,6 +429,32 @@ CASES: list[Case] = [
     Case("vstack", lambda m, a, b: m.vstack([a, b]), (rand(1, (3,)), rand(2, (2, 3)))),
     Case("movedim", lambda m, x: x.movedim(0, -1), (rand(1, (2, 3, 1)),)),
     Case("unflatten", lambda m, x: x.unflatten(1, (2, 3)), (rand(1, (2, 6)),)),
+    # ------------------------------------------------------- statistics (ops/statistics.py, logcumsumexp)
+    Case("cummax", lambda m, x: x.cummax(1).values, (distinct(1, (2, 4)),)),
+    Case("cummax", lambda m, x: m.cummax(x, 0).values, (distinct(2, ()),), label="0d"),
+    Case("cummin", lambda m, x: m.cummin(x, -3).values, (distinct(3, (3, 2, 2)),)),
+    Case("aminmax", lambda m, x: m.aminmax(x), (distinct(1, (2, 3)),)),
+    Case("aminmax", lambda m, x: x.aminmax(dim=1, keepdim=True), (distinct(2, (2, 3)),), label="dim"),
+    Case("nansum", lambda m, x: m.nansum(with_nans(m, x)), (rand(1, (2, 3)),)),
+    Case("nansum", lambda m, x: with_nans(m, x).nansum(1, keepdim=True), (rand(2, (2, 3)),), label="dim"),
+    Case("nanmean", lambda m, x: m.nanmean(with_nans(m, x), 1), (rand(1, (2, 3)),)),
+    Case("nanmean", lambda m, x: with_nans(m, x).nanmean(), (rand(2, (2, 3)),), label="all"),
+    Case("std_mean", lambda m, x: m.std_mean(x, 1, keepdim=True), (rand(1, (2, 3)),)),
+    Case("std_mean", lambda m, x: m.std_mean(x, unbiased=False), (rand(2, (4,)),), label="unbiased=False"),
+    Case("var_mean", lambda m, x: m.var_mean(x, (0, 2), correction=0), (rand(1, (2, 3, 2)),)),
+    Case("kthvalue", lambda m, x: x.kthvalue(2, 1).values, (distinct(1, (2, 4)),)),
+    Case("kthvalue", lambda m, x: m.kthvalue(x, 3, 0, keepdim=True).values, (distinct(2, (3, 2)),), label="dim 0"),
+    Case("mode", lambda m, x: x.mode(0).values, (distinct(1, (3, 2)),)),
+    *[Case("quantile", lambda m, x, i=i: m.quantile(x, 0.35, dim=1, interpolation=i), (distinct(k, (2, 5)),),
+           label=i) for k, i in enumerate(("linear", "lower", "higher", "midpoint", "nearest"))],
+    Case("quantile", lambda m, x: x.quantile(x.new_tensor([0.0, 0.3, 1.0])), (distinct(1, (2, 3)),),
+         label="q tensor, all"),
+    Case("quantile", lambda m, x: m.quantile(x, x.new_tensor([0.25, 0.6]), 0, keepdim=True),
+         (distinct(2, (3, 2)),), label="q tensor, keepdim"),
+    Case("quantile", lambda m, x: m.quantile(x, 0.5, keepdim=True), (distinct(3, (2, 3)),), label="all, keepdim"),
+    Case("nanquantile", lambda m, x: m.nanquantile(with_nans(m, x), 0.4, dim=1), (distinct(1, (2, 3)),)),
+    *unary("logcumsumexp", lambda m, a: a.logcumsumexp(-1)),
+    Case("logcumsumexp", lambda m, x: m.logcumsumexp(x * 30, 0), (rand(1, (4, 2)),), label="spread"),
     # ---------------------------------------------------------------------------------- conv, pooling, lookup
     *[Case("conv2d", lambda m, x, w, b, kw=kw: nnf(m).conv2d(x, w, b, **kw),
            (rand(k, xs), rand(k + 1, ws), rand(k + 2, bs)), label=",".join(f"{a}={v}" for a, v in kw.items()))

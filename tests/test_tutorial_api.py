@@ -228,3 +228,103 @@ def test_rounding_logical_where_and_in_place_forms_match_torch() -> None:
     same(gg.logical_not(gg.tensor(a)), torch.logical_not(torch.tensor(a)))
     ga, ta = gg.tensor(a), torch.tensor(a)
     same(ga.where(ga > 0, gg.tensor(b)), ta.where(ta > 0, torch.tensor(b)))
+
+
+def _both(fn) -> tuple:
+    """fn(m) under glassgrad and under PyTorch."""
+    return fn(gg), fn(torch)
+
+
+TIES = [[1.0, 3.0, 3.0, 2.0, 5.0], [4.0, 4.0, 1.0, 0.0, 4.0], [2.0, np.nan, 0.5, np.nan, 9.0]]
+
+
+@pytest.mark.parametrize("name", ["cummax", "cummin", "mode", "kthvalue"])
+def test_ties_and_nans_pick_torchs_indices_and_send_the_gradient_there(name: str) -> None:
+    data = np.array(TIES[:2] if name in ("mode", "kthvalue") else TIES)   # (mode, kthvalue: NaNs have no order)
+    results = []
+    for m in (gg, torch):
+        x = m.tensor(data, requires_grad=True)
+        args = (2, 1) if name == "kthvalue" else (1,)
+        out = getattr(m, name)(x, *args)
+        out.values.masked_fill(m.isnan(out.values), 0.0).pow(2).sum().backward()
+        results.append((out.values, out.indices, x.grad))
+    for ours, theirs in zip(*results):
+        same(ours, theirs)
+    assert results[0][1].numpy().tolist() == results[1][1].numpy().tolist()
+
+
+def test_mode_of_integers_and_of_a_vector_matches_torch() -> None:
+    ours, theirs = _both(lambda m: m.mode(m.tensor([[3, 1, 3, 1], [2, 2, 7, 7]]), 1, keepdim=True))
+    same(ours.values, theirs.values), same(ours.indices, theirs.indices)
+    ours, theirs = _both(lambda m: m.tensor([1.0, 2.0, 2.0, 3.0]).mode())
+    same(ours.values, theirs.values), same(ours.indices, theirs.indices)
+
+
+@pytest.mark.parametrize("interpolation", ["linear", "lower", "higher", "midpoint", "nearest"])
+def test_quantile_ranks_nans_and_shapes_match_torch(interpolation: str) -> None:
+    q = [0.0, 0.1, 0.25, 0.5, 0.625, 5 / 6, 1.0]   # ranks on and halfway between elements
+    for data, kw in ((np.arange(4.0), {}), (np.arange(7.0)[::-1].copy(), {}),
+                     (np.array([[1.0, np.nan, 3.0, 2.0], [0.5, 1.5, -1.0, 4.0]]), {"dim": 1}),
+                     (np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, np.nan]]), {"dim": -1, "keepdim": True})):
+        for fn in ("quantile", "nanquantile"):
+            ours, theirs = _both(lambda m: getattr(m, fn)(m.tensor(data), m.tensor(q, dtype=m.float64),
+                                                          interpolation=interpolation, **kw))
+            same(ours, theirs)
+    same(*_both(lambda m: m.tensor(np.arange(6.0).reshape(2, 3)).quantile(0.4, keepdim=True)))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.quantile(m.tensor([1, 2]), 0.5), lambda m: m.quantile(m.tensor([1.0, 2.0]), 1.5),
+    lambda m: m.quantile(m.tensor([1.0, 2.0]), m.tensor([0.5], dtype=m.float64)),
+    lambda m: m.quantile(m.tensor([1.0, 2.0]), 0.5, interpolation="foo"),
+    lambda m: m.quantile(m.tensor([[1.0, 2.0]]), m.tensor([[0.5]])), lambda m: m.quantile(m.tensor([]), 0.5),
+    lambda m: m.kthvalue(m.ones(2, 3), 4, 1), lambda m: m.kthvalue(m.ones(2, 3), 0, 1),
+    lambda m: m.nanmean(m.tensor([1, 2])), lambda m: m.aminmax(m.tensor([])),
+    lambda m: m.bincount(m.tensor([-1, 2])), lambda m: m.bincount(m.tensor([[1, 2]])),
+    lambda m: m.bincount(m.tensor([1, 2]), weights=m.tensor([1.0])),
+])
+def test_statistics_refuse_what_torch_refuses_with_its_message(call) -> None:
+    with pytest.raises(RuntimeError) as theirs:
+        call(torch)
+    with pytest.raises(RuntimeError) as ours:
+        call(gg)
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_counts_and_histograms_match_torch() -> None:
+    a = [[0, 1, 3], [2, 0, 0]]
+    for kw in ({}, {"dim": 1}, {"dim": (0, 1)}):
+        same(*_both(lambda m: m.count_nonzero(m.tensor(a), **kw)))
+    same(*_both(lambda m: m.tensor(a, dtype=m.float32).count_nonzero(0)))
+    for kw in ({}, {"minlength": 7}, {"weights": [0.5, 1.0, 2.0, 0.25]}, {"weights": [1, 2, 3, 4]}):
+        same(*_both(lambda m: m.bincount(m.tensor([1, 1, 3, 0]), **{
+            k: m.tensor(v, dtype=m.float64 if k == "weights" and v == [1, 2, 3, 4] else None) if k == "weights"
+            else v for k, v in kw.items()})))
+    same(*_both(lambda m: m.tensor([1, 1, 3]).bincount(m.tensor([0.5, 1.0, 2.0], dtype=m.float64))))
+    same(*_both(lambda m: m.bincount(m.tensor([], dtype=m.int64))))
+    x = np.random.default_rng(0).normal(size=50)
+    for args in ({}, {"bins": 4, "min": 0, "max": 3}, {"bins": 7, "min": -1.0, "max": 1.0}, {"bins": 3}):
+        same(*_both(lambda m: m.histc(m.tensor(x), **args)))
+        same(*_both(lambda m: m.tensor(x, dtype=m.float32).histc(**args)))
+    same(*_both(lambda m: m.histc(m.tensor([2.0, 2.0]), bins=4)))
+    same(*_both(lambda m: m.histc(m.tensor([]), bins=4)))
+
+
+def test_nan_reductions_std_var_mean_and_logcumsumexp_values_match_torch() -> None:
+    a = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, np.nan]])
+    for kw in ({}, {"dim": 1}, {"dim": 0, "keepdim": True}):
+        same(*_both(lambda m: m.nansum(m.tensor(a), **kw)))
+        same(*_both(lambda m: m.tensor(a).nanmean(**kw)))
+    same(*_both(lambda m: m.nansum(m.tensor([1, 2, 3]))))
+    b = np.arange(6.0).reshape(2, 3) ** 2
+    for kw in ({}, {"dim": 1}, {"dim": 0, "unbiased": False}, {"dim": (0, 1), "correction": 0, "keepdim": True}):
+        for name in ("std_mean", "var_mean"):
+            for ours, theirs in zip(*_both(lambda m: getattr(m, name)(m.tensor(b), **kw))):
+                same(ours, theirs)
+    for kw in ({}, {"dim": 1}, {"dim": 0, "keepdim": True}):
+        for ours, theirs in zip(*_both(lambda m: m.aminmax(m.tensor(b), **kw))):
+            same(ours, theirs)
+    ours, theirs = _both(lambda m: m.tensor(b).aminmax(dim=1))
+    same(ours.min, theirs.min), same(ours.max, theirs.max)
+    same(*_both(lambda m: m.logcumsumexp(m.tensor([-1000.0, 0.0, 1.0, -np.inf, 800.0]), 0)))
+    same(*_both(lambda m: m.tensor(b, dtype=m.float32).logcumsumexp(dim=-1)))

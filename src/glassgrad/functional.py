@@ -111,6 +111,7 @@ from glassgrad.ops.reduce import (
                                        cumprod,
                                        cumsum,
                                        log_softmax,
+                                       logcumsumexp,
                                        logsumexp,
                                        max,
                                        mean,
@@ -139,6 +140,22 @@ from glassgrad.ops.shape import (
                                        transpose,
                                        unsqueeze,
                                        view,
+)
+from glassgrad.ops.statistics import (
+                                       aminmax,
+                                       bincount,
+                                       count_nonzero,
+                                       cummax,
+                                       cummin,
+                                       histc,
+                                       kthvalue,
+                                       mode,
+                                       nanmean,
+                                       nanquantile,
+                                       nansum,
+                                       quantile,
+                                       std_mean,
+                                       var_mean,
 )
 
 

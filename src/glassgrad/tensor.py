@@ -921,6 +921,9 @@ Tensor.is_floating_point = lambda self: self._data.dtype.kind == "f"  # type: ig
 Tensor.is_complex = lambda self: self._data.dtype.kind == "c"  # type: ignore[attr-defined]
 for _name in ("clamp_min", "clamp_max", "logical_and", "logical_or", "logical_xor", "logical_not"):
     setattr(Tensor, _name, getattr(_ops, _name))
+for _name in ("cummax", "cummin", "aminmax", "nansum", "nanmean", "kthvalue", "mode", "quantile", "nanquantile",
+              "count_nonzero", "bincount", "histc", "logcumsumexp"):
+    setattr(Tensor, _name, getattr(_ops, _name))
 Tensor.fix, Tensor.fix_ = Tensor.trunc, Tensor.trunc_  # type: ignore[attr-defined]
 Tensor.where = lambda self, condition, other: _ops.where(condition, self, other)  # type: ignore[attr-defined]
 for _name in _ops._AXIS_ALIASED:

@@ -209,6 +209,25 @@ class Cumprod(Op):
         return np.cumprod(a, axis=dim)
 
 
+def _logcumsumexp_vjp(xp: Any, g: Any, out: Any, a: Any, dim: int) -> Any:
+    """Σ_{j≥i} g_j·exp(a_i − out_j): each exponent ≤ 0 where it counts (n² work along dim); -inf masks j < i."""
+    n = a.shape[dim]
+    later = np.where(np.triu(np.ones((n, n), dtype=bool)), 0.0, -np.inf).astype(value(a).dtype)
+    w = xp.exp(xp.expand_dims(xp.swapaxes(a, dim, -1), -1) - xp.expand_dims(xp.swapaxes(out, dim, -1), -2) + later)
+    return xp.swapaxes(xp.sum(w * xp.expand_dims(xp.swapaxes(g, dim, -1), -2), (-1,)), dim, -1)
+
+
+class LogCumSumExp(Op):
+    name, text, latex = "logcumsumexp", "ln running Σ exp($a)", r"\ln \textstyle\sum_{j \le i} e^{$a_j}"
+    derivatives = (vjp("Σ over the positions j at or after i of g_j·exp($a_i − out_j)",
+                       r"\textstyle\sum_{j \ge i} g_j e^{$a_i - \text{out}_j}", _logcumsumexp_vjp),)
+    needs_out = True
+
+    @staticmethod
+    def forward(a: np.ndarray, dim: int) -> np.ndarray:
+        return np.logaddexp.accumulate(a, axis=dim)
+
+
 # ---------------------------------------------------------------------------------------- function forms
 
 
@@ -328,6 +347,11 @@ def cumsum(x: Any, dim: int) -> Any:
 
 def cumprod(x: Any, dim: int) -> Any:
     return apply(Cumprod, x, dim=_dim(x, dim, "cumprod")) if x.ndim else x * 1
+
+
+def logcumsumexp(x: Any, dim: int) -> Any:
+    _floating(x, "logcumsumexp")
+    return apply(LogCumSumExp, x, dim=_dim(x, dim, "logcumsumexp")) if x.ndim else x * 1
 
 
 def prod(x: Any, dim: int | None = None, keepdim: bool = False) -> Any:
