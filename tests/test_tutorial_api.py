@@ -267,8 +267,8 @@ def test_quantile_ranks_nans_and_shapes_match_torch(interpolation: str) -> None:
                      (np.array([[1.0, np.nan, 3.0, 2.0], [0.5, 1.5, -1.0, 4.0]]), {"dim": 1}),
                      (np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, np.nan]]), {"dim": -1, "keepdim": True})):
         for fn in ("quantile", "nanquantile"):
-            ours, theirs = _both(lambda m: getattr(m, fn)(m.tensor(data), m.tensor(q, dtype=m.float64),
-                                                          interpolation=interpolation, **kw))
+            ours, theirs = _both(lambda m, fn=fn, data=data, kw=kw: getattr(m, fn)(
+                m.tensor(data), m.tensor(q, dtype=m.float64), interpolation=interpolation, **kw))
             same(ours, theirs)
     same(*_both(lambda m: m.tensor(np.arange(6.0).reshape(2, 3)).quantile(0.4, keepdim=True)))
 
@@ -294,18 +294,18 @@ def test_statistics_refuse_what_torch_refuses_with_its_message(call) -> None:
 def test_counts_and_histograms_match_torch() -> None:
     a = [[0, 1, 3], [2, 0, 0]]
     for kw in ({}, {"dim": 1}, {"dim": (0, 1)}):
-        same(*_both(lambda m: m.count_nonzero(m.tensor(a), **kw)))
+        same(*_both(lambda m, kw=kw: m.count_nonzero(m.tensor(a), **kw)))
     same(*_both(lambda m: m.tensor(a, dtype=m.float32).count_nonzero(0)))
     for kw in ({}, {"minlength": 7}, {"weights": [0.5, 1.0, 2.0, 0.25]}, {"weights": [1, 2, 3, 4]}):
-        same(*_both(lambda m: m.bincount(m.tensor([1, 1, 3, 0]), **{
+        same(*_both(lambda m, kw=kw: m.bincount(m.tensor([1, 1, 3, 0]), **{
             k: m.tensor(v, dtype=m.float64 if k == "weights" and v == [1, 2, 3, 4] else None) if k == "weights"
             else v for k, v in kw.items()})))
     same(*_both(lambda m: m.tensor([1, 1, 3]).bincount(m.tensor([0.5, 1.0, 2.0], dtype=m.float64))))
     same(*_both(lambda m: m.bincount(m.tensor([], dtype=m.int64))))
     x = np.random.default_rng(0).normal(size=50)
     for args in ({}, {"bins": 4, "min": 0, "max": 3}, {"bins": 7, "min": -1.0, "max": 1.0}, {"bins": 3}):
-        same(*_both(lambda m: m.histc(m.tensor(x), **args)))
-        same(*_both(lambda m: m.tensor(x, dtype=m.float32).histc(**args)))
+        same(*_both(lambda m, args=args: m.histc(m.tensor(x), **args)))
+        same(*_both(lambda m, args=args: m.tensor(x, dtype=m.float32).histc(**args)))
     same(*_both(lambda m: m.histc(m.tensor([2.0, 2.0]), bins=4)))
     same(*_both(lambda m: m.histc(m.tensor([]), bins=4)))
 
@@ -313,16 +313,16 @@ def test_counts_and_histograms_match_torch() -> None:
 def test_nan_reductions_std_var_mean_and_logcumsumexp_values_match_torch() -> None:
     a = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, np.nan]])
     for kw in ({}, {"dim": 1}, {"dim": 0, "keepdim": True}):
-        same(*_both(lambda m: m.nansum(m.tensor(a), **kw)))
-        same(*_both(lambda m: m.tensor(a).nanmean(**kw)))
+        same(*_both(lambda m, kw=kw: m.nansum(m.tensor(a), **kw)))
+        same(*_both(lambda m, kw=kw: m.tensor(a).nanmean(**kw)))
     same(*_both(lambda m: m.nansum(m.tensor([1, 2, 3]))))
     b = np.arange(6.0).reshape(2, 3) ** 2
     for kw in ({}, {"dim": 1}, {"dim": 0, "unbiased": False}, {"dim": (0, 1), "correction": 0, "keepdim": True}):
         for name in ("std_mean", "var_mean"):
-            for ours, theirs in zip(*_both(lambda m: getattr(m, name)(m.tensor(b), **kw))):
+            for ours, theirs in zip(*_both(lambda m, name=name, kw=kw: getattr(m, name)(m.tensor(b), **kw))):
                 same(ours, theirs)
     for kw in ({}, {"dim": 1}, {"dim": 0, "keepdim": True}):
-        for ours, theirs in zip(*_both(lambda m: m.aminmax(m.tensor(b), **kw))):
+        for ours, theirs in zip(*_both(lambda m, kw=kw: m.aminmax(m.tensor(b), **kw))):
             same(ours, theirs)
     ours, theirs = _both(lambda m: m.tensor(b).aminmax(dim=1))
     same(ours.min, theirs.min), same(ours.max, theirs.max)
