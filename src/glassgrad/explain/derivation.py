@@ -21,11 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from glassgrad.explain.format import factor, latex_number, latex_text, number, summary
-from glassgrad.explain.trace import Edge, Vertex
+from glassgrad.explain.format import factor, fill, kind, latex_number, latex_text, number, summary
+from glassgrad.explain.trace import _INPUT_KEYS, Edge, Vertex
 
 MAX_PATHS = 256  # paths listed by expand=True at most (their count, and the sum of those listed, are exact)
 MAX_TERMS = 64  # an element's parts from one tensor consumer, listed one by one up to this many (else summed)
+SHORT = 2  # folds of at most this many ops are written as the chain of their ops (longer ones: op by op in notes)
 
 
 @dataclass(eq=False, repr=False)
@@ -35,15 +36,44 @@ class Use:
     consumer: Vertex
     source: Vertex
     edges: list[Edge]
+    names: dict = field(default_factory=dict)  # vertex id -> (text, LaTeX) labels the derivation uses instead
 
-    def symbol(self, latex: bool = False) -> str:
-        symbols = [e.symbol(latex) for e in self.edges]
+    def symbol(self, latex: bool = False, g: tuple[str, str] | None = None) -> str:
+        """The op table's formula with this derivation's labels; `g` (label, kind) replaces a VJP's upstream g."""
+        symbols = [self._edge_symbol(e, latex, g) for e in self.edges]
         if len(symbols) == 1:
             return symbols[0]
         if len(set(symbols)) == 1:  # x·x: x + x = 2·x
             dot = r" \cdot " if latex else "·"
             return f"{len(symbols)}{dot}{factor(symbols[0], latex)}"
         return " + ".join(symbols)
+
+    def _edge_symbol(self, e: Edge, latex: bool, g: tuple[str, str] | None) -> str:
+        d = e.derivative
+        if d is None:
+            return ""
+        subs = e.consumer.names(latex)
+        over = {k: (self.names[x.source.id][latex], "atom") for k, x in zip(_INPUT_KEYS, e.consumer.edges)
+                if x.source is not None and x.source.id in self.names}
+        if over or g:
+            subs = {**subs, **over, **({"g": g} if g else {})}
+        return fill(d.latex if latex else d.text, subs, latex)
+
+    def entry(self, value: Any, latex: bool = False) -> str | None:
+        """One Jacobian entry of a VJP op by name, when it is exactly one element of another input (∂z[0, j]/∂W[j, k]
+        of a linear layer is x[0, k]); None when no input, or more than one element, holds that value."""
+        v = float(value)
+        if v in (0.0, 1.0, -1.0):
+            return None
+        found = []
+        for e in self.consumer.edges:
+            if e.source is not None and e.source is not self.source:
+                found += [(e.source, tuple(int(i) for i in k)) for k in np.argwhere(np.asarray(e.source.value) == v)]
+        if len(found) != 1:
+            return None
+        src, k = found[0]
+        label = self.names.get(src.id, (src.label, src.latex))[latex]
+        return label if src.value.size == 1 else f"{label}[{', '.join(map(str, k))}]"
 
     @property
     def elementwise(self) -> bool:
@@ -71,6 +101,7 @@ class Point:
     terms: list[Term] = field(default_factory=list)
     equation: bool = False
     boundary: bool = False  # a tensor whose elements an element station's parts refer to
+    names: dict = field(default_factory=dict)  # labels the derivation uses instead of the vertex's (W^[1])
 
     @property
     def value(self) -> Any:
@@ -79,7 +110,7 @@ class Point:
 
     def label(self, latex: bool = False, at: tuple | None = None) -> str:
         index = self.index if at is None else at
-        base = self.vertex.latex if latex else self.vertex.label
+        base = self.names.get(self.vertex.id, (self.vertex.label, self.vertex.latex))[latex]
         if index is None or self.vertex.value.size == 1 and at is None:
             return base
         return f"{base if latex else _d(base)}[{', '.join(map(str, index))}]"
@@ -126,6 +157,8 @@ class Factor:
         for k, u in enumerate(self.uses):
             if u.elementwise or not _G.search(u.edges[0].derivative.text):  # a formula of its own ('1', '1/n')
                 out.append(u.symbol(latex))
+            elif self.locals[k] is not None and (name := u.entry(self.locals[k], latex)) is not None:
+                out.append(name)
             else:
                 up = points[k].label(latex, at=self.at if k == 0 else None)
                 out.append(_frac(up, points[k + 1].label(latex)) if latex else
@@ -207,7 +240,8 @@ class Derivation:
         self.index = index
         self.value = grad[index] if index is not None else grad
         self.vertices = _between(self.output, target)
-        self.uses = _uses(self.vertices)
+        self.names = _parameter_labels(trace)
+        self.uses = _uses(self.vertices, self.names)
         self.sources = {u.consumer.id: [] for us in self.uses.values() for u in us}
         for us in self.uses.values():
             for u in us:
@@ -227,7 +261,7 @@ class Derivation:
             index = None
             if masks is not None and int(masks[v.id].sum()) == 1:
                 index = tuple(int(i) for i in np.argwhere(masks[v.id])[0])
-            points[v.id] = Point(v, index)
+            points[v.id] = Point(v, index, names=self.names)
         for v in reversed(self.vertices):
             p = points[v.id]
             for use in self.uses.get(v.id, []):
@@ -361,14 +395,15 @@ class Derivation:
     @property
     def heading(self) -> str | None:
         """For a parameter of an nn layer: which layer, which weight (and element)."""
-        for k, v in enumerate((u for u in self.trace.vertices if u.node is not None and u.node.op.name == "linear"),
-                              1):
+        for k, v in enumerate(_linears(self.trace), 1):
             for e in v.edges[1:]:
                 if e.source is self.target:
                     role = "weight" if e.index == 1 else "bias"
                     w = v.edges[1].source.shape
                     at = "" if self.index is None or self.target.value.size == 1 else f", element {self.index}"
-                    return (f"{self.target.label}: the {role} of layer {k} (z = a·Wᵀ + b, {w[1]} → {w[0]} units; "
+                    label = self.names.get(self.target.id, (self.target.label,))[0]
+                    name = f" ({self.target.label})" if label != self.target.label else ""
+                    return (f"{label}{name}: the {role} of layer {k} (z = a·Wᵀ + b, {w[1]} → {w[0]} units; "
                             f"its output {v.label}){at}")
         return None
 
@@ -666,7 +701,23 @@ def _between(output: Vertex, target: Vertex) -> list[Vertex]:
     return [v for v in order if v.id in reach]
 
 
-def _uses(vertices: list[Vertex]) -> dict[int, list[Use]]:
+def _linears(trace: Any) -> list[Vertex]:
+    return [v for v in trace.vertices if v.node is not None and v.node.op.name == "linear"]
+
+
+def _parameter_labels(trace: Any) -> dict[int, tuple[str, str]]:
+    """The textbook's W^[l], b^[l] for the weight and bias of the l-th linear layer, where their only name is the
+    one their module gave them (its path, '0.weight'): the heading line of the derivation says which that is."""
+    out = {}
+    for k, v in enumerate(_linears(trace), 1):
+        for e, symbol in zip(v.edges[1:], "Wb"):
+            t = e.source.tensor if e.source is not None and e.source.node is None else None
+            if t is not None and t.name and t.name.split(".")[-1] in ("weight", "bias") and e.source.label == t.name:
+                out[e.source.id] = (f"{symbol}^[{k}]", f"{symbol}^{{[{k}]}}")
+    return out
+
+
+def _uses(vertices: list[Vertex], names: dict | None = None) -> dict[int, list[Use]]:
     """For each vertex, its uses by the ops above it (consumers in forward order), several edges of one op as one."""
     inside = {v.id for v in vertices}
     uses: dict[int, list[Use]] = {}
@@ -677,7 +728,7 @@ def _uses(vertices: list[Vertex]) -> dict[int, list[Use]]:
                 if e.source.id in mine:
                     mine[e.source.id].edges.append(e)
                 else:
-                    mine[e.source.id] = Use(v, e.source, [e])
+                    mine[e.source.id] = Use(v, e.source, [e], names if names is not None else {})
                     uses.setdefault(e.source.id, []).append(mine[e.source.id])
     return uses
 
