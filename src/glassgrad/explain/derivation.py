@@ -55,9 +55,12 @@ class Use:
         subs = e.consumer.names(latex)
         over = {k: (self.names[x.source.id][latex], "atom") for k, x in zip(_INPUT_KEYS, e.consumer.edges)
                 if x.source is not None and x.source.id in self.names}
+        template = d.latex if latex else d.text
+        if g:
+            template = _G.sub("$g", template)
         if over or g:
             subs = {**subs, **over, **({"g": g} if g else {})}
-        return fill(d.latex if latex else d.text, subs, latex)
+        return fill(template, subs, latex)
 
     def entry(self, value: Any, latex: bool = False) -> str | None:
         """One Jacobian entry of a VJP op by name, when it is exactly one element of another input (∂z[0, j]/∂W[j, k]
@@ -326,7 +329,24 @@ class Derivation:
         factors = self._factors(p, term, False)
         if len(p.terms) > 1 and self._routes(p.vertex).get(factors[-1].upper.vertex.id, 0) > 1:
             factors = self._factors(p, term, True)
-        return factors
+        return self._unfold(p, term, factors)
+
+    def _unfold(self, p: Point, term: Term, factors: list[Factor]) -> list[Factor]:
+        """Short folds as the chain of their ops (∂f/∂(x + y) · ∂(x + y)/∂x); a longer fold that would be the whole
+        part is split off at its last op, so the equation still opens with a chain of labels."""
+        alone = len(p.terms) == 1 and sum(1 for f in factors if f.uses) == 1
+        out = []
+        for f in factors:
+            n = len(f.uses)
+            if n < 2 or p.index is not None and None in f.locals or n > SHORT and not alone:
+                out.append(f)
+                continue
+            bounds = [0, *(range(1, n) if n <= SHORT else [n - 1]), n]
+            points = [f.upper, *f.inner, f.lower]
+            for i, j in zip(bounds, bounds[1:]):
+                out.append(self._factor(points[i], points[j], f.uses[i:j][::-1], f.locals[i:j][::-1],
+                                        points[i + 1:j][::-1], f.at if i == 0 else None, p, term))
+        return out
 
     def _routes(self, below: Vertex) -> dict[int, int]:
         """The number of paths from each vertex down to `below` (uses of one tensor by one op counted once)."""
@@ -437,8 +457,11 @@ class Derivation:
         if not eq.parts:  # the output itself
             return [(left, self._num(self.output.grad, latex, False))]
         labels = plus.join(dot.join(f.latex_label if latex else f.label for f in q.factors) or "1" for q in eq.parts)
-        formulas = plus.join(dot.join(_in_product(f.text(latex), k, latex) for k, f in enumerate(q.factors)) or "1"
-                             for q in eq.parts)
+        if eq.tensor:
+            formulas = plus.join(self._composed(q, latex) for q in eq.parts)
+        else:
+            formulas = plus.join(dot.join(_in_product(f.text(latex), k, latex) for k, f in enumerate(q.factors))
+                                 or "1" for q in eq.parts)
         body = [labels, formulas]
         notes = []
         if not eq.tensor:
@@ -451,13 +474,13 @@ class Derivation:
             for q in eq.parts:
                 for f in q.factors:
                     if f.inner:
-                        notes.append(self._gates(f, latex))
+                        notes += self._gates(f, latex, f.lower is eq.point and len(eq.parts) > 1)
                     if q.term.elements > 1:
                         notes.append(self._summed(q.term, latex))
         else:
             for q in eq.parts:
                 for f in q.factors:
-                    notes.append(self._tensor_note(eq, f, latex))
+                    notes += self._tensor_walk(eq, f, latex)
         tail = []
         if len(eq.parts) > 1:
             tail.append(plus.join(self._num(q.value, latex, np.ndim(q.value) == 0 and float(q.value) < 0)
@@ -473,40 +496,75 @@ class Derivation:
                 last = b
         return rows
 
-    def _gates(self, f: Factor, latex: bool) -> str:
-        out, out_tex = self.output.label, self.output.latex
+    def _gates(self, f: Factor, latex: bool, share: bool) -> list[str]:
+        """A fold of numbers op by op from the top, one line each: the gradient at each folded op is the gradient
+        above it times that op's local derivative (the gate gradients of a staged circuit)."""
+        g = np.asarray(f.upper.vertex.grad)
+        g = float(g[f.at] if f.at is not None else np.asarray(f.upper.value).reshape(-1)[0])
+        dot = r" \cdot " if latex else " · "
         if latex:
-            items = ", ".join(f"{_frac(out_tex, q.label(True))} = {latex_number(q.value, self.precision)}"
-                              for q in f.inner)
-            return rf"\text{{inside }} {f.latex_label}\text{{, op by op: }} {items}"
-        items = ", ".join(f"∂{_d(out)}/∂{_d(q.label())} = {number(q.value, self.precision)}" for q in f.inner)
-        return f"inside {f.label}, op by op: {items}"
+            rows = [rf"\text{{inside }} {f.latex_label}\text{{, op by op from the top:}}"]
+        else:
+            rows = [f"inside {f.label}, op by op from the top:"]
+        indent = r"\quad " if latex else "  "
+        for q, local in zip([*f.inner, f.lower], f.locals):
+            below = g * float(local)
+            label = _point_derivative(self.output, q, latex)
+            if share and q is f.lower:
+                label = rf"\text{{this part of }} {label}" if latex else f"this part of {label}"
+            rows.append(f"{indent}{label} = "
+                        f"{self._num(g, latex)}{dot}{self._num(local, latex)} = {self._num(below, latex, False)}")
+            g = below
+        return rows
 
     def _summed(self, t: Term, latex: bool) -> str:
         s = (f"the part through {t.upper.label()} sums ∂{_d(self.output.label)}/∂{_d(t.upper.label())}[k] times "
              f"its Jacobian entry over {t.elements} elements k = {number(t.value, self.precision)}")
         return rf"\text{{{latex_text(s)}}}" if latex else s
 
-    def _tensor_note(self, eq: Equation, f: Factor, latex: bool) -> str:
-        """A tensor factor: each folded op's local derivative (its values when elementwise), then the gradient
-        carried after the factor."""
-        lhs = f.latex_label if latex else f.label
-        if not f.uses:
-            return f"{lhs} = {self._num(f.value, latex, False)}"
-        bits = []
-        for u, local in zip(f.uses, f.locals):
-            s = u.symbol(latex)
+    def _composed(self, part: Part, latex: bool) -> str:
+        """A tensor part as one formula, top down: the gradient from above, then each op applied to it (⊙ its
+        elementwise local derivative, or its vector-Jacobian product with g the gradient so far: ∂E/∂z^[2]·W^[2])."""
+        odot, dot = (r" \odot ", r" \cdot ") if latex else (" ⊙ ", " · ")
+        g = None
+        for f in part.factors:
+            if not f.uses:
+                g = f.latex_label if latex else f.label
+                continue
+            for u, local in zip(f.uses, f.locals):
+                sym = u.symbol(latex)
+                if local is None and _G.search(u.edges[0].derivative.text):
+                    g = u.symbol(latex, (g, kind(g)) if g is not None else ("1", "atom"))
+                elif sym != "1":
+                    g = factor(sym, latex) if g is None else (
+                        f"{factor(g, latex)}{odot if np.size(local) > 1 else dot}{factor(sym, latex)}")
+        return g or "1"
+
+    def _tensor_walk(self, eq: Equation, f: Factor, latex: bool) -> list[str]:
+        """A tensor factor op by op, one line each: the gradient below the op from the one above it, with the
+        elementwise local derivative's values (⊙) or the vector-Jacobian product's formula, then the result."""
+        points, rows = [f.upper, *f.inner, f.lower], []
+        odot = r" \odot " if latex else " ⊙ "
+        for k, (u, local) in enumerate(zip(f.uses, f.locals)):
+            above, below = points[k], points[k + 1]
+            g = np.asarray(above.vertex.grad)
+            g_label = (self._num(g, latex, False) if above.vertex is self.output else
+                       _point_derivative(self.output, above, latex))
+            value = f.value if below is f.lower else below.value
+            label = _point_derivative(self.output, below, latex)
+            if below is eq.point and len(eq.parts) > 1:
+                label = rf"\text{{this part of }} {label}" if latex else f"this part of {label}"
             if local is None:
-                bits.append(s + (r"\ \text{(VJP)}" if latex else " (vector-Jacobian product)"))
-            elif s.replace("−", "-") == number(local, self.precision):
-                bits.append(s)
+                steps = [u.symbol(latex, (g_label, kind(g_label))), u.symbol(latex, (self._num(g, latex, False),
+                                                                                      "atom"))]
             else:
-                bits.append(f"{s} = {self._num(local, latex, False)}")
-        share = f.lower is eq.point and len(eq.parts) > 1
-        after = _point_derivative(self.output, f.lower, latex)
-        carried = (rf"\text{{this part of }} {after}" if latex else f"this part of {after}") if share else after
-        sep, arrow = (r";\ ", r"\ \Rightarrow\ ") if latex else ("; ", " ⇒ ")
-        return f"{lhs}: {sep.join(bits)}{arrow}{carried} = {self._num(f.value, latex, False)}"
+                sym = u.symbol(latex)
+                dot = odot if np.size(local) > 1 else (r" \cdot " if latex else " · ")
+                steps = [f"{factor(g_label, latex)}{dot}{factor(sym, latex)}",
+                         f"{self._num(g, latex, False)}{dot}{self._num(local, latex)}"]
+            steps.append(self._num(value, latex, False))
+            rows.append(" = ".join([label, *dict.fromkeys(steps[len(f.uses) == 1:])]))
+        return rows
 
     def _path_rows(self, latex: bool) -> list[tuple[str, str]]:
         listed, total = self.paths, self.total_paths
