@@ -141,9 +141,13 @@ class Factor:
     locals: list  # per use: its local derivative (numbers: the Jacobian entry; tensors: elementwise values or None)
     value: Any  # numbers: this factor; tensors: the gradient carried after it (∂output/∂lower along this part)
     label: str
-    latex_label: str
+    tex: Any  # () -> the LaTeX label, made when asked for (a deep graph's expression labels are built recursively)
     inner: list[Point] = field(default_factory=list)  # points folded inside, each with its gradient (gate by gate)
     at: tuple | None = None  # the element of a tensor upper this factor starts from
+
+    @property
+    def latex_label(self) -> str:
+        return self.tex()
 
     def symbols(self, latex: bool = False) -> list[str]:
         """The local derivative formula of each folded op, factors of 1 left out."""
@@ -332,16 +336,18 @@ class Derivation:
         return self._unfold(p, term, factors)
 
     def _unfold(self, p: Point, term: Term, factors: list[Factor]) -> list[Factor]:
-        """Short folds as the chain of their ops (∂f/∂(x + y) · ∂(x + y)/∂x); a longer fold that would be the whole
-        part is split off at its last op, so the equation still opens with a chain of labels."""
+        """Short folds down to the target, or that would be the whole part, as the chain of their ops
+        (∂f/∂(x + y) · ∂(x + y)/∂x; between two named stations a fold stays, as the articles write ∂L/∂ŷ); a longer
+        fold that would be the whole part is split off at its last op, so the equation opens with a chain of labels."""
         alone = len(p.terms) == 1 and sum(1 for f in factors if f.uses) == 1
         out = []
         for f in factors:
             n = len(f.uses)
-            if n < 2 or p.index is not None and None in f.locals or n > SHORT and not alone:
+            short = n <= SHORT and (alone or f.lower.vertex is self.target)
+            if n < 2 or p.index is not None and None in f.locals or not (short or alone):
                 out.append(f)
                 continue
-            bounds = [0, *(range(1, n) if n <= SHORT else [n - 1]), n]
+            bounds = [0, *(range(1, n) if short else [n - 1]), n]
             points = [f.upper, *f.inner, f.lower]
             for i, j in zip(bounds, bounds[1:]):
                 out.append(self._factor(points[i], points[j], f.uses[i:j][::-1], f.locals[i:j][::-1],
@@ -385,18 +391,23 @@ class Derivation:
 
     def _factor(self, upper: Point, lower: Point, uses: list, locals_: list, inner: list, at: Any, p: Point,
                 term: Term) -> Factor:
-        out, out_tex = self.output.label, self.output.latex
-        up, up_tex = upper.label(at=at), upper.label(True, at=at)
+        out = self.output.label
+        up = upper.label(at=at)
         if not uses:  # ∂output/∂upper: the gradient from above
             g = np.asarray(upper.vertex.grad)
             value = g[at] if at is not None else upper.value
-            return Factor(upper, lower, [], [], value, f"∂{_d(out)}/∂{_d(up)}" if upper.vertex is not
-                          self.output else "g", _frac(out_tex, up_tex) if upper.vertex is not self.output else "g",
-                          at=at)
+            top = upper.vertex is self.output
+            return Factor(upper, lower, [], [], value, "g" if top else f"∂{_d(out)}/∂{_d(up)}",
+                          lambda: "g" if top else _frac(self.output.latex, upper.label(True, at=at)), at=at)
         uses, locals_, inner = uses[::-1], locals_[::-1], inner[::-1]  # walked upward: shown top down
-        label, tex = f"∂{_d(up)}/∂{_d(lower.label())}", _frac(up_tex, lower.label(True))
-        if len(uses) == 1 and len(p.terms) > 1 and lower is p and _also_through(uses[0], self.sources):
-            label, tex = label + " (direct)", rf"\left.{tex}\right|_{{\text{{direct}}}}"
+        label = f"∂{_d(up)}/∂{_d(lower.label())}"
+        direct = len(uses) == 1 and len(p.terms) > 1 and lower is p and _also_through(uses[0], self.sources)
+        if direct:
+            label += " (direct)"
+
+        def tex() -> str:
+            s = _frac(upper.label(True, at=at), lower.label(True))
+            return rf"\left.{s}\right|_{{\text{{direct}}}}" if direct else s
         if p.index is None:
             value = term.value if lower is p else lower.value
         else:
