@@ -90,8 +90,10 @@ def test_tensor_stations_sum_their_parts_and_show_each_local_derivative():
     np.testing.assert_allclose(eq_x.value, x.grad.data, rtol=1e-12)
     text = str(d)
     tanh_local = 1 - np.tanh(h.data) ** 2  # tanh's local derivative, its own values
-    assert f"1 − tanh²h = {number(tanh_local, 4)}" in text
-    assert "this part of ∂loss%/∂h" in text and "∂h/∂x: w_1 = " in text
+    g_tanh = h.data * 1.0  # ∂loss%/∂(tanh h) = h (loss% = sum(tanh h · h))
+    assert f"this part of ∂loss%/∂h = ∂loss%/∂(tanh h) ⊙ (1 − tanh²h) = {number(g_tanh, 4)} ⊙ " \
+           f"{number(tanh_local, 4)} = {number(g_tanh * tanh_local, 4)}" in text
+    assert f"summed over axis 0: (3,) was broadcast to (4, 3) = {number(x.grad.data, 4)}" in text  # h = w_1 * x
 
 
 # --------------------------------------------------------------------------------------------- renderers
@@ -376,7 +378,8 @@ def test_unnamed_graphs_get_automatic_labels():
     assert [q.factors[0].label for q in eq_mid.parts] == ["∂f/∂((x1·x2 + 1)·[1, 2])[0]",
                                                           "∂f/∂((x1·x2 + 1)·[1, 2])[1]"]
     assert [float(q.value) for q in eq_mid.parts] == [1.0, 2.0]
-    assert "∂f/∂x1 = ∂f/∂(x1·x2 + 1) · ∂(x1·x2 + 1)/∂x1" in str(d) and "(3) · (3)" in str(d)
+    assert "∂f/∂x1 = ∂f/∂(x1·x2 + 1) · ∂(x1·x2 + 1)/∂(x1·x2) · ∂(x1·x2)/∂x1" in str(d)  # 2 ops: their chain
+    assert "(3) · (1) · (3)" in str(d) and str(d).endswith("= 9")
     assert float(d.value) == 3.0 * 3.0
 
 

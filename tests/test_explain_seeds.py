@@ -91,7 +91,8 @@ def test_seed000_one_weight():
     cost = named(x * w - y, "C")
     d = gg.explain(cost).derivation(w)
     assert cost.item() == -2.0
-    assert factors(d) == [("∂C/∂w", "x", 2.0)]
+    assert factors(d) == [("∂C/∂(x·w)", "1", 1.0), ("∂(x·w)/∂w", "x", 2.0)]  # a fold of 2 ops: their chain
+    assert float(d.value) == 2.0
 
 
 def test_seed000_two_weights_fold_into_named_stations():
@@ -181,7 +182,7 @@ def test_seed001_y_equals_mx_plus_c_walked_backwards():
     assert trace.steps[1].vertex.label == "m·x" and float(trace.steps[1].upstream) == 1.0
     dm, dc = trace.derivation(m), trace.derivation(c)
     assert factors(dc) == [("∂y/∂c", "1", 1.0)]
-    assert factors(dm) == [("∂y/∂m", "x", 3.0)]
+    assert factors(dm) == [("∂y/∂(m·x)", "1", 1.0), ("∂(m·x)/∂m", "x", 3.0)] and float(dm.value) == 3.0
 
 
 def test_seed001_network_unrolled_to_scalar_weights():

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from glassgrad.explain.format import factor, fill, kind, latex_number, latex_text, number, summary
+from glassgrad.explain.format import factor, fill, kind, latex_text, latex_value, number, summary
 from glassgrad.explain.trace import _INPUT_KEYS, Edge, Vertex
 
 MAX_PATHS = 256  # paths listed by expand=True at most (their count, and the sum of those listed, are exact)
@@ -60,7 +60,7 @@ class Use:
             template = _G.sub("$g", template)
         if over or g:
             subs = {**subs, **over, **({"g": g} if g else {})}
-        return fill(template, subs, latex)
+        return fill(template, subs, latex, derivative=True)
 
     def entry(self, value: Any, latex: bool = False) -> str | None:
         """One Jacobian entry of a VJP op by name, when it is exactly one element of another input (∂z[0, j]/∂W[j, k]
@@ -343,7 +343,7 @@ class Derivation:
         out = []
         for f in factors:
             n = len(f.uses)
-            short = n <= SHORT and (alone or f.lower.vertex is self.target)
+            short = n <= SHORT and (alone or f.lower.vertex is self.target and not f.upper.vertex.named)
             if n < 2 or p.index is not None and None in f.locals or not (short or alone):
                 out.append(f)
                 continue
@@ -454,11 +454,8 @@ class Derivation:
 
     def _num(self, v: Any, latex: bool, paren: bool = True) -> str:
         if latex:
-            a = np.asarray(v)
-            if a.size > 64:
-                return rf"\text{{{latex_text(summary(a, self.precision))}}}"
-            s = latex_number(a, self.precision)
-            return rf"\left({s}\right)" if paren and a.ndim == 0 else s
+            s = latex_value(v, self.precision)
+            return rf"\left({s}\right)" if paren and np.ndim(v) == 0 else s
         s = self._n(v)
         return f"({s})" if paren and np.ndim(v) == 0 else s
 
@@ -571,10 +568,12 @@ class Derivation:
             else:
                 sym = u.symbol(latex)
                 dot = odot if np.size(local) > 1 else (r" \cdot " if latex else " · ")
+                summed = next((e.broadcast for e in u.edges if e.broadcast), None)  # the product, summed to shape
+                summed = (rf" \text{{, {latex_text(summed)}}}" if latex else f", {summed}") if summed else ""
                 steps = [f"{factor(g_label, latex)}{dot}{factor(sym, latex)}",
-                         f"{self._num(g, latex, False)}{dot}{self._num(local, latex)}"]
+                         f"{self._num(g, latex, False)}{dot}{self._num(local, latex)}{summed}"]
             steps.append(self._num(value, latex, False))
-            rows.append(" = ".join([label, *dict.fromkeys(steps[len(f.uses) == 1:])]))
+            rows.append(" = ".join([label, *dict.fromkeys(steps)]))
         return rows
 
     def _path_rows(self, latex: bool) -> list[tuple[str, str]]:

@@ -200,6 +200,7 @@ _N = r"-?\d+(?:\.\d+)?"
 _EXPONENT = re.compile(r"\^(?:\((?:\((?P<a>" + _N + r")\)|(?P<b>" + _N + r"))|\{(?:\\left\((?P<c>" + _N
                        + r")\\right\)|(?P<d>" + _N + r")))\s*(?P<op>[−+-])\s*(?P<e>" + _N + r")[)}]")
 _POWER_ONE = re.compile(r"\^(?:\(1\)|\{1\}|1(?![\d.]))")
+_POWER_ZERO = re.compile(r"\^(?:\(0\)|\{0\}|0(?![\d.]))")
 # a leading coefficient of a derivative: (-1)·x^(-2) is −x^(-2), (-2)·x is −2·x, 1·x^0.5 is x^0.5
 _COEFFICIENT = re.compile(r"^(?:\((?P<n>-\d+(?:\.\d+)?)\)|\\left\((?P<m>-\d+(?:\.\d+)?)\\right\)|(?P<one>1))"
                           r"(?P<dot>·| \\cdot )")
@@ -212,6 +213,28 @@ def _exponent(m: re.Match) -> str:
     r = a + float(m.group("e")) if m.group("op") == "+" else a - float(m.group("e"))
     s = str(int(r)) if r == int(r) else repr(r)
     return "^{" + s + "}" if latex else "^" + (f"({s})" if r < 0 else s)
+
+
+def _drop_power_zero(s: str) -> str:
+    """'1·x^0' (the derivative of x**1) is 1: a power 0 and its base are dropped, with the '·' before them."""
+    while m := _POWER_ZERO.search(s):
+        start, depth = m.start(), 0
+        while start > 0:  # back over the base: a bracketed group, or a name
+            ch = s[start - 1]
+            if ch in ")]}":
+                depth += 1
+            elif ch in "([{":
+                if not depth:
+                    break
+                depth -= 1
+            elif not depth and not (ch.isalnum() or ch in "._′'\\"):
+                break
+            start -= 1
+            if not depth and s[start] in "([{" and (start == 0 or not s[start - 1].isalnum()):
+                break
+        head = s[:start].removesuffix("·").removesuffix(r" \cdot ")
+        s = (head + s[m.end():]) or "1"
+    return s
 
 
 def _coefficient(m: re.Match) -> str:
@@ -286,7 +309,7 @@ def fill(template: str, names: dict[str, tuple[str, str]], latex: bool = False, 
     if _DIGIT.search(out):
         out = _POWER_ONE.sub("", _EXPONENT.sub(_exponent, out))
         if derivative:
-            out = _COEFFICIENT.sub(_coefficient, out)
+            out = _COEFFICIENT.sub(_coefficient, _drop_power_zero(out))
     return out
 
 

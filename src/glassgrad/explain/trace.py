@@ -48,9 +48,17 @@ class Vertex:
 
     @property
     def latex(self) -> str:
-        """The label as LaTeX math."""
+        """The label as LaTeX math. An expression's is made from its inputs' LaTeX, those first (an explicit walk in
+        forward order, not recursion: a chain can be thousands of ops deep)."""
         if self.latex_label is None:
-            self.names(latex=True)
+            todo, stack = {}, [self]
+            while stack:
+                v = stack.pop()
+                if v.latex_label is None and v.id not in todo:
+                    todo[v.id] = v
+                    stack += [e.source for e in v.edges if e.source is not None]
+            for v in sorted(todo.values(), key=lambda v: v.id):  # ids are in forward order: inputs first
+                v.names(latex=True)
         return self.latex_label
 
     @property
@@ -72,8 +80,10 @@ class Vertex:
             cached = {k: (e.latex_label if latex else e.label, e.source.binding if e.source else kind(e.constant))
                       for k, e in zip(_INPUT_KEYS, self.edges)}
             cached["g"] = ("g", "atom")
-            if latex and self.latex_label is None:  # an expression label: its LaTeX is the op's LaTeX template
-                self.latex_label = fill(self.node.op.latex, cached, latex=True)
+            if latex and self.latex_label is None:  # an expression label: its LaTeX is the op's LaTeX template,
+                short = {k: (r"\dots", "atom") for k, e in zip(_INPUT_KEYS, self.edges)  # … where the text has …
+                         if len(e.label) > _MAX_EXPRESSION // 3} if len(self.formula()) > _MAX_EXPRESSION else {}
+                self.latex_label = fill(self.node.op.latex, {**cached, **short}, latex=True)
                 if self.mark:
                     self.latex_label = rf"\left({self.latex_label}\right)" + "'" * self.mark
             cached["out"] = (self.latex if latex else self.label, self.binding)
