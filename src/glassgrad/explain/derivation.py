@@ -545,7 +545,7 @@ class Derivation:
                     g = u.symbol(latex, (g, kind(g)) if g is not None else ("1", "atom"))
                 elif sym != "1":
                     g = factor(sym, latex) if g is None else (
-                        f"{factor(g, latex)}{odot if np.size(local) > 1 else dot}{factor(sym, latex)}")
+                        f"{factor(g, latex)}{odot if np.size(local) > 1 else dot}{_in_product(sym, 1, latex)}")
         return g or "1"
 
     def _tensor_walk(self, eq: Equation, f: Factor, latex: bool) -> list[str]:
@@ -570,7 +570,7 @@ class Derivation:
                 dot = odot if np.size(local) > 1 else (r" \cdot " if latex else " · ")
                 summed = next((e.broadcast for e in u.edges if e.broadcast), None)  # the product, summed to shape
                 summed = (rf" \text{{, {latex_text(summed)}}}" if latex else f", {summed}") if summed else ""
-                steps = [f"{factor(g_label, latex)}{dot}{factor(sym, latex)}",
+                steps = [f"{factor(g_label, latex)}{dot}{_in_product(sym, 1, latex)}",
                          f"{self._num(g, latex, False)}{dot}{self._num(local, latex)}{summed}"]
             steps.append(self._num(value, latex, False))
             rows.append(" = ".join([label, *dict.fromkeys(steps)]))
