@@ -275,3 +275,93 @@ def test_no_lesson_derivation_lists_a_label_twice_in_one_sum_or_prints_auto_name
         auto = [m for m in AUTO_NAME.findall(str(d)) if m not in names]
         assert auto == [], f"{name}, {title!r} prints auto-names {auto}:\n{d}"
     assert checked >= 20  # every lesson with a derivation was reached
+
+
+# ------------------------------------------------- by hand: softmax cross-entropy, BatchNorm1d, Embedding
+
+def _parts(d, index_of_equation: int = -1) -> list[float]:
+    return [np.asarray(p["value"]) for p in d.to_dict()["equations"][index_of_equation]["parts"]]
+
+
+def test_softmax_cross_entropy_shows_softmax_minus_onehot_over_n_with_torchs_numbers():
+    rng = np.random.default_rng(0)
+    z0, y0 = rng.normal(size=(3, 4)), np.array([1, 0, 3])
+    zt = torch.tensor(z0, requires_grad=True)
+    torch.nn.functional.cross_entropy(zt, torch.tensor(y0)).backward()
+    by_hand = (torch.softmax(torch.tensor(z0), 1) - torch.nn.functional.one_hot(torch.tensor(y0), 4)) / 3
+    np.testing.assert_allclose(by_hand.numpy(), zt.grad.numpy(), rtol=1e-12)  # the course's formula
+    z = gg.tensor(z0, requires_grad=True, name="z")
+    loss = gg.nn.functional.cross_entropy(z, gg.tensor(y0))
+    loss.name = "L"
+    trace = gg.explain(loss)
+    for text in (str(trace), str(trace.derivation(z))):
+        assert "softmax(z)" in text and "onehot([1, 0, 3])" in text and "/N" in text, text
+        for v in zt.grad.numpy().reshape(-1):
+            shown(text, v, 4)
+    shown(str(trace), torch.nn.functional.cross_entropy(torch.tensor(z0), torch.tensor(y0)).item(), 4)
+    d = trace.derivation(z, index=(0, 1))  # the target's own logit: (p − 1)/N
+    assert float(d.value) == pytest.approx(float(by_hand[0, 1]), rel=1e-12)
+    shown(str(d), float(by_hand[0, 1]), 4)
+
+
+def test_batchnorm1d_shows_mean_variance_normalised_input_and_the_two_parts_at_x():
+    rng = np.random.default_rng(1)
+    x0, c0 = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    bn = gg.nn.BatchNorm1d(3)
+    x = gg.tensor(x0, requires_grad=True, name="x")
+    loss = (bn(x) * gg.tensor(c0, name="c")).sum()
+    loss.name = "L"
+    trace = gg.explain(loss, model=bn)
+    # torch, and the course's ingredients from it: μ, σ² (biased), x̂, ∂L/∂γ = Σ g·x̂, ∂L/∂β = Σ g
+    xt = torch.tensor(x0, requires_grad=True)
+    tbn = torch.nn.BatchNorm1d(3, dtype=torch.float64)
+    (tbn(xt) * torch.tensor(c0)).sum().backward()
+    mu, var = x0.mean(0), x0.var(0)
+    x_hat = (x0 - mu) / np.sqrt(var + tbn.eps)
+    np.testing.assert_allclose((c0 * x_hat).sum(0), tbn.weight.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(c0.sum(0), tbn.bias.grad.numpy(), rtol=1e-12)
+    text = str(trace)
+    for values in (mu, var, x_hat, tbn.weight.grad.numpy(), tbn.bias.grad.numpy(), xt.grad.numpy()):
+        for v in np.reshape(values, -1):
+            shown(text, v, 4)
+    assert "c1" not in text and "x1" not in text
+    # ∂L/∂x: the part through x − μ directly and the part through μ, which add up to torch's gradient
+    d = trace.derivation(x)
+    parts = _parts(d)
+    assert len(parts) == 2
+    np.testing.assert_allclose(sum(parts), xt.grad.numpy(), rtol=1e-12)
+    xc = torch.tensor(x0 - mu, requires_grad=True)  # ∂L/∂(x − μ), from torch with x − μ as the leaf
+    normalised = xc / torch.sqrt((xc * xc).mean(0) + tbn.eps)
+    ((normalised * tbn.weight.detach() + tbn.bias.detach()) * torch.tensor(c0)).sum().backward()
+    through_mean = np.broadcast_to(-xc.grad.numpy().mean(0), x0.shape)
+    direct = [p for p in parts if np.allclose(p, xc.grad.numpy(), rtol=1e-10, atol=1e-14)]
+    via_mean = [p for p in parts if np.allclose(p, through_mean, rtol=1e-10, atol=1e-14)]
+    assert len(direct) == len(via_mean) == 1, (parts, xc.grad, through_mean)
+    np.testing.assert_allclose(float(trace.derivation(bn.weight, index=2).value), tbn.weight.grad[2].item(),
+                               rtol=1e-12)
+
+
+def test_embedding_sums_the_gradients_of_a_repeated_row_never_places_one_back():
+    rng = np.random.default_rng(2)
+    table, c0, idx = rng.normal(size=(5, 2)), rng.normal(size=(4, 2)), np.array([1, 3, 1, 1])
+    emb = gg.nn.Embedding(5, 2)
+    emb.load_state_dict({"weight": table})
+    out = emb(gg.tensor(idx)) * gg.tensor(c0, name="c")
+    loss = out.sum()
+    loss.name = "L"
+    trace = gg.explain(loss, model=emb)
+    wt = torch.tensor(table, requires_grad=True)
+    (torch.nn.functional.embedding(torch.tensor(idx), wt) * torch.tensor(c0)).sum().backward()
+    np.testing.assert_allclose(wt.grad.numpy()[1], c0[[0, 2, 3]].sum(0), rtol=1e-12)  # row 1, looked up 3 times
+    for text in (str(trace), str(trace.derivation(emb.weight))):
+        assert "placed back" not in text
+        assert "Σ" in text or "sum" in text, text
+        for v in wt.grad.numpy().reshape(-1):
+            shown(text, v, 4)
+    d = trace.derivation(emb.weight, index=(1, 0))  # one part per lookup of row 1: c[0,0], c[2,0], c[3,0]
+    np.testing.assert_allclose(sorted(float(p) for p in _parts(d)), sorted(c0[[0, 2, 3], 0]), rtol=1e-12)
+    text = str(d)
+    for v in (*c0[[0, 2, 3], 0], wt.grad[1, 0].item()):
+        shown(text, v, 4)
+    assert float(d.value) == pytest.approx(wt.grad[1, 0].item(), rel=1e-12)
+    assert float(trace.derivation(emb.weight, index=(0, 0)).value) == 0.0  # a row never looked up
