@@ -15,7 +15,7 @@ from glassgrad.explain import explain  # gg.explain(E): the function (its packag
 from glassgrad.explain.format import set_printoptions
 from glassgrad.runtime import (dtype, finfo, get_num_threads, iinfo, is_complex, is_floating_point, promote_types,
                                set_num_threads)
-from glassgrad import accelerator, backends, cuda, data, nn, optim, utils
+from glassgrad import accelerator, backends, cuda, data, distributions, nn, optim, utils
 from glassgrad.io import CheckpointError, load, save
 from glassgrad.ops.function import Function as _Function
 from glassgrad import autograd_functional as _autograd_functional
