@@ -104,6 +104,36 @@ from glassgrad.ops.elementwise import (
                                        trunc,
                                        where,
 )
+from glassgrad.ops.indexing import (
+                                       atleast_1d,
+                                       atleast_2d,
+                                       atleast_3d,
+                                       broadcast_shapes,
+                                       broadcast_tensors,
+                                       column_stack,
+                                       diag_embed,
+                                       diff,
+                                       dsplit,
+                                       dstack,
+                                       fliplr,
+                                       flipud,
+                                       hsplit,
+                                       index_add,
+                                       index_copy,
+                                       index_fill,
+                                       masked_select,
+                                       meshgrid,
+                                       narrow,
+                                       ravel,
+                                       rot90,
+                                       select,
+                                       swapaxes,
+                                       swapdims,
+                                       take,
+                                       tensor_split,
+                                       tile,
+                                       vsplit,
+)
 from glassgrad.ops.linalg import einsum, linear, matmul
 from glassgrad.ops.reduce import (
                                        amax,
@@ -187,7 +217,8 @@ def _with_out(fn: _Any) -> _Any:
 for _name in ("abs", "add", "clamp", "cos", "div", "erf", "erfc", "exp", "floor_divide", "log", "log1p",
               "maximum", "minimum", "mul", "neg", "pow", "remainder", "round", "sigmoid", "sign", "sin", "sqrt", "sub",
               "tanh", "where", "matmul", "mm", "bmm", "mv", "dot", "outer", "sum", "mean", "prod", "cumsum",
-              "cumprod", "amax", "amin", "std", "var", "logsumexp", "cat", "stack"):
+              "cumprod", "amax", "amin", "std", "var", "logsumexp", "cat", "stack", "masked_select", "take", "diff",
+              "index_add", "column_stack", "dstack"):
     globals()[_name] = _with_out(globals()[_name])
 clip, fix = clamp, trunc
 

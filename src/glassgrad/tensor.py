@@ -909,6 +909,15 @@ for _name, _fn in (("sqrt", _ops.sqrt), ("exp", _ops.exp), ("log", _ops.log), ("
                    ("scatter", _composite.scatter), ("scatter_add", _composite.scatter_add)):
     setattr(Tensor, f"{_name}_", lambda self, *args, _fn=_fn, **kw: self._inplace(
         lambda old, *a: _fn(old, *a, **kw), *args))
+from glassgrad.ops import indexing as _indexing  # noqa: E402
+
+for _name in ("narrow", "select", "masked_select", "tile", "swapaxes", "swapdims", "flipud", "fliplr", "rot90", "ravel",
+              "take", "tensor_split", "hsplit", "vsplit", "dsplit", "diff", "unfold", "index_add", "index_fill",
+              "index_copy", "diag_embed"):
+    setattr(Tensor, _name, getattr(_indexing, _name))
+for _name in ("index_add", "index_fill", "index_copy"):
+    setattr(Tensor, f"{_name}_", lambda self, *args, _fn=getattr(_indexing, _name), **kw: self._inplace(
+        lambda old, *a: _fn(old, *a, **kw), *args))
 Tensor.true_divide = Tensor.divide = Tensor.div  # type: ignore[attr-defined]
 Tensor.multiply, Tensor.subtract = Tensor.mul, Tensor.sub  # type: ignore[attr-defined]
 for _name, _d in (("half", float16), ("byte", uint8), ("short", int16), ("char", int8)):

@@ -298,9 +298,12 @@ def cat(tensors: Sequence[Any], dim: int = 0) -> Any:
     d = _norm_dim(dim, tensors[0].ndim, "cat")
     ref = tensors[0].shape
     for i, t in enumerate(tensors[1:], 1):
-        if t.ndim != len(ref) or any(a != b for k, (a, b) in enumerate(zip(t.shape, ref)) if k != d):
-            raise RuntimeError(f"cat: sizes of tensors must match except in dimension {d}: tensor 0 has shape "
-                               f"{list(ref)} and tensor {i} has shape {list(t.shape)}")
+        bad = [k for k, (a, b) in enumerate(zip(t.shape, ref)) if k != d and a != b]
+        if t.ndim != len(ref) or bad:
+            at = f" Expected size {ref[bad[0]]} but got size {t.shape[bad[0]]} for tensor number {i} in the list." \
+                if bad else ""
+            raise RuntimeError(f"cat: Sizes of tensors must match except in dimension {d}.{at} (tensor 0 has shape "
+                               f"{list(ref)} and tensor {i} has shape {list(t.shape)})")
     return apply(Cat, *tensors, dim=d)
 
 
