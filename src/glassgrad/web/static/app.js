@@ -2,6 +2,7 @@
 
 import { api } from './api.js';
 import { gridPoint, unpack } from './colours.js';
+import { set, write } from './dom.js';
 import { decodePictures, drawGraph, short } from './graph.js';
 import { drawBoundary, drawLegend, drawLoss, drawNorms } from './plots.js';
 import { decode, encode } from './urlstate.js';
@@ -162,9 +163,9 @@ function updateUrl() {
 
 function updateLinks() {
   const example = Number($('example').value) || 0;
-  $('download').href = api.downloadUrl(app.sid);
-  $('export-md').href = api.explanationUrl(app.sid, example, 'markdown');
-  $('export-json').href = api.explanationUrl(app.sid, example, 'json');
+  set($('download'), 'href', api.downloadUrl(app.sid));
+  set($('export-md'), 'href', api.explanationUrl(app.sid, example, 'markdown'));
+  set($('export-json'), 'href', api.explanationUrl(app.sid, example, 'json'));
 }
 
 function take(state) {  // a new state: its grids decoded once
@@ -273,11 +274,14 @@ function valuesLine(pairs) {
 function renderStep() {
   const panel = $('step-panel');
   const step = app.walk && app.cursor >= 0 ? app.walk.steps[app.cursor] : null;
-  if (!step) {
+  if (!step) {  // the hint, written once (not again on every frame of Play)
+    if (panel.dataset.hint) return;
     panel.replaceChildren(h('p', { class: 'hint' }, 'Press Step ▶ to run the forward pass neuron by neuron, then the ' +
       'backward pass. Click any link to see how its weight\'s gradient is computed.'));
+    panel.dataset.hint = '1';
     return;
   }
+  delete panel.dataset.hint;
   const head = h('h4', { id: 'step-title' }, `${app.cursor + 1}/${app.walk.steps.length} · ${step.title}`);
   const parts = [head, h('div', { class: 'formula' }, step.formula)];
   const v = step.values;
@@ -299,16 +303,16 @@ function renderStep() {
 function render() {
   const s = app.state;
   if (!s) return;
-  $('stats-step').textContent = s.step;
-  $('stats-epoch').textContent = s.epoch;
+  write($('stats-step'), String(s.step));
+  write($('stats-epoch'), String(s.epoch));
   const percent = (v) => (v === null ? '–' : `${(100 * v).toFixed(1)}%`);
-  $('stats-loss').textContent = s.loss === null ? '–' : fmt(s.loss);
-  $('stats-test-loss').textContent = s.test_loss === null ? '–' : fmt(s.test_loss);
-  $('stats-accuracy').textContent = percent(s.accuracy);
-  $('stats-test-accuracy').textContent = percent(s.test_accuracy);
-  $('stats-penalty').textContent = s.penalty === null ? '–' : fmt(s.penalty);
-  $('data-source').textContent = `(${s.data_source}, ${s.train_rows + s.test_rows} rows` +
-    (s.test_rows ? `: ${s.train_rows} training, ${s.test_rows} test)` : ')');
+  write($('stats-loss'), s.loss === null ? '–' : fmt(s.loss));
+  write($('stats-test-loss'), s.test_loss === null ? '–' : fmt(s.test_loss));
+  write($('stats-accuracy'), percent(s.accuracy));
+  write($('stats-test-accuracy'), percent(s.test_accuracy));
+  write($('stats-penalty'), s.penalty === null ? '–' : fmt(s.penalty));
+  write($('data-source'), `(${s.data_source}, ${s.train_rows + s.test_rows} rows` +
+    (s.test_rows ? `: ${s.train_rows} training, ${s.test_rows} test)` : ')'));
   const step = app.walk && app.cursor >= 0 ? app.walk.steps[app.cursor] : null;
   drawGraph($('graph'), {
     sizes: s.sizes, layers: s.layers, showGrads: $('show-grads').checked, values: graphValues(),
@@ -367,7 +371,7 @@ function renderCard() {
   const card = $('link-card');
   const hv = app.hovered;
   if (!hv || !app.state || hv.layer > app.state.layers.length) {
-    card.hidden = true;
+    if (!card.hidden) card.hidden = true;
     return;
   }
   const layer = app.state.layers[hv.layer - 1];

@@ -7,6 +7,7 @@
 // most of a frame in style, layout and paint.
 
 import { diverging, paintGrid, unpack } from './colours.js';
+import { set, write } from './dom.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const XHTML = 'http://www.w3.org/1999/xhtml';
@@ -17,14 +18,6 @@ function el(name, attrs, parent) {
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
   if (parent) parent.appendChild(node);
   return node;
-}
-
-function set(node, name, value) {  // an attribute written only when it changes: a write invalidates style
-  if (node.getAttribute(name) !== value) node.setAttribute(name, value);
-}
-
-function write(node, text) {
-  if (node && node.textContent !== text) node.textContent = text;
 }
 
 export function short(v) {
@@ -155,7 +148,7 @@ export function drawGraph(svg, { sizes, layers, showGrads, values, highlight, se
     set(line, 'class', cls);
     set(line, 'stroke', v >= 0 ? 'var(--pos)' : 'var(--neg)');
     set(line, 'stroke-width', (0.6 + 4.5 * Math.abs(v) / biggest).toFixed(2));
-    set(line, 'opacity', (0.25 + 0.75 * Math.abs(v) / biggest).toFixed(2));
+    set(line, 'stroke-opacity', (0.25 + 0.75 * Math.abs(v) / biggest).toFixed(2));
   }
   set(diagram.loss, 'class', 'loss-node' + (highlight.loss ? ' active' : ''));
   write(diagram.lossValue, values.loss === undefined ? '' : values.loss);

@@ -1,6 +1,7 @@
 // The training read-outs: decision boundary (or regression output) with the data, loss curves, gradient norms.
 
 import { BLUE, CLASS_COLOURS, boundaryColour, css, diverging, mix, paintGrid } from './colours.js';
+import { set, write } from './dom.js';
 
 const offscreen = document.createElement('canvas');
 
@@ -76,6 +77,24 @@ export function drawLegend(canvas, boundary, classes) {
   ctx.fillText(mid, width / 2 - ctx.measureText(mid).width / 2, height - 2);
 }
 
+// A polyline in pixels, at most four points per pixel column: its first, lowest, highest and last, in their order.
+// It draws as the full line would (every column spans the same heights), but 2,000 steps cost ~1,200 points, not
+// 2,000 segments, per curve per frame.
+function thin(points) {
+  const out = [];
+  for (let i = 0; i < points.length;) {
+    const column = Math.floor(points[i][0]);
+    let low = i, high = i, j = i + 1;
+    for (; j < points.length && Math.floor(points[j][0]) === column; j += 1) {
+      if (points[j][1] < points[low][1]) low = j;
+      if (points[j][1] > points[high][1]) high = j;
+    }
+    [...new Set([i, Math.min(low, high), Math.max(low, high), j - 1])].forEach((k) => out.push(points[k]));
+    i = j;
+  }
+  return out;
+}
+
 // Loss curves: the minimized loss of each step's batch (grey), the training loss and the test loss over the
 // whole training and test rows (teal, and purple dashed) as recorded after each train request.
 export function drawLoss(canvas, losses, history, step) {
@@ -99,7 +118,7 @@ export function drawLoss(canvas, losses, history, step) {
     ctx.lineWidth = width_;
     ctx.setLineDash(dash);
     ctx.beginPath();
-    points.forEach(([s, v], i) => (i ? ctx.lineTo(x(s), y(v)) : ctx.moveTo(x(s), y(v))));
+    thin(points.map(([s, v]) => [x(s), y(v)])).forEach(([px, py], i) => (i ? ctx.lineTo(px, py) : ctx.moveTo(px, py)));
     ctx.stroke();
     ctx.setLineDash([]);
   };
@@ -111,30 +130,31 @@ export function drawLoss(canvas, losses, history, step) {
   ctx.fillText(`max ${hi.toPrecision(3)}${log ? ' (log scale)' : ''}`, 6, 11);
 }
 
-// Bars on a log scale: a layer whose norm is 100× smaller than the largest is flagged (vanishing gradients).
+// Bars on a log scale: a layer whose norm is 100× smaller than the largest is flagged (vanishing gradients). The
+// bars are made once per number of layers; each frame sets their widths and numbers.
 export function drawNorms(container, layers) {
-  container.replaceChildren();
   const norms = layers.map((l) => l.grad_norm);
   if (norms.some((n) => n === null)) {
-    container.textContent = 'Train a step to see the gradients.';
+    write(container, 'Train a step to see the gradients.');
     return;
+  }
+  if (container.querySelectorAll('.bar').length !== layers.length) {
+    container.replaceChildren(...layers.map(() => {
+      const bar = document.createElement('div');
+      const track = document.createElement('span');
+      track.appendChild(Object.assign(document.createElement('span'), { className: 'fill' }));
+      bar.append(document.createElement('span'), track, Object.assign(document.createElement('span'),
+        { className: 'norm-value' }));
+      return bar;
+    }));
   }
   const logs = norms.map((n) => Math.log10(Math.max(n, 1e-12)));
   const hi = Math.max(...logs), lo = Math.min(...logs, hi - 3);
-  layers.forEach((layer, i) => {
-    const bar = document.createElement('div');
-    bar.className = 'bar' + (norms[i] * 100 < Math.max(...norms) ? ' small' : '');
-    const fill = document.createElement('span');
-    fill.className = 'fill';
-    fill.style.width = `${Math.max(2, ((logs[i] - lo) / (hi - lo || 1)) * 100)}%`;
-    const track = document.createElement('span');
-    track.appendChild(fill);
-    const name = document.createElement('span');
-    name.textContent = layer.name;
-    const value = document.createElement('span');
-    value.textContent = norms[i].toExponential(2);
-    value.className = 'norm-value';
-    bar.append(name, track, value);
-    container.appendChild(bar);
+  [...container.children].forEach((bar, i) => {
+    const [name, track, value] = bar.children;
+    set(bar, 'class', 'bar' + (norms[i] * 100 < Math.max(...norms) ? ' small' : ''));
+    track.firstChild.style.width = `${Math.max(2, ((logs[i] - lo) / (hi - lo || 1)) * 100)}%`;
+    write(name, layers[i].name);
+    write(value, norms[i].toExponential(2));
   });
 }
