@@ -198,7 +198,9 @@ def test_zero_d_tensors_format_as_their_number() -> None:
 
 
 @pytest.mark.parametrize("name", ["exp", "log", "log1p", "log2", "log10", "expm1", "tan", "sinh", "cosh", "sqrt",
-                                  "sin", "cos", "tanh", "sigmoid", "erf", "erfc"])
+                                  "sin", "cos", "tanh", "sigmoid", "erf", "erfc", "exp2", "asin", "acos", "atan",
+                                  "asinh", "acosh", "atanh", "arcsin", "arccos", "arctan", "arcsinh", "arccosh",
+                                  "arctanh", "logit"])
 @pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool"])
 def test_float_functions_of_integers_give_the_default_float(name: str, dtype: str) -> None:
     """torch.log(torch.tensor([1, 2])) is float32 (the default dtype), not float64."""
@@ -328,3 +330,40 @@ def test_nan_reductions_std_var_mean_and_logcumsumexp_values_match_torch() -> No
     same(ours.min, theirs.min), same(ours.max, theirs.max)
     same(*_both(lambda m: m.logcumsumexp(m.tensor([-1000.0, 0.0, 1.0, -np.inf, 800.0]), 0)))
     same(*_both(lambda m: m.tensor(b, dtype=m.float32).logcumsumexp(dim=-1)))
+
+
+INVERSE = {"asin": [-1.0, 1.0, -1.5, 0.0, np.inf, np.nan], "acos": [-1.0, 1.0, 1.5, 0.3, -np.inf],
+           "atan": [0.0, -np.inf, np.inf, 1e30, np.nan], "asinh": [0.0, -1e30, np.inf, -np.inf],
+           "acosh": [1.0, 0.5, 0.0, -1.0, np.inf, 1e30], "atanh": [1.0, -1.0, 2.0, -0.0, 0.5],
+           "exp2": [-np.inf, 200.0, -200.0, 0.0, 0.5], "logit": [0.0, 1.0, 0.5, -0.1, 1.1, np.nan]}
+
+
+@pytest.mark.parametrize("name", sorted(INVERSE))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_inverse_trig_hyperbolic_exp2_logit_at_domain_edges_match_torch(name: str, dtype: str) -> None:
+    """At and past the domain edges: inf and nan as PyTorch gives them, silently; in-place forms and out= too."""
+    a = INVERSE[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        same(getattr(gg, name)(gg.tensor(a, dtype=getattr(gg, dtype))),
+             getattr(torch, name)(torch.tensor(a, dtype=getattr(torch, dtype))))
+        ours, theirs = gg.tensor(a, dtype=getattr(gg, dtype)), torch.tensor(a, dtype=getattr(torch, dtype))
+        getattr(ours, name + "_")()
+        getattr(theirs, name + "_")()
+        same(ours, theirs)
+        out, tout = gg.empty(len(a), dtype=getattr(gg, dtype)), torch.empty(len(a), dtype=getattr(torch, dtype))
+        getattr(gg, name)(gg.tensor(a, dtype=getattr(gg, dtype)), out=out)
+        getattr(torch, name)(torch.tensor(a, dtype=getattr(torch, dtype)), out=tout)
+        same(out, tout)
+
+
+@pytest.mark.parametrize("eps", [0.0, 1e-6, 0.25, 0.5])
+def test_logit_eps_clamps_the_input_and_zeroes_the_gradient_outside_as_torch(eps: float) -> None:
+    a = [0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0] if eps else [0.1, 0.25, 0.5, 0.9]  # eps=0: the gradient at 0, 1 is inf
+    x, t = gg.tensor(a, dtype=gg.float64, requires_grad=True), torch.tensor(a, dtype=torch.float64, requires_grad=True)
+    y, ty = gg.logit(x, eps=eps), torch.logit(t, eps=eps)
+    same(y, ty)
+    y.sum().backward()
+    ty.sum().backward()
+    same(x.grad, t.grad)
+    same(x.clone().logit_(eps), t.detach().clone().logit_(eps))

@@ -59,7 +59,13 @@ from glassgrad.ops.composite import (  # noqa: A004
 )
 from glassgrad.ops.elementwise import (
                                        abs,
+                                       acos,
+                                       acosh,
                                        add,
+                                       asin,
+                                       asinh,
+                                       atan,
+                                       atanh,
                                        cast,
                                        ceil,
                                        clamp,
@@ -71,6 +77,7 @@ from glassgrad.ops.elementwise import (
                                        erf,
                                        erfc,
                                        exp,
+                                       exp2,
                                        expm1,
                                        floor,
                                        floor_divide,
@@ -81,6 +88,7 @@ from glassgrad.ops.elementwise import (
                                        log1p,
                                        log2,
                                        log10,
+                                       logit,
                                        maximum,
                                        minimum,
                                        mul,
@@ -218,9 +226,11 @@ for _name in ("abs", "add", "clamp", "cos", "div", "erf", "erfc", "exp", "floor_
               "maximum", "minimum", "mul", "neg", "pow", "remainder", "round", "sigmoid", "sign", "sin", "sqrt", "sub",
               "tanh", "where", "matmul", "mm", "bmm", "mv", "dot", "outer", "sum", "mean", "prod", "cumsum",
               "cumprod", "amax", "amin", "std", "var", "logsumexp", "cat", "stack", "masked_select", "take", "diff",
-              "index_add", "column_stack", "dstack"):
+              "index_add", "column_stack", "dstack",
+              "exp2", "asin", "acos", "atan", "asinh", "acosh", "atanh", "logit"):
     globals()[_name] = _with_out(globals()[_name])
 clip, fix = clamp, trunc
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
 
 
 def _numpy_names(fn: _Any) -> _Any:

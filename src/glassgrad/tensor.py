@@ -884,10 +884,11 @@ from glassgrad.ops import composite as _composite  # noqa: E402
 for _name in ("exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "neg", "erf", "erfc",
               "softplus", "leaky_relu", "gelu", "clamp", "maximum", "minimum", "pow", "add", "sub", "mul", "div",
               "matmul", "var", "std", "amax", "amin", "logsumexp", "softmax", "log_softmax", "flatten", "squeeze",
-              "unsqueeze", "transpose", "split", "chunk", "broadcast_to"):
+              "unsqueeze", "transpose", "split", "chunk", "broadcast_to", "logit"):
     setattr(Tensor, _name, getattr(_ops, _name))
 for _name in ("log2", "log10", "expm1", "tan", "sinh", "cosh", "floor", "ceil", "trunc", "frac", "reciprocal",
-              "rsqrt", "square"):  # each with its in-place form
+              "rsqrt", "square", "exp2", "asin", "acos", "atan", "asinh", "acosh", "atanh", "arcsin", "arccos",
+              "arctan", "arcsinh", "arccosh", "arctanh"):  # each with its in-place form
     setattr(Tensor, _name, getattr(_ops, _name))
     setattr(Tensor, f"{_name}_", lambda self, _fn=getattr(_ops, _name): self._inplace(_fn))
 Tensor.__add__, Tensor.__sub__, Tensor.__mul__, Tensor.__truediv__, Tensor.__pow__ = (  # type: ignore[assignment]
@@ -904,7 +905,7 @@ for _name in ("t", "mm", "mv", "bmm", "dot", "outer", "norm", "cumsum", "cumprod
     setattr(Tensor, _name, getattr(_composite if hasattr(_composite, _name) else _ops, _name))
 for _name, _fn in (("sqrt", _ops.sqrt), ("exp", _ops.exp), ("log", _ops.log), ("abs", _ops.abs), ("neg", _ops.neg),
                    ("relu", _ops.relu), ("sigmoid", _ops.sigmoid), ("tanh", _ops.tanh), ("pow", _ops.pow),
-                   ("round", _ops.round),
+                   ("round", _ops.round), ("logit", _ops.logit),
                    ("clamp", _ops.clamp), ("masked_fill", _composite.masked_fill),
                    ("scatter", _composite.scatter), ("scatter_add", _composite.scatter_add)):
     setattr(Tensor, f"{_name}_", lambda self, *args, _fn=_fn, **kw: self._inplace(

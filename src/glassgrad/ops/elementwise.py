@@ -213,6 +213,73 @@ class Cosh(Op):
     derivatives = (local("sinh $a", r"\sinh $a", lambda xp, out, a: (xp.exp(a) - xp.exp(-a)) / 2),)
 
 
+def _quiet(f: Any) -> Any:
+    """A forward whose domain edges give inf or nan silently, as PyTorch's (atanh(1) is inf, asin(2) nan)."""
+    return staticmethod(np.errstate(divide="ignore", invalid="ignore", over="ignore")(f))
+
+
+class Exp2(Op):
+    name, text, latex = "exp2", "2^$a", "2^{$a}"
+    forward = _quiet(np.exp2)
+    derivatives = (local("2^$a·ln 2", r"2^{$a} \ln 2", lambda xp, out, a: out * math.log(2.0)),)
+    needs_inputs, needs_out = False, True
+
+
+class Asin(Op):
+    name, text, latex = "asin", "asin $a", r"\arcsin $a"
+    forward = _quiet(np.arcsin)
+    derivatives = (local("1/√(1 − $a²)", r"\frac{1}{\sqrt{1 - $a^2}}", lambda xp, out, a: 1 / xp.sqrt(1 - a * a)),)
+
+
+class Acos(Op):
+    name, text, latex = "acos", "acos $a", r"\arccos $a"
+    forward = _quiet(np.arccos)
+    derivatives = (local("−1/√(1 − $a²)", r"-\frac{1}{\sqrt{1 - $a^2}}", lambda xp, out, a: -1 / xp.sqrt(1 - a * a)),)
+
+
+class Atan(Op):
+    name, text, latex = "atan", "atan $a", r"\arctan $a"
+    forward = staticmethod(np.arctan)
+    derivatives = (local("1/(1 + $a²)", r"\frac{1}{1 + $a^2}", lambda xp, out, a: 1 / (1 + a * a)),)
+
+
+class Asinh(Op):
+    name, text, latex = "asinh", "asinh $a", r"\operatorname{arsinh} $a"
+    forward = staticmethod(np.arcsinh)
+    derivatives = (local("1/√($a² + 1)", r"\frac{1}{\sqrt{$a^2 + 1}}", lambda xp, out, a: 1 / xp.sqrt(a * a + 1)),)
+
+
+class Acosh(Op):
+    name, text, latex = "acosh", "acosh $a", r"\operatorname{arcosh} $a"
+    forward = _quiet(np.arccosh)
+    derivatives = (local("1/√($a² − 1)", r"\frac{1}{\sqrt{$a^2 - 1}}", lambda xp, out, a: 1 / xp.sqrt(a * a - 1)),)
+
+
+class Atanh(Op):
+    name, text, latex = "atanh", "atanh $a", r"\operatorname{artanh} $a"
+    forward = _quiet(np.arctanh)
+    derivatives = (local("1/(1 − $a²)", r"\frac{1}{1 - $a^2}", lambda xp, out, a: 1 / (1 - a * a)),)
+
+
+def _logit_local(xp: Any, out: Any, a: Any, eps: float | None) -> Any:
+    """PyTorch's: 1/(a(1 − a)), and 0 outside [eps, 1 − eps] where eps clamps the input (a = 0 divides nothing)."""
+    if eps is None:
+        return 1 / (a * (1 - a))
+    outside = (value(a) < eps) | (value(a) > 1 - eps)
+    a = xp.where(outside, 0.5, a)
+    return xp.where(outside, 0.0, 1 / (a * (1 - a)))
+
+
+class Logit(Op):
+    name, text, latex = "logit", "ln($a/(1 − $a))", r"\ln \frac{$a}{1 - $a}"
+    derivatives = (local("1/($a(1 − $a))", r"\frac{1}{$a (1 - $a)}", _logit_local),)
+
+    @_quiet
+    def forward(a: np.ndarray, eps: float | None) -> np.ndarray:
+        z = a if eps is None else np.clip(a, eps, 1 - eps)
+        return np.log(z / (1 - z))
+
+
 class Sqrt(Op):
     name, text, latex = "sqrt", "√$a", r"\sqrt{$a}"
     forward = staticmethod(np.sqrt)
@@ -514,6 +581,38 @@ def sinh(a: Any) -> Any:
 
 def cosh(a: Any) -> Any:
     return apply(Cosh, _floating(a))
+
+
+def exp2(a: Any) -> Any:
+    return apply(Exp2, _floating(a))
+
+
+def asin(a: Any) -> Any:
+    return apply(Asin, _floating(a))
+
+
+def acos(a: Any) -> Any:
+    return apply(Acos, _floating(a))
+
+
+def atan(a: Any) -> Any:
+    return apply(Atan, _floating(a))
+
+
+def asinh(a: Any) -> Any:
+    return apply(Asinh, _floating(a))
+
+
+def acosh(a: Any) -> Any:
+    return apply(Acosh, _floating(a))
+
+
+def atanh(a: Any) -> Any:
+    return apply(Atanh, _floating(a))
+
+
+def logit(a: Any, eps: float | None = None) -> Any:
+    return apply(Logit, _floating(a), eps=eps)
 
 
 def sqrt(a: Any) -> Any:
