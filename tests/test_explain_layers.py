@@ -80,7 +80,8 @@ def printed(block: str, label: str, value: torch.Tensor) -> None:
         assert r in shown, f"{label}: {r} not shown in\n{block}"
 
 
-def check_against_torch(table, oracle: dict, batched: bool) -> None:
+def check_against_torch(table, oracle: dict, batched: bool, out: str = "loss") -> None:
+    """`out`: the label of the output, the caller's variable bound to it (`loss`, `E`)."""
     text = str(table)
     eqs = blocks(text)
     L = len(oracle["layers"])
@@ -95,7 +96,7 @@ def check_against_torch(table, oracle: dict, batched: bool) -> None:
         sp_label = f"σ'(z^[{k}])"
         if k == L:
             grad_a = t["a"].grad
-            ingredient = ("∇_ŷ f", grad_a)
+            ingredient = (f"∇_ŷ {out}", grad_a)
         else:
             ingredient = (f"(W^[{k + 1}])ᵀ δ^[{k + 1}]", oracle["layers"][k]["a_in"].grad)  # autograd's ∂E/∂a^[k]
         label, expected = ingredient
@@ -107,15 +108,15 @@ def check_against_torch(table, oracle: dict, batched: bool) -> None:
         np.testing.assert_allclose(first.result.value, delta.numpy(), rtol=1e-12, atol=1e-15)
         printed(eqs[(k, first.name)], f"δ^[{k}]", delta)
         np.testing.assert_allclose(by_name["BP3"].result.value, t["b"].grad.numpy(), rtol=1e-12, atol=1e-15)
-        printed(eqs[(k, "BP3")], f"∂f/∂b^[{k}]", t["b"].grad)
+        printed(eqs[(k, "BP3")], f"∂{out}/∂b^[{k}]", t["b"].grad)
         np.testing.assert_allclose(by_name["BP4"].result.value, t["w"].grad.numpy(), rtol=1e-12, atol=1e-15)
-        printed(eqs[(k, "BP4")], f"∂f/∂W^[{k}]", t["w"].grad)
+        printed(eqs[(k, "BP4")], f"∂{out}/∂W^[{k}]", t["w"].grad)
         printed(eqs[(k, "BP4")], "x" if k == 1 else f"a^[{k - 1}]", t["a_in"])
         if batched:  # how the batch enters BP3 and BP4: a sum over the examples
-            assert f"∂f/∂b^[{k}] = Σ_n δ^[{k}]_n" in eqs[(k, "BP3")]
-            assert f"i.e. ∂f/∂W^[{k}] = (δ^[{k}])ᵀ" in eqs[(k, "BP4")]
+            assert f"∂{out}/∂b^[{k}] = Σ_n δ^[{k}]_n" in eqs[(k, "BP3")]
+            assert f"i.e. ∂{out}/∂W^[{k}] = (δ^[{k}])ᵀ" in eqs[(k, "BP4")]
         else:
-            assert f"∂f/∂b^[{k}] = δ^[{k}]\n" in eqs[(k, "BP3")]
+            assert f"∂{out}/∂b^[{k}] = δ^[{k}]\n" in eqs[(k, "BP3")]
 
 
 def copy_weights(net, weights: list[tuple[list, list]]) -> None:
@@ -138,9 +139,9 @@ def test_2_3_2_sigmoid_network_with_mse_against_torch(float64, n: int) -> None:
     text = str(table)
     assert text.index("Layer 2 (") < text.index("Layer 1 (")  # from the output layer down, as backward runs
     assert ("every value has one row per example (N = 4), and BP3, BP4 sum over them" in text) == (n > 1)
-    assert "BP1  δ^[2] = ∇_ŷ f ⊙ σ'(z^[2])" in text and "BP2  δ^[1] = ((W^[2])ᵀ δ^[2]) ⊙ σ'(z^[1])" in text
+    assert "BP1  δ^[2] = ∇_ŷ loss ⊙ σ'(z^[2])" in text and "BP2  δ^[1] = ((W^[2])ᵀ δ^[2]) ⊙ σ'(z^[1])" in text
     assert re.search(r"σ'\(z\^\[1\]\) += σ\(z\^\[1\]\)\(1 − σ\(z\^\[1\]\)\) = \[", text)  # formula, then numbers
-    assert "∂f/∂w^[2]_jk = " + ("Σ_n a^[1]_n,k δ^[2]_n,j" if n > 1 else "a^[1]_k δ^[2]_j") in text
+    assert "∂loss/∂w^[2]_jk = " + ("Σ_n a^[1]_n,k δ^[2]_n,j" if n > 1 else "a^[1]_k δ^[2]_j") in text
 
 
 MAZUR = [([[0.15, 0.20], [0.25, 0.30]], [0.35, 0.35]), ([[0.40, 0.45], [0.50, 0.55]], [0.60, 0.60])]
@@ -154,18 +155,18 @@ def test_mazur_2_2_2_step_by_step_example_against_torch(float64) -> None:
     E = (0.5 * (gg.tensor(t) - net(gg.tensor(x))) ** 2).sum()
     table = gg.explain(E, model=net, precision=P).deltas()
     oracle = torch_oracle(net, x, lambda o: (0.5 * (torch.tensor(t) - o) ** 2).sum())
-    check_against_torch(table, oracle, batched=False)
+    check_against_torch(table, oracle, batched=False, out="E")
     assert E.item() == pytest.approx(0.298371109, abs=1e-9)  # the article's E_total
     text = str(table)
     eqs = blocks(text)
     grad_w5 = oracle["layers"][1]["w"].grad[0, 0].item()  # ∂E/∂w5 = 0.082167041 in the article
     assert grad_w5 == pytest.approx(0.082167041, abs=1e-9)
     a_h1, delta_o1 = oracle["layers"][0]["a"][0].item(), oracle["layers"][1]["z"].grad[0].item()
-    assert (f"∂f/∂w^[2]_1,1 = a^[1]_1 δ^[2]_1 = ({number(a_h1, P)})({number(delta_o1, P)}) = "
+    assert (f"∂E/∂w^[2]_1,1 = a^[1]_1 δ^[2]_1 = ({number(a_h1, P)})({number(delta_o1, P)}) = "
             f"{number(grad_w5, P)}") in eqs[(2, "BP4")]  # out_h1 · δ_o1, the article's product
     grad_w1 = oracle["layers"][0]["w"].grad[0, 0].item()  # ∂E/∂w1 = 0.000438568 in the article
     assert grad_w1 == pytest.approx(0.000438568, abs=1e-9)
-    w1_line = next(s for s in eqs[(1, "BP4")].splitlines() if s.strip().startswith("∂f/∂w^[1]_1,1 = "))
+    w1_line = next(s for s in eqs[(1, "BP4")].splitlines() if s.strip().startswith("∂E/∂w^[1]_1,1 = "))
     assert w1_line.endswith(f"(0.05)({number(oracle['layers'][0]['z'].grad[0].item(), P)}) = {number(grad_w1, P)}")
 
 
@@ -183,7 +184,7 @@ def test_mlp_hidden_activations_identity_last_layer_batched_against_torch(float6
     assert re.search(r"σ'\(z\^\[3\]\) += 1 \(no activation: ŷ = z\^\[3\]\)\n", text)
     assert [layer.name for layer in table.layers] == ["fc1 (Linear)", "fc2 (Linear)", "fc3 (Linear)"]
     assert [layer.activation for layer in table.layers] == [activation, activation, ""]
-    assert re.search(r"∇_ŷ f += 2\(ŷ − y\)/N = \[\[", text)  # the loss's gradient as the op table writes it
+    assert re.search(r"∇_ŷ loss += 2\(ŷ − y\)/N = \[\[", text)  # the loss's gradient as the op table writes it
 
 
 def test_cross_entropy_output_layer_against_torch(float64) -> None:
@@ -194,7 +195,7 @@ def test_cross_entropy_output_layer_against_torch(float64) -> None:
     table = gg.explain(loss, model=net, precision=P).deltas()
     check_against_torch(table, torch_oracle(net, x, lambda o: torch.nn.functional.cross_entropy(
         o, torch.tensor(labels))), batched=True)
-    assert re.search(r"∇_ŷ f += \(softmax\(ŷ\) − onehot\(y\)\)/N = \[\[", str(table))
+    assert re.search(r"∇_ŷ loss += \(softmax\(ŷ\) − onehot\(y\)\)/N = \[\[", str(table))
     summed = gg.explain(gg.nn.functional.cross_entropy(net(gg.tensor(x)), gg.tensor(labels), reduction="sum"),
                         model=net).deltas()
     assert re.search(r"∇_ŷ f += \[\[", str(summed))  # no /N formula where the loss is not a mean

@@ -79,7 +79,7 @@ def test_deltas_of_a_conv_net_per_layer_with_feature_maps() -> None:
     np.testing.assert_allclose(conv.delta, expected.data, rtol=1e-6)  # δ = ∂L/∂(conv output), as backward has it
     assert conv.delta.shape == (2, 3, 4, 4) and conv.grad_weight.shape == (3, 1, 3, 3)
     text = str(table)
-    assert "3×1×3×3" in text and "∂f/∂W = a ⋆ δ, the correlation of the input with δ" in text
+    assert "3×1×3×3" in text and "∂loss/∂W = a ⋆ δ, the correlation of the input with δ" in text
     html = table._repr_html_()
     assert html.count("<figure class='gg-map'>") == 3 and html.count("<rect") == 3 * 16
 

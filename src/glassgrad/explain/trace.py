@@ -7,6 +7,7 @@ template, and each input's `Derivative`, whose `fn` is evaluated here with the N
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -276,6 +277,39 @@ def _layer_names(order: list, tensors: dict, parameter_names: dict) -> dict[int,
     return names
 
 
+def _caller_frame() -> Any:
+    """The innermost frame outside glassgrad: the user code that asked for the explanation."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").partition(".")[0] == "glassgrad":
+        frame = frame.f_back
+    return frame
+
+
+def _variable_names(order: list, tensors: dict) -> dict[int, str]:
+    """Labels for what the user left unnamed, from the caller's variables bound to it: `x = gg.tensor(...)` is
+    labelled x, not x1. Locals before globals, the first name of a tensor in definition order; names starting
+    with _ and `self` are skipped, as are names the user gave another tensor of the graph. A named tensor keeps its
+    name: nn modules name their parameters by their place in the model ('0.weight'), so those labels win."""
+    frame = _caller_frame()
+    if frame is None:
+        return {}
+    scopes = [frame.f_locals] if frame.f_locals is frame.f_globals else [frame.f_locals, frame.f_globals]
+    del frame
+    keys = {id(obj) for obj in order}
+    taken = {t.name for t in (obj if isinstance(obj, Tensor) else tensors.get(id(obj)) for obj in order)
+             if t is not None and t.name}
+    names: dict[int, str] = {}
+    for scope in scopes:
+        for name, t in scope.items():
+            if not isinstance(t, Tensor) or t.name or name.startswith("_") or name == "self" or name in taken:
+                continue
+            key = id(_Builder._key(t))
+            if key in keys and key not in names:
+                names[key] = name
+                taken.add(name)
+    return names
+
+
 def _is_activation(node: Node) -> bool:
     """A unary elementwise op (relu, sigmoid, tanh, …): one tensor input, a local derivative."""
     d = node.op.derivatives
@@ -286,7 +320,7 @@ def _is_activation(node: Node) -> bool:
 class _Builder:
     """Walks the recorded graph once (forward order), labels it, then watches backward walk it."""
 
-    def __init__(self, output: Tensor, precision: int, model: Any = None) -> None:
+    def __init__(self, output: Tensor, precision: int, model: Any = None, names: bool = True) -> None:
         self.precision = precision
         self.parameter_names = {} if model is None else {id(t): n for n, t in model.named_parameters()}
         self.vertices: list[Vertex] = []
@@ -295,6 +329,7 @@ class _Builder:
         self.labels: dict[str, int] = {}
         self.steps: list[Step] = []
         order, tensors = self._forward_order(output)
+        self.variable_names = _variable_names(order, tensors) if names else {}
         self.layer_names = _layer_names(order, tensors, self.parameter_names)
         for obj in order:
             self._add(obj, tensors.get(id(obj)), output)
@@ -333,7 +368,7 @@ class _Builder:
     def _add(self, obj: Any, tensor: Tensor | None, output: Tensor) -> None:
         is_node = isinstance(obj, Node)
         t = tensor if is_node else obj
-        named = bool(t is not None and t.name)
+        named = bool(t is not None and t.name) or id(obj) in self.variable_names
         v = Vertex(len(self.vertices), "", "", _recorded_value(obj, t) if is_node else np.asarray(t._data),
                    node=obj if is_node else None, tensor=t, named=named,
                    requires_grad=bool(t is not None and t.requires_grad))
@@ -361,7 +396,8 @@ class _Builder:
 
     def _labels(self, v: Vertex, t: Tensor | None, output: Tensor) -> tuple[str, str]:
         if v.named:
-            return t.name, latex_name(t.name)
+            name = t.name if t is not None and t.name else self.variable_names[id(v.node if v.node is not None else t)]
+            return name, latex_name(name)
         if t is output:
             return "f", "f"
         key = id(v.node if v.node is not None else t)
@@ -415,11 +451,11 @@ class Trace:
     """
 
     def __init__(self, output: Tensor, gradient: Any = None, precision: int = 4, accumulate: bool = True,
-                 model: Any = None) -> None:
+                 model: Any = None, names: bool = True) -> None:
         if not isinstance(output, Tensor):
             raise TypeError(f"explain: expected a Tensor, got {type(output).__name__}")
         grads = autograd._root_grads([output], None if gradient is None else [gradient], False, "explain")
-        b = _Builder(output, precision, model)
+        b = _Builder(output, precision, model, names)
         self.model = model
         self.precision = precision
         self.vertices, self.steps, self._by_key = b.vertices, b.steps, b.by_key
