@@ -50,7 +50,8 @@ COMPOSITES = {"var", "std", "flatten", "squeeze", "unsqueeze", "view", "broadcas
               "nanmean", "std_mean", "var_mean", "kthvalue", "mode", "quantile", "nanquantile",
               "narrow", "select", "masked_select", "tile", "swapaxes", "flipud", "fliplr", "rot90", "ravel", "take",
               "tensor_split", "hsplit", "meshgrid", "diff", "unfold", "index_add", "index_copy", "index_fill",
-              "diag_embed", "column_stack", "dstack", "atleast_3d", "broadcast_tensors"}
+              "diag_embed", "column_stack", "dstack", "atleast_3d", "broadcast_tensors",
+              "scatter_reduce", "index_put"}
 
 
 @dataclass
@@ -424,6 +425,18 @@ CASES: list[Case] = [
     Case("scatter_add", lambda m, x, s: m.scatter_add(x, 1, m.tensor(np.array([[0, 0], [2, 2]])), s),
          (rand(1, (2, 3)), rand(2, (2, 2))), label="function, repeated"),
     Case("index_select", lambda m, x: x.index_select(1, m.tensor(np.array([2, 0, 2]))), (rand(1, (2, 3)),)),
+    *[Case("scatter_reduce", lambda m, x, s, r=r, inc=inc: x.scatter_reduce(0, m.tensor(np.array([[0, 1, 0],
+                                                                                              [0, 1, 2]])), s, r,
+                                                                             include_self=inc),
+           (distinct(k, (3, 3)), distinct(k + 1, (2, 3))), label=f"{r},include_self={inc}")
+      for k, (r, inc) in enumerate(itertools.product(("sum", "prod", "mean", "amax", "amin"), (True, False)))],
+    Case("scatter_reduce", lambda m, x, s: m.scatter_reduce(x, 1, m.tensor(np.array([[1, 1], [0, 2]])), s, "amax"),
+         (distinct(1, (3, 4)), distinct(2, (2, 2))), label="dim 1, smaller index"),
+    Case("index_put", lambda m, x, v: x.index_put((m.tensor(np.array([0, 1, 0])), m.tensor(np.array([2, 0, 1]))), v),
+         (rand(1, (2, 3)), rand(2, (3,)))),
+    Case("index_put", lambda m, x, v: m.index_put(x, (m.tensor(np.array([1, 1])),), v, accumulate=True),
+         (rand(1, (3, 2)), rand(2, (2,))), label="accumulate"),
+    *unary("contiguous", lambda m, a: (a.mT if a.ndim >= 2 else a * 1).contiguous()),
     Case("sort", lambda m, x: x.sort(1).values, (distinct(1, (2, 3)),)),
     Case("sort", lambda m, x: m.sort(x, 0, descending=True).values, (distinct(2, (3, 2)),), label="descending"),
     Case("topk", lambda m, x: x.topk(2).values, (distinct(1, (2, 4)),)),

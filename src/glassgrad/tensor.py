@@ -14,9 +14,11 @@ bool_ = np.dtype("bool")
 
 _pyfloat, _pyint = float, int  # the builtins (Tensor has methods of the same names)
 _config = {"dtype": float32}
-_rng = [np.random.default_rng()]
+_seed = [_pyint(np.random.SeedSequence().entropy % 2**63)]  # the default stream's seed (torch.initial_seed())
+_rng = [np.random.default_rng(_seed[0])]
 _TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "int64": "LongTensor",
-               "int32": "IntTensor", "bool": "BoolTensor", "uint8": "ByteTensor"}
+               "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "bool": "BoolTensor",
+               "uint8": "ByteTensor"}
 
 
 def _type_name(dtype: np.dtype) -> str:
@@ -37,7 +39,8 @@ def get_default_dtype() -> np.dtype:
 
 def manual_seed(seed: int) -> None:
     """Seed every random draw glassgrad makes (rand, randn, weight init, dropout, shuffling)."""
-    _rng[0] = np.random.default_rng(seed)
+    _seed[0] = _pyint(seed)
+    _rng[0] = np.random.default_rng(_seed[0])
 
 
 def generator() -> np.random.Generator:
@@ -58,6 +61,36 @@ class Generator:
 
     def initial_seed(self) -> int:
         return self._seed
+
+    def get_state(self) -> Tensor:
+        return _rng_state(self._rng)
+
+    def set_state(self, new_state: Tensor) -> Generator:
+        _set_rng_state(self._rng, new_state)
+        return self
+
+
+def _rng_state(rng: np.random.Generator) -> Tensor:
+    """A PCG64 stream's state as a uint8 tensor (PyTorch's form of it; its bytes are NumPy's, not PyTorch's):
+    the 128-bit state and increment, whether a 32-bit half is buffered, and that half."""
+    s = rng.bit_generator.state
+    raw = (s["state"]["state"].to_bytes(16, "little") + s["state"]["inc"].to_bytes(16, "little")
+           + bytes([s["has_uint32"]]) + s["uinteger"].to_bytes(4, "little"))
+    return _make(np.frombuffer(raw, dtype=np.uint8).copy(), False)
+
+
+def _set_rng_state(rng: np.random.Generator, state: Any) -> None:
+    if not isinstance(state, Tensor) or state.dtype != uint8:
+        raise TypeError(f"expected a glassgrad.ByteTensor, but got {type(state).__name__}"
+                        + (f" of dtype {state.dtype}" if isinstance(state, Tensor) else ""))
+    raw = state._data.tobytes()
+    if len(raw) != 37:
+        raise RuntimeError(f"RNG state is wrong size: expected 37 bytes (glassgrad's PCG64 state from "
+                           f"get_rng_state()), got {len(raw)}")
+    rng.bit_generator.state = {"bit_generator": "PCG64", "has_uint32": raw[32],
+                               "uinteger": _pyint.from_bytes(raw[33:], "little"),
+                               "state": {"state": _pyint.from_bytes(raw[:16], "little"),
+                                         "inc": _pyint.from_bytes(raw[16:32], "little")}}
 
 
 def _stream(gen: Generator | None) -> np.random.Generator:
@@ -282,6 +315,13 @@ class Tensor:
         t._version = self._version
         return t
 
+    def detach_(self) -> Tensor:
+        """Cut this tensor from its history in place: it becomes a leaf that does not require grad."""
+        if _view_node(self) is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self.grad_fn, self.requires_grad = None, False
+        return self
+
     def clone(self) -> Tensor:
         return _ops.mul(self, 1) if self.requires_grad and _autograd.is_grad_enabled() else _make(self._data.copy(),
                                                                                                   False)
@@ -349,8 +389,18 @@ class Tensor:
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)
 
+    def stride(self, dim: int | None = None) -> Any:
+        """Steps in elements between neighbours along each dimension (NumPy's strides over the item size): a new
+        tensor's are row-major as in PyTorch, and views (transpose, expand, slices) step as PyTorch's views do."""
+        steps = tuple(s // self._data.itemsize for s in self._data.strides)
+        return steps if dim is None else steps[dim]
+
+    def is_contiguous(self) -> bool:
+        return self._data.flags.c_contiguous
+
     def contiguous(self) -> Tensor:
-        return self
+        """This tensor if its elements are in row-major order, else a row-major copy (differentiable)."""
+        return self if self._data.flags.c_contiguous else _ops.contiguous(self)
 
     def cpu(self) -> Tensor:
         return self
@@ -398,14 +448,12 @@ class Tensor:
     def __ge__(self, other: Any) -> Tensor:
         return _make(np.asarray(self._data >= _value(other)), False)
 
-    def __invert__(self) -> Tensor:
-        return _make(np.asarray(~self._data), False)
-
-    def __and__(self, other: Any) -> Tensor:
-        return _make(np.asarray(self._data & _value(other)), False)
-
-    def __or__(self, other: Any) -> Tensor:
-        return _make(np.asarray(self._data | _value(other)), False)
+    def __contains__(self, element: Any) -> bool:
+        """`2 in t`: whether any element equals it (a tensor: whether it occurs anywhere, broadcast)."""
+        if not isinstance(element, (Tensor, _pyint, _pyfloat, bool, np.generic)):
+            raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                               f"{type(element)}.")
+        return bool((self._data == _value(element)).any())
 
     # ------------------------------------------------------------------------------------------- in place
     def _inplace(self, fn: Callable[..., Tensor], *args: Any) -> Tensor:
@@ -459,6 +507,15 @@ class Tensor:
     def __itruediv__(self, other: Any) -> Tensor:
         return self._inplace(_ops.div, _operand(self, other))
 
+    def __ipow__(self, other: Any) -> Tensor:
+        return self._inplace(_ops.pow, _operand(self, other))
+
+    def __ifloordiv__(self, other: Any) -> Tensor:
+        return self._inplace(_ops.floor_divide, _operand(self, other))
+
+    def __imod__(self, other: Any) -> Tensor:
+        return self._inplace(_ops.remainder, _operand(self, other))
+
     def add_(self, other: Any, alpha: Any = 1) -> Tensor:
         return self._inplace(_ops.add, _operand(self, other) if alpha == 1 else _operand(self, other) * alpha)
 
@@ -489,10 +546,46 @@ class Tensor:
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Generator | None = None) -> Tensor:
         return self.copy_(_make(_stream(generator).normal(mean, std, self.shape).astype(self.dtype), False))
 
+    def bernoulli_(self, p: Any = 0.5, *, generator: Generator | None = None) -> Tensor:
+        """Each element 1 with probability p (a number, or a tensor of them), else 0."""
+        return self.copy_(bernoulli(full_like(self, p, dtype=float64) if not isinstance(p, Tensor) else p,
+                                    generator=generator).to(self.dtype))
+
+    def bernoulli(self, p: Any = None, *, generator: Generator | None = None) -> Tensor:
+        return bernoulli(self, p, generator=generator)
+
+    def random_(self, start: int | None = None, to: int | None = None, *, generator: Generator | None = None) -> Tensor:
+        """Integers drawn uniformly from [start, to), [0, start) with one bound, and with none from [0, 2^mantissa]
+        for floats (every integer the dtype holds exactly), [0, max] for integers, as in PyTorch."""
+        if start is None:
+            d = self._data.dtype
+            start, to = 0, 2 if d.kind == "b" else 2 ** (np.finfo(d).nmant + 1) + 1 if d.kind == "f" else (
+                _pyint(np.iinfo(d).max) + 1)
+        elif to is None:
+            start, to = 0, start
+        if start >= to:
+            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={start} >= to={to}")
+        return self.copy_(_make(_stream(generator).integers(start, to, self.shape).astype(self.dtype), False))
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Generator | None = None) -> Tensor:
+        if lambd <= 0:
+            raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
+        return self.copy_(_make(_stream(generator).exponential(1 / lambd, self.shape).astype(self.dtype), False))
+
+    def geometric_(self, p: float, *, generator: Generator | None = None) -> Tensor:
+        """The number of Bernoulli(p) trials up to the first success (1, 2, ...)."""
+        if not 0 < p < 1:
+            raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
+        return self.copy_(_make(_stream(generator).geometric(p, self.shape).astype(self.dtype), False))
+
     # ---------------------------------------------------------------------------------- new tensors like this
     def type(self, dtype: Any = None) -> Any:
         """With no argument, the type's name ('glassgrad.FloatTensor'); else this tensor cast to `dtype`."""
-        return _type_name(self.dtype) if dtype is None else self.to(dtype)
+        if dtype is None:
+            return _type_name(self.dtype)
+        if isinstance(dtype, str):  # 'torch.FloatTensor' / 'glassgrad.FloatTensor'
+            dtype = np.dtype(next(d for d, n in _TYPE_NAMES.items() if n == dtype.rpartition(".")[2]))
+        return self.to(getattr(dtype, "legacy_dtype", dtype))
 
     def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
         return zeros(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
@@ -860,6 +953,16 @@ def normal(mean: Any, std: Any = 1.0, size: Sequence[int] | None = None, *, gene
     return _make(np.asarray(_stream(generator).normal(m, s, shape), dtype=d), False)
 
 
+def bernoulli(input: Any, p: Any = None, *, generator: Generator | None = None) -> Tensor:  # noqa: A002
+    """1 with probability `input` (each element in [0, 1]; or with probability p for every element), else 0."""
+    probs = np.asarray(_value(input) if p is None else np.full(np.shape(_value(input)), _value(p)))
+    if ((probs < 0) | (probs > 1)).any() or np.isnan(probs).any():
+        raise RuntimeError("bernoulli: the probabilities must be in [0, 1] (got "
+                           f"{probs[(probs < 0) | (probs > 1) | np.isnan(probs)].flat[0]})")
+    d = _value(input).dtype if isinstance(input, Tensor) else _config["dtype"]
+    return _make((_stream(generator).random(probs.shape) < probs).astype(d), False)
+
+
 def rand_like(t: Tensor, dtype: Any = None, device: Any = None) -> Tensor:
     return rand(t.shape, dtype=dtype or t.dtype, device=device)
 
@@ -894,6 +997,15 @@ for _name in ("log2", "log10", "expm1", "tan", "sinh", "cosh", "floor", "ceil", 
 Tensor.__add__, Tensor.__sub__, Tensor.__mul__, Tensor.__truediv__, Tensor.__pow__ = (  # type: ignore[assignment]
     _ops.add, _ops.sub, _ops.mul, _ops.div, _ops.pow)
 Tensor.__floordiv__, Tensor.__mod__ = _ops.floor_divide, _ops.remainder  # type: ignore[attr-defined]
+for _name, _fn in (("and", _ops.bitwise_and), ("or", _ops.bitwise_or), ("xor", _ops.bitwise_xor),
+                   ("lshift", _ops.bitwise_left_shift), ("rshift", _ops.bitwise_right_shift)):
+    setattr(Tensor, f"__{_name}__", _fn)
+    setattr(Tensor, f"__r{_name}__", lambda self, other, _fn=_fn: _fn(other, self))
+    setattr(Tensor, f"__i{_name}__", lambda self, other, _fn=_fn: self._inplace(_fn, _operand(self, other)))
+    setattr(Tensor, _fn.__name__, _fn)
+    setattr(Tensor, f"{_fn.__name__}_", lambda self, other, _fn=_fn: self._inplace(_fn, _operand(self, other)))
+Tensor.__invert__ = Tensor.bitwise_not = _ops.bitwise_not  # type: ignore[attr-defined]
+Tensor.bitwise_not_ = lambda self: self._inplace(_ops.bitwise_not)  # type: ignore[attr-defined]
 for _name, _fn in (("radd", _ops.add), ("rsub", _ops.sub), ("rmul", _ops.mul), ("rtruediv", _ops.div),
                    ("rpow", _ops.pow), ("rfloordiv", _ops.floor_divide), ("rmod", _ops.remainder)):
     setattr(Tensor, f"__{_name}__", lambda self, other, _fn=_fn: _fn(other, self))
@@ -907,7 +1019,8 @@ for _name, _fn in (("sqrt", _ops.sqrt), ("exp", _ops.exp), ("log", _ops.log), ("
                    ("relu", _ops.relu), ("sigmoid", _ops.sigmoid), ("tanh", _ops.tanh), ("pow", _ops.pow),
                    ("round", _ops.round), ("logit", _ops.logit),
                    ("clamp", _ops.clamp), ("masked_fill", _composite.masked_fill),
-                   ("scatter", _composite.scatter), ("scatter_add", _composite.scatter_add)):
+                   ("scatter", _composite.scatter), ("scatter_add", _composite.scatter_add),
+                   ("index_put", _composite.index_put), ("scatter_reduce", _composite.scatter_reduce)):
     setattr(Tensor, f"{_name}_", lambda self, *args, _fn=_fn, **kw: self._inplace(
         lambda old, *a: _fn(old, *a, **kw), *args))
 from glassgrad.ops import indexing as _indexing  # noqa: E402
@@ -932,7 +1045,7 @@ Tensor.is_complex = lambda self: self._data.dtype.kind == "c"  # type: ignore[at
 for _name in ("clamp_min", "clamp_max", "logical_and", "logical_or", "logical_xor", "logical_not"):
     setattr(Tensor, _name, getattr(_ops, _name))
 for _name in ("cummax", "cummin", "aminmax", "nansum", "nanmean", "kthvalue", "mode", "quantile", "nanquantile",
-              "count_nonzero", "bincount", "histc", "logcumsumexp"):
+              "count_nonzero", "bincount", "histc", "logcumsumexp", "index_put", "scatter_reduce"):
     setattr(Tensor, _name, getattr(_ops, _name))
 Tensor.fix, Tensor.fix_ = Tensor.trunc, Tensor.trunc_  # type: ignore[attr-defined]
 Tensor.where = lambda self, condition, other: _ops.where(condition, self, other)  # type: ignore[attr-defined]

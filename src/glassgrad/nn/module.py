@@ -249,6 +249,13 @@ class Module:
     def float(self) -> Module:
         return self.to(np.float32)
 
+    def half(self) -> Module:
+        return self.to(np.float16)
+
+    def type(self, dst_type: Any) -> Module:  # noqa: A003 - PyTorch's name
+        """Cast the floating-point parameters and buffers to dst_type (a dtype or a legacy type: gg.DoubleTensor)."""
+        return self.to(getattr(dst_type, "legacy_dtype", dst_type))
+
     def cpu(self) -> Module:
         return self
 

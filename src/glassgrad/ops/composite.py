@@ -13,7 +13,7 @@ from glassgrad.ops import elementwise as E
 from glassgrad.ops import linalg as L
 from glassgrad.ops import reduce as R
 from glassgrad.ops import shape as S
-from glassgrad.ops.base import value
+from glassgrad.ops.base import scalar_type, value
 from glassgrad.ops.reduce import ValuesIndices
 from glassgrad.tensor import Tensor, _make
 
@@ -111,7 +111,8 @@ def take_along_dim(x: Any, indices: Any, dim: int) -> Any:
     return gather(x, dim, np.broadcast_to(value(indices), np.broadcast_shapes(np.shape(value(indices)), x.shape)))
 
 
-def _scattered(x: Any, dim: int, index: Any, src: Any, add: bool, op: str) -> Any:
+def _scatter_index(x: Any, dim: int, index: Any, src: Any, op: str) -> tuple[np.ndarray, int]:
+    """scatter's index, checked as PyTorch checks it against x and src, and its dim normalised."""
     idx, d = _index_along(x, dim, index, op)
     against = [list(src.shape)] if isinstance(src, Tensor) else []
     if np.any([i > n for k, (i, n) in enumerate(zip(idx.shape, x.shape)) if k != d]
@@ -121,6 +122,11 @@ def _scattered(x: Any, dim: int, index: Any, src: Any, add: bool, op: str) -> An
     outside = idx[(idx < 0) | (idx >= x.shape[d])]
     if outside.size:
         raise RuntimeError(f"{op}(): index {outside[0]} is out of bounds for dimension {d} with size {x.shape[d]}")
+    return idx, d
+
+
+def _scattered(x: Any, dim: int, index: Any, src: Any, add: bool, op: str) -> Any:
+    idx, d = _scatter_index(x, dim, index, src, op)
     if not isinstance(src, Tensor):
         src = _const(np.full(idx.shape, src, dtype=x.dtype))
     elif src.shape != idx.shape:
@@ -142,6 +148,50 @@ def scatter(x: Any, dim: int, index: Any, src: Any = None, value: Any = None, *,
 def scatter_add(x: Any, dim: int, index: Any, src: Any) -> Any:
     """x with src[i][j] added at x[index[i][j]][j] (dim 0; repeated indices add up)."""
     return _scattered(x, dim, index, src, True, "scatter_add")
+
+
+_REDUCTIONS = {"sum": R.sum, "prod": R.prod, "mean": R.sum, "amax": R.amax, "amin": R.amin}
+
+
+def scatter_reduce(x: Any, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True) -> Any:
+    """x with each src[i][j] reduced into x[index[i][j]][j] (dim 0): sum, prod, mean, amax or amin of what lands
+    there (and of x's element, with include_self). Built densely along dim (every src element against every
+    target, the others masked to the reduction's identity), so each reduction's own gradient applies: amax/amin
+    share it among ties, prod gives each factor the product of the others."""
+    if reduce not in _REDUCTIONS:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    idx, d = _scatter_index(x, dim, index, src, "scatter_reduce")
+    region = tuple(slice(0, n) for k, n in enumerate(idx.shape) if k != d)
+    whole = idx.shape[:d] + idx.shape[d + 1:] == x.shape[:d] + x.shape[d + 1:]
+    xt = movedim(x, d, -1)
+    part = xt if whole else S.getitem(xt, region)       # x's elements that src can reach, targets last
+    srct = movedim(S.getitem(src, tuple(slice(0, n) for n in idx.shape)), d, -1)
+    hit = np.moveaxis(idx, d, -1)[..., None] == np.arange(x.shape[d])   # (…, source j, target t)
+    v = value(x)
+    big = np.inf if v.dtype.kind == "f" else np.iinfo(v.dtype).max
+    identity = {"sum": 0, "mean": 0, "prod": 1, "amax": -big, "amin": big}[reduce]
+    stack = E.where(_const(hit), S.unsqueeze(srct, -1), _const(np.asarray(identity, dtype=v.dtype)))
+    if include_self:
+        stack = S.cat([S.unsqueeze(part, -2), stack], -2)
+    out = _REDUCTIONS[reduce](stack, -2) if reduce in ("sum", "prod", "mean") else _REDUCTIONS[reduce](stack, (-2,))
+    if reduce == "mean":
+        count = _const((hit.sum(-2) + include_self).clip(1).astype(v.dtype))
+        out = E.floor_divide(out, count) if v.dtype.kind in "iub" else out / count
+    out = E.where(_const(hit.any(-2)), out, part)
+    return movedim(out if whole else S.setitem(xt, region, out), -1, d)
+
+
+def index_put(x: Any, indices: Sequence[Any], values: Any, accumulate: bool = False) -> Any:
+    """x with x[indices] = values (indices: a tuple of index tensors, one per leading dim), or values added there
+    with accumulate=True (repeated indices add up)."""
+    if isinstance(values, Tensor) and values.dtype != x.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got {scalar_type(x.dtype)} "
+                           f"for the destination and {scalar_type(values.dtype)} for the source.")
+    where = S._plain_index(tuple(indices))
+    if not accumulate:
+        return S.setitem(x, where, values)
+    picked = value(x)[where].shape
+    return x + S.add_at(S.expand(values, picked) if tuple(values.shape) != picked else values, x.shape, where)
 
 
 def index_select(x: Any, dim: int, index: Any) -> Any:
@@ -294,6 +344,32 @@ def unique(x: Any, sorted: bool = True, return_inverse: bool = False, return_cou
 
 
 # ------------------------------------------------------------------------------------ masks and flags
+
+
+def _bitwise(fn: Any, name: str) -> Any:
+    def bitwise(a: Any, b: Any) -> Tensor:
+        for t in (a, b):
+            if isinstance(t, Tensor) and t.dtype.kind not in "iub" or isinstance(t, float):
+                kind = scalar_type(t.dtype) if isinstance(t, Tensor) else "Float"
+                raise NotImplementedError(f'"{name}_cpu" not implemented for \'{kind}\': bitwise operators need '
+                                          "integer or bool tensors")
+        return _const(fn(value(a), value(b)))
+
+    bitwise.__name__ = bitwise.__qualname__ = name
+    return bitwise
+
+
+bitwise_and, bitwise_or, bitwise_xor, bitwise_left_shift, bitwise_right_shift = (
+    _bitwise(f, n) for f, n in ((np.bitwise_and, "bitwise_and"), (np.bitwise_or, "bitwise_or"),
+                                (np.bitwise_xor, "bitwise_xor"), (np.left_shift, "bitwise_left_shift"),
+                                (np.right_shift, "bitwise_right_shift")))
+
+
+def bitwise_not(a: Any) -> Tensor:
+    if a.dtype.kind not in "iub":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return _const(np.invert(value(a)))
+
 
 
 def _compare(fn: Any) -> Any:

@@ -83,6 +83,16 @@ class Expand(Op):
         return np.broadcast_to(a, shape)
 
 
+class Contiguous(Op):
+    name, text, latex = "contiguous", "$a in row-major order", r"\operatorname{contiguous}($a)"
+    derivatives = (vjp("g", "g", lambda xp, g, out, a: g),)
+    needs_inputs = False
+
+    @staticmethod
+    def forward(a: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(a)
+
+
 class GetItem(Op):
     is_view = True
     name, text, latex = "getitem", "$a[i]", "{$a}_{i}"
@@ -263,6 +273,10 @@ def expand(x: Any, *shape: Any) -> Any:
 
 def broadcast_to(x: Any, shape: Sequence[int]) -> Any:
     return expand(x, tuple(shape))
+
+
+def contiguous(x: Any) -> Any:
+    return apply(Contiguous, x)
 
 
 def getitem(x: Any, index: Any) -> Any:
