@@ -53,6 +53,7 @@ from glassgrad.nn.losses import (
 from glassgrad.nn.module import Module, ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from glassgrad.nn.parameter import Parameter
 from glassgrad.nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from glassgrad.nn.upsampling import Upsample
 
 __all__ = [
     "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d",
@@ -62,5 +63,5 @@ __all__ = [
     "MSELoss", "MarginRankingLoss", "MaxPool1d", "MaxPool2d", "Mish", "Module", "ModuleDict", "ModuleList",
     "MultiheadAttention", "NLLLoss", "PReLU", "Parameter", "ParameterDict", "ParameterList", "PoissonNLLLoss", "RNN",
     "RNNCell", "ReLU", "ReLU6", "Sequential", "SiLU", "Sigmoid", "SmoothL1Loss", "SoftMarginLoss", "Softmax",
-    "Softplus", "Softsign", "Tanh", "TripletMarginLoss", "Unflatten", "functional", "init", "utils",
+    "Softplus", "Softsign", "Tanh", "TripletMarginLoss", "Unflatten", "Upsample", "functional", "init", "utils",
 ]

@@ -24,6 +24,7 @@ from glassgrad.functional import (
     tanh,
     where,
 )
+from glassgrad.nn.upsampling import interpolate
 from glassgrad.ops.activation import elu, hardtanh, logsigmoid, mish, prelu, relu6, silu, softsign
 from glassgrad.ops.conv import conv2d, conv_transpose2d, max_pool2d
 from glassgrad.ops.conv import embedding as _embedding
@@ -43,9 +44,9 @@ __all__ = [
     "adaptive_avg_pool2d", "attention_weights", "avg_pool1d", "avg_pool2d", "batch_norm", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "conv1d", "conv2d", "conv_transpose2d", "cosine_embedding_loss",
     "cosine_similarity", "cross_entropy", "dropout", "dropout2d", "elu", "embedding", "gelu", "hardtanh",
-    "hinge_embedding_loss", "huber_loss", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax",
-    "logsigmoid", "margin_ranking_loss", "max_pool1d", "max_pool2d", "mish", "mse_loss", "nll_loss", "normalize",
-    "one_hot", "pad", "pairwise_distance", "poisson_nll_loss", "prelu", "relu", "relu6",
+    "hinge_embedding_loss", "huber_loss", "interpolate", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear",
+    "log_softmax", "logsigmoid", "margin_ranking_loss", "max_pool1d", "max_pool2d", "mish", "mse_loss", "nll_loss",
+    "normalize", "one_hot", "pad", "pairwise_distance", "poisson_nll_loss", "prelu", "relu", "relu6",
     "scaled_dot_product_attention", "sigmoid", "silu", "smooth_l1_loss", "soft_margin_loss", "softmax", "softplus",
     "softsign", "tanh", "triplet_margin_loss",
 ]

@@ -1,4 +1,4 @@
-"""torch.nn.utils' gradient clipping and flat parameter vectors."""
+"""torch.nn.utils' gradient clipping and flat parameter vectors; `rnn` holds pad_sequence."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad.functional import cat
+from glassgrad.nn.utils import rnn  # noqa: F401 - nn.utils.rnn.pad_sequence, as in PyTorch
 from glassgrad.tensor import Tensor, _make
 
 
