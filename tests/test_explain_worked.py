@@ -365,3 +365,49 @@ def test_embedding_sums_the_gradients_of_a_repeated_row_never_places_one_back():
         shown(text, v, 4)
     assert float(d.value) == pytest.approx(wt.grad[1, 0].item(), rel=1e-12)
     assert float(trace.derivation(emb.weight, index=(0, 0)).value) == 0.0  # a row never looked up
+
+
+# ------------------------------------------------------ a wide network: each large gradient printed once
+
+def test_a_wide_mlp_prints_each_large_gradient_once_and_every_local_derivative():
+    """3 tanh layers 32 wide, one example: ∂E/∂W^[1][0, 0]. Every station's gradient (torch's δ's) and every
+    tanh layer's 1 − a² appear, a 32-wide gradient only once (it is not repeated in the next station's rows), and
+    the 32 parts of ∂E/∂a^[1][0, 0] each with its numbers."""
+    gg.manual_seed(0)
+    net = gg.nn.Sequential(gg.nn.Linear(32, 32), gg.nn.Tanh(), gg.nn.Linear(32, 32), gg.nn.Tanh(),
+                           gg.nn.Linear(32, 32))
+    rng = np.random.default_rng(0)
+    x0, y0 = rng.normal(size=(1, 32)), rng.normal(size=(1, 32))
+    d = gg.explain(gg.nn.functional.mse_loss(net(gg.tensor(x0)), gg.tensor(y0)), model=net).derivation(
+        net[0].weight, index=(0, 0))
+    text = str(d)
+    ws = [(torch.tensor(net[k].weight.data.numpy(), requires_grad=True),
+           torch.tensor(net[k].bias.data.numpy(), requires_grad=True)) for k in (0, 2, 4)]
+    a, stations, slopes = torch.tensor(x0), [], []
+    for k, (w, b) in enumerate(ws):
+        z = a @ w.T + b
+        z.retain_grad()
+        stations.append(z)
+        if k < 2:
+            a = torch.tanh(z)
+            a.retain_grad()
+            stations.append(a)
+            slopes.append(1 - a.detach() ** 2)
+        else:
+            a = z
+    torch.nn.functional.mse_loss(a, torch.tensor(y0)).backward()
+
+    def vector(t: torch.Tensor) -> str:
+        return "[[" + ", ".join(fmt(v, 4) for v in t.detach().numpy().reshape(-1)) + "]]"
+
+    for t in stations[2:]:  # z^[2], a^[2], z^[3]: tensor stations (a^[1][0, 0] and below are numbers)
+        assert text.count(vector(t.grad)) == 1, (vector(t.grad), text)
+    assert vector(slopes[1]) in text
+    shown(text, float(slopes[0][0, 0]), 4)
+    shown(text, float(stations[1].grad[0, 0]), 4)  # ∂E/∂a^[1][0, 0]
+    assert float(d.value) == pytest.approx(ws[0][0].grad[0, 0].item(), rel=1e-12)
+    # ∂E/∂a^[1][0, 0] sums 32 parts: labels are elided past 16, every part's numbers are listed
+    w2, dz2 = ws[1][0].detach().numpy()[:, 0], stations[2].grad.numpy()[0]
+    for k in range(32):
+        shown(text, w2[k], 4)
+        shown(text, dz2[k] * w2[k], 4)

@@ -26,6 +26,7 @@ from glassgrad.explain.trace import _INPUT_KEYS, Edge, Vertex
 
 MAX_PATHS = 256  # paths listed by expand=True at most (their count, and the sum of those listed, are exact)
 MAX_TERMS = 64  # an element's parts from one tensor consumer, listed one by one up to this many (else summed)
+REPEAT_MAX = 16  # a gradient over this many elements is printed once, as its station's total (later: its label)
 SHORT = 2  # folds of at most this many ops are written as the chain of their ops (longer ones: op by op in notes)
 
 
@@ -464,12 +465,13 @@ class Derivation:
         left = _point_derivative(self.output, eq.point, latex)
         if not eq.parts:  # the output itself
             return [(left, self._num(self.output.grad, latex, False))]
-        labels = plus.join(dot.join(f.latex_label if latex else f.label for f in q.factors) or "1" for q in eq.parts)
+        labels = _listed([dot.join(f.latex_label if latex else f.label for f in q.factors) or "1" for q in eq.parts],
+                         latex)
         if eq.tensor:
-            formulas = plus.join(self._composed(q, latex) for q in eq.parts)
+            formulas = _listed([self._composed(q, latex) for q in eq.parts], latex)
         else:
-            formulas = plus.join(dot.join(_in_product(f.text(latex), k, latex) for k, f in enumerate(q.factors))
-                                 or "1" for q in eq.parts)
+            formulas = _listed([dot.join(_in_product(f.text(latex), k, latex) for k, f in enumerate(q.factors))
+                                or "1" for q in eq.parts], latex)
         body = [labels, formulas]
         notes = []
         if not eq.tensor:
@@ -494,7 +496,9 @@ class Derivation:
             tail.append(plus.join(self._num(q.value, latex, np.ndim(q.value) == 0 and float(q.value) < 0)
                                   for q in eq.parts))
         total = self._num(eq.value, latex, False)
-        tail.append(total)
+        if not (eq.tensor and len(eq.parts) == 1 and np.size(eq.value) > REPEAT_MAX and notes
+                and notes[-1].endswith(f" = {total}")):  # else the last op's row ends with this very total
+            tail.append(total)
         rows, last = [], left
         for b in body + ["note"] + tail:
             if b == "note":
@@ -558,20 +562,21 @@ class Derivation:
             g = np.asarray(above.vertex.grad)
             g_label = (self._num(g, latex, False) if above.vertex is self.output else
                        _point_derivative(self.output, above, latex))
+            g_values = g_label if above.equation and above.index is None and g.size > REPEAT_MAX else (
+                self._num(g, latex, False))  # a large gradient the equation above ends with: by its label
             value = f.value if below is f.lower else below.value
             label = _point_derivative(self.output, below, latex)
             if below is eq.point and len(eq.parts) > 1:
                 label = rf"\text{{this part of }} {label}" if latex else f"this part of {label}"
             if local is None:
-                steps = [u.symbol(latex, (g_label, kind(g_label))), u.symbol(latex, (self._num(g, latex, False),
-                                                                                      "atom"))]
+                steps = [u.symbol(latex, (g_label, kind(g_label))), u.symbol(latex, (g_values, kind(g_values)))]
             else:
                 sym = u.symbol(latex)
                 dot = odot if np.size(local) > 1 else (r" \cdot " if latex else " · ")
                 summed = next((e.broadcast for e in u.edges if e.broadcast), None)  # the product, summed to shape
                 summed = (rf" \text{{, {latex_text(summed)}}}" if latex else f", {summed}") if summed else ""
                 steps = [f"{factor(g_label, latex)}{dot}{_in_product(sym, 1, latex)}",
-                         f"{self._num(g, latex, False)}{dot}{self._num(local, latex)}{summed}"]
+                         f"{factor(g_values, latex)}{dot}{self._num(local, latex)}{summed}"]
             steps.append(self._num(value, latex, False))
             rows.append(" = ".join([label, *dict.fromkeys(steps)]))
         return rows
@@ -681,6 +686,14 @@ class Derivation:
                  "locals": None if q.locals is None else [json_value(v) for v in q.locals],
                  "product": json_value(q.product)} for q in self.paths],
         }
+
+
+def _listed(terms: list[str], latex: bool) -> str:
+    """A sum's labels or formulas: over REPEAT_MAX terms (an element fed by a 64-wide layer), the first two, …,
+    the last (the numbers rows list every term)."""
+    if len(terms) > REPEAT_MAX:
+        terms = [*terms[:2], r"\dots" if latex else "…", terms[-1]]
+    return " + ".join(terms)
 
 
 def _in_product(s: str, position: int, latex: bool) -> str:
