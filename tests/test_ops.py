@@ -51,7 +51,9 @@ COMPOSITES = {"var", "std", "flatten", "squeeze", "unsqueeze", "view", "broadcas
               "narrow", "select", "masked_select", "tile", "swapaxes", "flipud", "fliplr", "rot90", "ravel", "take",
               "tensor_split", "hsplit", "meshgrid", "diff", "unfold", "index_add", "index_copy", "index_fill",
               "diag_embed", "column_stack", "dstack", "atleast_3d", "broadcast_tensors",
-              "scatter_reduce", "index_put"}
+              "scatter_reduce", "index_put",
+              "addmm", "addmv", "addbmm", "baddbmm", "addr", "diag", "diagonal", "trace", "cross", "kron", "tensordot",
+              "inner", "matrix_power", "linalg.norm", "cdist"}
 
 
 @dataclass
@@ -167,6 +169,11 @@ def torch_lstm_cell(m: Any, xw: Any, hw: Any, c: Any) -> tuple:
     i, f, g, o = (xw + hw).chunk(4, -1)
     c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
     return torch.sigmoid(o) * torch.tanh(c), c
+
+
+def well(seed: int, shape: tuple) -> np.ndarray:
+    """Matrices far from singular (3·I plus small noise), for inverses and solves."""
+    return rand(seed, shape, -0.5, 0.5) + 3 * np.eye(shape[-1])
 
 
 pos = lambda k, s: rand(k, s, 0.3, 2.0)  # noqa: E731
@@ -570,6 +577,59 @@ CASES: list[Case] = [
          label="2d,1d"),
     Case("broadcast_tensors", lambda m, a, b, c: m.broadcast_tensors(a, b, c), (rand(1, (2, 1)), rand(2, (3,)),
                                                                                   rand(3, ()))),
+    # ------------------------------------------ matrix functions (ops/matrix.py) and det, inverse, solve (linalg.py)
+    Case("addmm", lambda m, x, a, b: m.addmm(x, a, b), (rand(1, (3,)), rand(2, (2, 4)), rand(3, (4, 3)))),
+    Case("addmm", lambda m, x, a, b: x.addmm(a, b, beta=0.5, alpha=-2), (rand(1, (2, 1)), rand(2, (2, 3)),
+                                                                            rand(3, (3, 1))), label="beta,alpha"),
+    Case("addmm", lambda m, x, a, b: m.addmm(x, a, b, beta=0), (rand(1, ()), rand(2, (1, 3)), rand(3, (3, 2))),
+         label="beta=0,0d"),
+    Case("addmv", lambda m, x, a, v: m.addmv(x, a, v, alpha=3), (rand(1, (2,)), rand(2, (2, 3)), rand(3, (3,)))),
+    Case("addbmm", lambda m, x, a, b: m.addbmm(x, a, b, beta=2), (rand(1, (2, 1)), rand(2, (3, 2, 4)),
+                                                                  rand(3, (3, 4, 2)))),
+    Case("baddbmm", lambda m, x, a, b: x.baddbmm(a, b, alpha=0.5), (rand(1, (2, 1, 2)), rand(2, (2, 3, 1)),
+                                                                     rand(3, (2, 1, 2)))),
+    Case("addr", lambda m, x, a, b: m.addr(x, a, b, beta=-1), (rand(1, (3, 2)), rand(2, (3,)), rand(3, (2,)))),
+    Case("diag", lambda m, x: m.diag(x, 1), (rand(1, (3,)),)),
+    Case("diag", lambda m, x: x.diag(-1), (rand(1, (3, 4)),), label="of a matrix"),
+    Case("diagonal", lambda m, x: x.diagonal(1, 0, 2), (rand(1, (2, 3, 4)),)),
+    Case("diagonal", lambda m, x: m.diagonal(x, -1), (rand(1, (3, 2)),), label="below"),
+    Case("trace", lambda m, x: x.trace(), (rand(1, (3, 4)),)),
+    Case("cross", lambda m, a, b: m.cross(a, b, dim=1), (rand(1, (1, 3)), rand(2, (4, 3)))),
+    Case("cross", lambda m, a, b: m.linalg.cross(a, b), (rand(1, (2, 3)), rand(2, (2, 3))), label="linalg"),
+    *[Case("kron", fn, arrays, label=label, th=lambda m, a, b: m.kron(a.contiguous(), b.contiguous()))  # (torch's
+      for fn, arrays, label in ((lambda m, a, b: m.kron(a, b), (rand(1, (2, 3)), rand(2, (4,))), ""),  # kron views)
+                                (lambda m, a, b: a.kron(b), (rand(1, (1, 2)), rand(2, (3, 1, 2))), "3d"))],
+    Case("tensordot", lambda m, a, b: m.tensordot(a, b, 1), (rand(1, (2, 3)), rand(2, (3, 4)))),
+    Case("tensordot", lambda m, a, b: m.tensordot(a, b, ([1, 0], [0, 2])), (rand(1, (2, 3, 1)), rand(2, (3, 4, 2))),
+         label="lists"),
+    Case("tensordot", lambda m, a, b: m.tensordot(a, b, 0), (rand(1, (2,)), rand(2, (3,))), label="outer"),
+    Case("inner", lambda m, a, b: m.inner(a, b), (rand(1, (2, 3)), rand(2, (4, 3)))),
+    Case("inner", lambda m, a, b: a.inner(b), (rand(1, ()), rand(2, (2,))), label="0d"),
+    Case("matrix_power", lambda m, x: m.matrix_power(x, 3), (rand(1, (2, 2)),)),
+    Case("matrix_power", lambda m, x: x.matrix_power(-2), (well(2, (2, 3, 3)),), label="inverse"),
+    Case("det", lambda m, x: m.det(x), (rand(1, (3, 3)),)),
+    Case("det", lambda m, x: m.linalg.det(x), (rand(2, (2, 1, 1)),), label="batch,1x1"),
+    Case("logabsdet", lambda m, x: m.linalg.slogdet(x).logabsdet, (well(1, (3, 3)),)),
+    Case("logabsdet", lambda m, x: x.slogdet()[1], (rand(2, (2, 2, 2)),), label="batch"),
+    Case("inverse", lambda m, x: x.inverse(), (well(1, (3, 3)),)),
+    Case("inverse", lambda m, x: m.linalg.inv(x), (well(2, (2, 2, 2)),), label="batch"),
+    Case("solve", lambda m, a, b: m.linalg.solve(a, b), (well(1, (3, 3)), rand(2, (3, 2)))),
+    Case("solve", lambda m, a, b: m.linalg.solve(a, b), (well(1, (2, 3, 3)), rand(2, (3, 1))), label="broadcast"),
+    Case("solve", lambda m, a, b: m.linalg.solve(a, b), (well(1, (2, 2, 2)), rand(2, (2, 2))), label="vectors"),
+    Case("solve", lambda m, a, b: m.linalg.solve(a, b), (well(1, (2, 2)), rand(2, (2,))), label="vector"),
+    Case("linalg.norm", lambda m, x: m.linalg.vector_norm(x, 3, dim=(0, 2)), (rand(1, (2, 3, 2), avoid=(0.0,)),)),
+    Case("linalg.norm", lambda m, x: m.linalg.matrix_norm(x), (rand(1, (2, 2, 3)),), label="fro"),
+    Case("linalg.norm", lambda m, x: m.linalg.matrix_norm(x, 1), (rand(1, (3, 2)),), label="1"),
+    Case("linalg.norm", lambda m, x: m.linalg.matrix_norm(x, -float("inf"), keepdim=True), (distinct(1, (2, 3, 2)),),
+         label="-inf"),
+    Case("linalg.norm", lambda m, x: m.linalg.norm(x), (rand(1, (2, 3)),), label="default"),
+    Case("linalg.norm", lambda m, x: m.linalg.norm(x, 1, dim=(1, 0)), (distinct(1, (2, 3)),), label="dims"),
+    Case("linalg.norm", lambda m, x: m.linalg.norm(x, float("inf")), (rand(1, (4,)),), label="vector inf"),
+    Case("cdist", lambda m, a, b: m.cdist(a, b), (rand(1, (3, 2)), rand(2, (4, 2))), gradgrad=False),
+    Case("cdist", lambda m, a, b: m.cdist(a, b, p=1), (rand(1, (2, 3, 2)), rand(2, (1, 2, 2))), label="p=1,batch",
+         gradgrad=False),  # (PyTorch has no second derivative of cdist: this one compares with its formula)
+    Case("cdist", lambda m, a, b: m.cdist(a, b), (rand(1, (3, 2)), rand(2, (4, 2))), label="second order",
+         th=lambda m, a, b: (a.unsqueeze(-2) - b.unsqueeze(-3)).pow(2).sum(-1).sqrt()),
     # -------------------------------------------------------- fused losses (ops/loss.py; more in test_losses.py)
     Case("cross_entropy", lambda m, x: m.nn.functional.cross_entropy(x, m.tensor([0, 2, 1, 2]), label_smoothing=0.1),
          (rand(1, (4, 3)),)),

@@ -150,7 +150,24 @@ from glassgrad.ops.indexing import (
                                        tile,
                                        vsplit,
 )
-from glassgrad.ops.linalg import einsum, linear, matmul
+from glassgrad.ops.linalg import det, einsum, inverse, linear, matmul
+from glassgrad.ops.matrix import (
+                                       addbmm,
+                                       addmm,
+                                       addmv,
+                                       addr,
+                                       baddbmm,
+                                       cdist,
+                                       cross,
+                                       diag,
+                                       diagonal,
+                                       inner,
+                                       kron,
+                                       matrix_power,
+                                       slogdet,
+                                       tensordot,
+                                       trace,
+)
 from glassgrad.ops.reduce import (
                                        amax,
                                        amin,
@@ -235,7 +252,8 @@ for _name in ("abs", "add", "clamp", "cos", "div", "erf", "erfc", "exp", "floor_
               "maximum", "minimum", "mul", "neg", "pow", "remainder", "round", "sigmoid", "sign", "sin", "sqrt", "sub",
               "tanh", "where", "matmul", "mm", "bmm", "mv", "dot", "outer", "sum", "mean", "prod", "cumsum",
               "cumprod", "amax", "amin", "std", "var", "logsumexp", "cat", "stack", "masked_select", "take", "diff",
-              "index_add", "column_stack", "dstack",
+              "index_add", "column_stack", "dstack", "addmm", "addmv", "addbmm", "baddbmm", "addr", "diag", "cross",
+              "kron", "tensordot", "inner", "matrix_power", "inverse",
               "exp2", "asin", "acos", "atan", "asinh", "acosh", "atanh", "logit"):
     globals()[_name] = _with_out(globals()[_name])
 clip, fix = clamp, trunc

@@ -1032,6 +1032,9 @@ for _name in ("narrow", "select", "masked_select", "tile", "swapaxes", "swapdims
 for _name in ("index_add", "index_fill", "index_copy"):
     setattr(Tensor, f"{_name}_", lambda self, *args, _fn=getattr(_indexing, _name), **kw: self._inplace(
         lambda old, *a: _fn(old, *a, **kw), *args))
+for _name in ("addmm", "addmv", "addbmm", "baddbmm", "addr", "diag", "diagonal", "trace", "cross", "kron", "inner",
+              "matrix_power", "slogdet", "det", "inverse"):
+    setattr(Tensor, _name, getattr(_ops, _name))
 Tensor.true_divide = Tensor.divide = Tensor.div  # type: ignore[attr-defined]
 Tensor.multiply, Tensor.subtract = Tensor.mul, Tensor.sub  # type: ignore[attr-defined]
 for _name, _d in (("half", float16), ("byte", uint8), ("short", int16), ("char", int8)):

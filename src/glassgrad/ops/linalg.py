@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad.autograd import apply
+from glassgrad.ops import shape as S
 from glassgrad.ops.base import Op, scalar_type, sum_to, vjp, vjp_all
 
 
@@ -148,3 +149,110 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Any:
     if bias is not None:
         _same_dtype(bias, weight, "self")
     return apply(Linear, x, weight, bias)
+
+
+# ------------------------------------------------------------------------------- inverses and determinants
+
+
+def _inv_t(xp: Any, a: Any) -> Any:
+    return xp.swapaxes(xp.inv(a), -1, -2)
+
+
+def _per_matrix(xp: Any, v: Any) -> Any:
+    """One number per matrix, as a (…, 1, 1) array that scales its matrix."""
+    return xp.expand_dims(xp.expand_dims(v, -1), -1)
+
+
+class Det(Op):
+    name, text, latex = "det", "det($a)", r"\det($a)"
+    derivatives = (vjp("g·det($a)·$a⁻ᵀ", r"g \det($a) \, {$a}^{-T}",
+                       lambda xp, g, out, a: _per_matrix(xp, g * out) * _inv_t(xp, a)),)
+    needs_out = True
+    forward = staticmethod(np.linalg.det)
+
+
+class LogAbsDet(Op):
+    """log|det A|, slogdet's differentiable half (the sign is a constant where it is defined)."""
+
+    name, text, latex = "logabsdet", "ln|det($a)|", r"\ln\lvert\det($a)\rvert"
+    derivatives = (vjp("g·$a⁻ᵀ", r"g \, {$a}^{-T}", lambda xp, g, out, a: _per_matrix(xp, g) * _inv_t(xp, a)),)
+
+    @staticmethod
+    def forward(a: np.ndarray) -> np.ndarray:
+        return np.linalg.slogdet(a)[1]
+
+
+def _nonsingular(fn: Any) -> Any:
+    """A factorising forward whose singular-matrix error says what PyTorch's says."""
+
+    def forward(*arrays: np.ndarray) -> np.ndarray:
+        try:
+            return fn(*arrays)
+        except np.linalg.LinAlgError:
+            raise np.linalg.LinAlgError("the inversion could not be completed because the input matrix is "
+                                        "singular") from None
+
+    return staticmethod(forward)
+
+
+class Inverse(Op):
+    name, text, latex = "inverse", "$a⁻¹", "{$a}^{-1}"
+    derivatives = (vjp("−$outᵀ·g·$outᵀ", r"-{$out}^T g \, {$out}^T",
+                       lambda xp, g, out, a: -xp.matmul(xp.swapaxes(out, -1, -2),
+                                                        xp.matmul(g, xp.swapaxes(out, -1, -2)))),)
+    needs_inputs, needs_out = False, True
+    forward = _nonsingular(np.linalg.inv)
+
+
+def _solve_b(xp: Any, g: Any, a: Any) -> Any:
+    return xp.solve(xp.swapaxes(a, -1, -2), g)
+
+
+class Solve(Op):
+    """X with A·X = B (B a stack of matrices), without forming A⁻¹."""
+
+    name, text, latex = "solve", "$a⁻¹·$b", r"{$a}^{-1} $b"
+    derivatives = (
+        vjp("−($a⁻ᵀ·g)·$outᵀ", r"-({$a}^{-T} g) \, {$out}^T",
+            lambda xp, g, out, a, b: sum_to(xp, -xp.matmul(_solve_b(xp, g, a), xp.swapaxes(out, -1, -2)), a.shape)),
+        vjp("$a⁻ᵀ·g", r"{$a}^{-T} g", lambda xp, g, out, a, b: sum_to(xp, _solve_b(xp, g, a), b.shape)),
+    )
+    reads = ((0,), (0,))
+    needs_out = True
+    forward = _nonsingular(np.linalg.solve)
+
+
+def _square(a: Any, op: str) -> None:
+    if a.ndim < 2:
+        raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions. (got shape {list(a.shape)})")
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{op}: A must be batches of square matrices, but they are {a.shape[-2]} by "
+                           f"{a.shape[-1]} matrices (shape {list(a.shape)})")
+
+
+def det(a: Any) -> Any:
+    _square(a, "linalg.det")
+    return apply(Det, a)
+
+
+def logabsdet(a: Any) -> Any:
+    _square(a, "linalg.slogdet")
+    return apply(LogAbsDet, a)
+
+
+def inverse(a: Any) -> Any:
+    _square(a, "linalg.inv")
+    return apply(Inverse, a)
+
+
+def solve(a: Any, b: Any) -> Any:
+    """PyTorch's linalg.solve: B is a (batch of) vector(s) when it is 1-D or has A's shape without the last axis."""
+    _square(a, "linalg.solve")
+    vector = b.ndim == 1 or (b.ndim == a.ndim - 1 and tuple(b.shape) == tuple(a.shape[:-1]))
+    b2 = S.unsqueeze(b, -1) if vector else b
+    if b2.ndim < 2 or b2.shape[-2] != a.shape[-1]:
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation AX = B "
+                           f"({a.shape[-2]}x{a.shape[-1]} and {'x'.join(map(str, b2.shape[-2:]))}) (shapes "
+                           f"{list(a.shape)} and {list(b.shape)})")
+    x = apply(Solve, a, b2)
+    return S.squeeze(x, -1) if vector else x

@@ -22,6 +22,7 @@ class _Numpy:
                                                                            np.expand_dims))
     sigmoid, erf, erfc, add_at = (staticmethod(f) for f in (E._sigmoid, E._erf, E._erfc, S._add_at))
     softmax, log_softmax = staticmethod(R._softmax), staticmethod(R._log_softmax)
+    inv, solve = staticmethod(np.linalg.inv), staticmethod(np.linalg.solve)
 
     @staticmethod
     def softplus(x: Any) -> Any:
@@ -88,6 +89,11 @@ class _Tensor:
                                                                          S.add_at))
     softmax, log_softmax, softplus = staticmethod(R.softmax), staticmethod(R.log_softmax), staticmethod(E.softplus)
     cumsum, cumprod, einsum = staticmethod(R.cumsum), staticmethod(R.cumprod), staticmethod(L.einsum)
+    inv = staticmethod(L.inverse)
+
+    @staticmethod
+    def solve(a: Any, b: Any) -> Any:
+        return apply(L.Solve, a, b)
 
     @staticmethod
     def sum(x: Any, axes: Any, keepdims: bool = False) -> Any:
