@@ -30,8 +30,8 @@ test: $(VENV)/.test /usr/bin/chromium
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check src tests bench
 
-bench: $(VENV)/.test
-	for b in overhead deep_chain mlp moons explain playground cnn rnn; do $(PY) bench/$$b.py || exit 1; done
+bench: $(VENV)/.test /usr/bin/chromium
+	for b in overhead deep_chain mlp moons explain playground playground_browser cnn rnn; do $(PY) bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
