@@ -210,3 +210,42 @@ def test_no_formula_of_the_op_table_reads_oddly_with_negative_numbers_constants_
                 if m:
                     found.append(f"{name}: {t!r} with {labels} reads {s!r}")
     assert found == []
+
+
+# ----------------------------------------------------------------- a long chain, walked op by op from the top
+
+def test_the_cs231n_sigmoid_circuit_is_walked_op_by_op_from_the_top():
+    """f = 1/(1 + exp(−(w0·x0 + w1·x1 + w2))) at w = (2, −3, −3), x = (−1, −2), the course notes' circuit: one row per
+    op, each the gradient above times the op's local derivative, with torch's numbers."""
+    values = {"w0": 2.0, "x0": -1.0, "w1": -3.0, "x1": -2.0, "w2": -3.0}
+    t = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in values.items()}
+    s = t["w0"] * t["x0"] + t["w1"] * t["x1"] + t["w2"]
+    e = torch.exp(-s)
+    (1 / (1 + e)).backward()
+    g = {k: gg.tensor(v, requires_grad=True, name=k) for k, v in values.items()}
+    trace = gg.explain(1 / (1 + gg.exp(-(g["w0"] * g["x0"] + g["w1"] * g["x1"] + g["w2"]))))
+    top, ds = -1 / (1 + e.item()) ** 2, t["w2"].grad.item()  # ∂f/∂(1 + e), and ∂f/∂s = σ(s)(1 − σ(s))
+    assert (g4(top), g4(e.item()), g4(ds)) == ("-0.5344", "0.3679", "0.1966")
+    walk = [
+        "where … = w0·x0 + w1·x1 + w2",
+        f"∂f/∂(1 + exp(−…)) = −1/(1 + exp(−…))² = {g4(top)}",
+        f"∂f/∂exp(−…) = ∂f/∂(1 + exp(−…)) · 1 = {g4(top)} · 1 = {g4(top)}",
+        f"∂f/∂(−…) = ∂f/∂exp(−…) · exp(−…) = {g4(top)} · {g4(e.item())} = {g4(-ds)}",
+        f"∂f/∂(w0·x0 + w1·x1 + w2) = ∂f/∂(−…) · (−1) = {g4(-ds)} · (-1) = {g4(ds)}",
+    ]
+    ends = {"w0": "∂f/∂(w0·x0) · x0 = 0.1966 · (-1) = -0.1966", "x0": "∂f/∂(w0·x0) · w0 = 0.1966 · 2 = 0.3932",
+            "w1": "∂f/∂(w1·x1) · x1 = 0.1966 · (-2) = -0.3932", "x1": "∂f/∂(w1·x1) · w1 = 0.1966 · (-3) = -0.5898",
+            "w2": "∂f/∂(w0·x0 + w1·x1 + w2) · 1 = 0.1966 · 1 = 0.1966"}
+    for name, end in ends.items():
+        d = trace.derivation(g[name])
+        lines = str(d).splitlines()
+        assert lines[:5] == walk and lines[-1] == f"∂f/∂{name} = {end}"
+        assert g4(t[name].grad.item()) == end.rsplit(" = ", 1)[1]  # the last number is torch's gradient
+        lefts = [left for left, _ in d.rows() if left != "note"]
+        assert len(lefts) == len(set(lefts)) == len(lines) - 1  # one row per op, every station's label distinct
+        assert len(d.rows(latex=True)) == len(d.rows())  # the same rows in LaTeX (and so Markdown, JSON)
+        assert d.to_dict()["rows"] == [{"left": a, "right": b} for a, b in d.rows()]
+    latex = trace.derivation(g["w0"]).to_latex()
+    assert r"\text{where } \dots = w_{0} \cdot x_{0} + w_{1} \cdot x_{1} + w_{2}" in latex
+    assert r"\frac{\partial f}{\partial w_{0}} &= \frac{\partial f}{\partial \left(w_{0} \cdot x_{0}\right)} \cdot " \
+           r"x_{0} = 0.1966 \cdot \left(-1\right) = -0.1966" in latex

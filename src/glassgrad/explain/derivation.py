@@ -27,7 +27,8 @@ from glassgrad.explain.trace import _INPUT_KEYS, Edge, Vertex
 MAX_PATHS = 256  # paths listed by expand=True at most (their count, and the sum of those listed, are exact)
 MAX_TERMS = 64  # an element's parts from one tensor consumer, listed one by one up to this many (else summed)
 REPEAT_MAX = 16  # a gradient over this many elements is printed once, as its station's total (later: its label)
-SHORT = 2  # folds of at most this many ops are written as the chain of their ops (longer ones: op by op in notes)
+SHORT = 2  # folds of at most this many ops are written as the chain of their ops (longer ones: op by op)
+ELLIPSIS_AT = 24  # an op-by-op walk whose labels or formulas are longer writes one inner expression as …
 
 
 @dataclass(eq=False, repr=False)
@@ -465,6 +466,9 @@ class Derivation:
         left = _point_derivative(self.output, eq.point, latex)
         if not eq.parts:  # the output itself
             return [(left, self._num(self.output.grad, latex, False))]
+        walk = self._walk(eq)
+        if walk is not None:
+            return self._walk_rows(walk, latex)
         labels = _listed([dot.join(f.latex_label if latex else f.label for f in q.factors) or "1" for q in eq.parts],
                          latex)
         if eq.tensor:
@@ -507,6 +511,91 @@ class Derivation:
                 rows.append((left if not rows else "", b))
                 last = b
         return rows
+
+    def _walk(self, eq: Equation) -> list[tuple[Point, Point, Factor, int, Any, Any]] | None:
+        """A long chain of numbers (one part with a long fold) as backprop walks it, one step per op from the top:
+        (point above, point below, the factor, the op's place in it, its local derivative, the element above);
+        None when the equation is not such a chain."""
+        if eq.tensor or len(eq.parts) != 1 or eq.parts[0].term.elements != 1 or np.size(self.output.grad) != 1:
+            return None
+        factors = eq.parts[0].factors
+        if not self._long_fold(factors) or any(None in f.locals for f in factors):
+            return None
+        steps = []
+        for f in factors:
+            points = [f.upper, *f.inner, f.lower]
+            for k, local in enumerate(f.locals):
+                if np.size(local) != 1 or points[k + 1].index is None and points[k + 1].vertex.value.size != 1:
+                    return None
+                steps.append((points[k], points[k + 1], f, k, local, f.at if k == 0 else None))
+        return steps
+
+    def _long_fold(self, factors: list[Factor]) -> bool:
+        """Whether the chain has a run of more than SHORT ops between stations (_unfold may have split it at an
+        unnamed tensor) that is not between two named ones (as ∂E/∂ŷ between E and ŷ, which stays a factor)."""
+        runs: list[list] = []  # [named at the top, ops, named at the bottom]
+        for f in (f for f in factors if f.uses):
+            q = f.upper
+            if not runs or q.vertex.named or q.equation or q.vertex is self.output:
+                runs.append([q.vertex.named, 0, False])
+            runs[-1][1] += len(f.uses)
+            runs[-1][2] = f.lower.vertex.named
+        return any(n > SHORT and not (top and bottom) for top, n, bottom in runs)
+
+    def _walk_rows(self, steps: list, latex: bool) -> list[tuple[str, str]]:
+        """One row per op, from the top: ∂f/∂(below) = ∂f/∂(above) · local = value · value = result. Where the
+        rows grow long, one inner expression is written … throughout (a first note says what it stands for)."""
+        dot = r" \cdot " if latex else " · "
+        out = self.output
+        labels = {id(b): b.label(latex) for _, b, *_ in steps}
+        symbols = {id(f): (f._symbols(False), f._symbols(True)) for f in {id(f): f for _, _, f, *_ in steps}.values()}
+        short = self._ellipsis([b.label() for _, b, *_ in steps] + [symbols[id(f)][0][k]
+                                                                      for _, _, f, k, _, _ in steps])
+        if short is not None and len({_elide(b.label(), short[0], False) for _, b, *_ in steps}) < len(steps):
+            short = None  # … would make two stations read alike: every label stays in full
+        cut = (lambda t: t) if short is None else (lambda t: _elide(t, short[latex], latex))
+        rows: list[tuple[str, str]] = []
+        if short is not None:
+            where = short[False]
+            rows.append(("note", rf"\text{{where }} \dots = {short[True]}" if latex else f"where … = {where}"))
+        g = float(np.asarray(out.grad, dtype=float).reshape(()))
+        scaled = g != 1.0  # backward started from a gradient other than 1: the first row multiplies it in
+        for above, below, f, k, local, at in steps:
+            if above.vertex is not out:
+                g = float(np.asarray(above.vertex.grad)[at] if at is not None else above.value)
+            up = above.label(latex, at=at) if at is not None else labels.get(id(above), above.label(latex))
+            g_label = self._derivative_of(cut(up), latex) if above.vertex is not out else self._num(g, latex, False)
+            sym = cut(symbols[id(f)][latex][k])
+            value = below.value if below is not steps[-1][1] else self.value
+            left = self._derivative_of(cut(labels[id(below)]) if below.vertex is not self.target else
+                                       labels[id(below)], latex)
+            if above.vertex is out and not scaled:
+                right = [sym, self._num(local, latex, False)]
+            else:
+                right = [f"{factor(g_label, latex)}{dot}{_in_product(sym, 1, latex)}",
+                         f"{self._num(g, latex, False)}{dot}{self._num(local, latex, float(local) < 0)}"]
+            right.append(self._num(value, latex, False))
+            rows.append((left, " = ".join(dict.fromkeys(right))))
+        return rows
+
+    def _derivative_of(self, label: str, latex: bool) -> str:
+        return _frac(self.output.latex, label) if latex else f"∂{_d(self.output.label)}/∂{_d(label)}"
+
+    def _ellipsis(self, texts: list[str]) -> tuple[str, str] | None:
+        """The inner expression to write as … in a walk whose labels or formulas would be long: of the unnamed
+        expressions of at most ELLIPSIS_AT characters inside several of them, the one that leaves the longest
+        shortest (of those, the one inside most); None when all are short, or … is already in use."""
+        if max(map(len, texts)) <= ELLIPSIS_AT or any("…" in t for t in texts):
+            return None
+        best, key = None, None
+        for v in self.vertices:
+            if v.node is None or v.named or len(v.label) > ELLIPSIS_AT or kind(v.label) == "atom":
+                continue
+            count = sum(v.label in t and t != v.label for t in texts)
+            k = (max(len(_elide(t, v.label, False)) for t in texts), -count)
+            if count > 1 and (key is None or k < key):
+                best, key = v, k
+        return None if best is None else (best.label, best.latex)
 
     def _gates(self, f: Factor, latex: bool, share: bool) -> list[str]:
         """A fold of numbers op by op from the top, one line each: the gradient at each folded op is the gradient
@@ -694,6 +783,17 @@ def _listed(terms: list[str], latex: bool) -> str:
     if len(terms) > REPEAT_MAX:
         terms = [*terms[:2], r"\dots" if latex else "…", terms[-1]]
     return " + ".join(terms)
+
+
+def _elide(s: str, inner: str, latex: bool) -> str:
+    """`s` with the expression `inner` written … (\\dots), unless `s` is that expression itself."""
+    if s == inner:
+        return s
+    dots = r"\dots " if latex else "…"
+    wrapped = (rf"\left({inner}\right)", rf"\left({{{inner}}}\right)") if latex else (f"({inner})",)
+    for w in wrapped:
+        s = s.replace(w, dots)
+    return s.replace(inner, dots)
 
 
 def _in_product(s: str, position: int, latex: bool) -> str:
