@@ -257,3 +257,76 @@ def test_parameters_to_vector_and_back() -> None:
     assert v.requires_grad and v.shape == (26,)
     gg.nn.utils.vector_to_parameters(gg.arange(26, dtype=gg.float64), ours.parameters())
     assert ours[0].weight.data[0].tolist() == [0.0, 1.0, 2.0] and ours[2].bias.data.tolist() == [24.0, 25.0]
+
+
+def _hooked(m) -> tuple:
+    """What hooks registered with prepend= and with_kwargs= see and return, under glassgrad or torch (m)."""
+    class Scale(m.nn.Module):
+        def forward(self, x, scale=1.0):
+            return x * scale
+
+    net, order = Scale(), []
+    net.register_forward_hook(lambda mod, a, o: order.append("a"))
+    net.register_forward_hook(lambda mod, a, o: order.append("b"), prepend=True)
+    net.register_forward_hook(lambda mod, a, kw, o: order.append(("kw", dict(kw))), with_kwargs=True)
+    net.register_forward_pre_hook(lambda mod, a, kw: order.append(("pre", dict(kw))), with_kwargs=True)
+    net.register_forward_pre_hook(lambda mod, a: order.append("first"), prepend=True)
+    first = net(m.ones(2), scale=3.0)
+    h1 = net.register_forward_pre_hook(lambda mod, a, kw: ((a[0] * 2,), {"scale": kw["scale"] + 1}),
+                                       with_kwargs=True)
+    h2 = net.register_forward_hook(lambda mod, a, kw, o: o + kw["scale"], with_kwargs=True)
+    second = net(m.ones(2), scale=3.0)
+    h1.remove(), h2.remove()
+    third = net(m.ones(2), scale=3.0)
+    net.register_forward_pre_hook(lambda mod, a, kw: 5, with_kwargs=True)
+    with pytest.raises(RuntimeError, match=r"forward pre-hook must return None or a tuple of \(new_args, "
+                                           r"new_kwargs\), but got 5\."):
+        net(m.ones(2))
+    return order, first.tolist(), second.tolist(), third.tolist()
+
+
+def test_forward_hooks_prepend_and_with_kwargs_run_as_in_torch() -> None:
+    """The order hooks run in (prepend=True goes first) and what with_kwargs hooks see and may replace."""
+    assert _hooked(gg) == _hooked(torch)
+
+
+def test_custom_function_nodes_are_named_as_torch_names_them() -> None:
+    names = []
+    for m in (gg, torch):
+        class Square(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x * x
+
+            @staticmethod
+            def backward(ctx, g):
+                (x,) = ctx.saved_tensors
+                return 2 * x * g
+
+        y = Square.apply(m.ones(2, requires_grad=True))
+        names.append((y.grad_fn.name(), repr(y.grad_fn).split(" object")[0].split(".")[-1],
+                      repr(y).split("grad_fn=")[1], (y * 2).grad_fn.name()))
+    assert names[0] == names[1] == ("SquareBackward", "SquareBackward", "<SquareBackward>)", "MulBackward0")
+    assert repr(y.grad_fn).startswith("<torch.autograd.function.SquareBackward object at ")
+
+
+@pytest.mark.parametrize("make", [lambda m, **kw: m.nn.Conv1d(2, 3, 3, **kw),
+                                  lambda m, **kw: m.nn.Conv2d(2, 3, 3, **kw),
+                                  lambda m, **kw: m.nn.ConvTranspose2d(2, 3, 3, **kw),
+                                  lambda m, **kw: m.nn.Embedding(5, 3, **kw)])
+def test_conv_and_embedding_layers_take_device_and_dtype(make) -> None:
+    for m in (gg, torch):
+        layer = make(m, device="cpu", dtype=m.float64)
+        assert layer.weight.dtype == m.float64 and tuple(layer.weight.shape) == tuple(make(torch).weight.shape)
+        assert make(m, device=m.device("cpu")).weight.dtype == m.float32
+    with pytest.raises(RuntimeError, match="CPU only"):
+        make(gg, device="cuda")
+    assert gg.nn.Conv1d(1, 2, 3, 1, 0, 1, 1, True, "zeros", "cpu", gg.float64).weight.dtype == gg.float64
+
+
+def test_conv_layers_check_their_arguments_once_with_torchs_words() -> None:
+    for cls in ("Conv1d", "Conv2d", "ConvTranspose2d"):
+        for m in (gg, torch):
+            with pytest.raises(ValueError, match="must both be divisible by groups|divisible by groups"):
+                getattr(m.nn, cls)(3, 4, 3, groups=2)

@@ -173,7 +173,10 @@ class Node:
         self.saved = saved  # what the forward of an op that `saves` kept for backward
 
     def name(self) -> str:
-        return f"{type(self).__name__ if self.op is None else self.op.__name__}Backward0"
+        """PyTorch's: MulBackward0 for a built-in op, SquareBackward for a custom Function `Square`."""
+        if self.op is None:
+            return f"{type(self).__name__}Backward0"
+        return f"{self.op.__name__}Backward" if self.op.custom else f"{self.op.__name__}Backward0"
 
     @property
     def next_functions(self) -> tuple:
@@ -190,7 +193,8 @@ class Node:
         return self.hooks
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {id(self):#x}>"
+        where = "glassgrad.autograd.function." if self.op is not None and self.op.custom else ""
+        return f"<{where}{self.name()} object at {id(self):#x}>"
 
 
 class AccumulateGrad:

@@ -43,19 +43,26 @@ class Module:
         return _call_with_hooks(self, self._hooks, args, kwargs)
 
     # ---------------------------------------------------------------------------------------------- hooks
-    def _hook_list(self, kind: str, hook: Any) -> _RemovableHandle:
+    def _hook_list(self, kind: str, hook: Any, prepend: bool = False, with_kwargs: bool = False) -> _RemovableHandle:
+        """Hooks run in the order registered (prepend=True: before the others); with_kwargs=True ones are kept as
+        (hook,) so that the call passes forward's keyword arguments too."""
         if self.__dict__.get("_hooks") is None:
             object.__setattr__(self, "_hooks", {"forward_pre": [], "forward": [], "backward": []})
-        self._hooks[kind].append(hook)
-        return _RemovableHandle(self._hooks[kind], hook)
+        entry = (hook,) if with_kwargs else hook
+        self._hooks[kind].insert(0, entry) if prepend else self._hooks[kind].append(entry)
+        return _RemovableHandle(self._hooks[kind], entry)
 
-    def register_forward_pre_hook(self, hook: Any) -> _RemovableHandle:
-        """`hook(module, args)` before forward; a returned value (a tuple, or one argument) replaces args."""
-        return self._hook_list("forward_pre", hook)
+    def register_forward_pre_hook(self, hook: Any, *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> _RemovableHandle:
+        """`hook(module, args)` before forward; a returned value (a tuple, or one argument) replaces args. With
+        with_kwargs=True: `hook(module, args, kwargs)`, returning None or (new_args, new_kwargs)."""
+        return self._hook_list("forward_pre", hook, prepend, with_kwargs)
 
-    def register_forward_hook(self, hook: Any) -> _RemovableHandle:
-        """`hook(module, args, output)` after forward; a returned value replaces the output."""
-        return self._hook_list("forward", hook)
+    def register_forward_hook(self, hook: Any, *, prepend: bool = False,
+                              with_kwargs: bool = False) -> _RemovableHandle:
+        """`hook(module, args, output)` after forward (with_kwargs=True: `hook(module, args, kwargs, output)`); a
+        returned value replaces the output."""
+        return self._hook_list("forward", hook, prepend, with_kwargs)
 
     def register_full_backward_hook(self, hook: Any) -> _RemovableHandle:
         """`hook(module, grad_input, grad_output)` once the gradients of the module's inputs are computed; a
@@ -320,6 +327,14 @@ def _call_with_hooks(module: Module, hooks: dict, args: tuple, kwargs: dict) -> 
     """Module.__call__ when hooks are registered: pre-hooks, forward, forward hooks, and the backward hook's
     wiring (an identity node on each input and a hook on the output, which meet when the input gradients are in)."""
     for h in hooks["forward_pre"]:
+        if isinstance(h, tuple):  # with_kwargs
+            r = h[0](module, args, kwargs)
+            if r is not None:
+                if not (isinstance(r, tuple) and len(r) == 2):
+                    raise RuntimeError(f"forward pre-hook must return None or a tuple of (new_args, new_kwargs), "
+                                       f"but got {r}.")
+                args, kwargs = r
+            continue
         r = h(module, args)
         if r is not None:
             args = r if isinstance(r, tuple) else (r,)
@@ -327,7 +342,7 @@ def _call_with_hooks(module: Module, hooks: dict, args: tuple, kwargs: dict) -> 
         args = tuple(BackwardHookFunction.apply(a) if isinstance(a, Tensor) and a.requires_grad else a for a in args)
     out = module.forward(*args, **kwargs)
     for h in hooks["forward"]:
-        r = h(module, args, out)
+        r = h[0](module, args, kwargs, out) if isinstance(h, tuple) else h(module, args, out)
         if r is not None:
             out = r
     if hooks["backward"] and isinstance(out, Tensor) and out.requires_grad:

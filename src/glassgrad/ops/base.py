@@ -62,6 +62,7 @@ class Op:
     saves: bool = False
     differentiable: bool = True
     is_view: bool = False  # the output may share memory with input 0 (so they share a version counter)
+    custom: bool = False  # made for a gg.autograd.Function subclass (its node is NameBackward, as in PyTorch)
 
     @staticmethod
     def forward(*arrays: Any, **params: Any) -> Any:

@@ -86,6 +86,7 @@ def _op_of(cls: type[Function], n: int) -> type[Op]:
             "derivatives": (vjp_all(f"{cls.__name__}.backward(g)", rf"\operatorname{{{cls.__name__}.backward}}(g)",
                                     lambda xp, g, out, *inputs, ctx, result: _backward(cls, ctx, g, inputs)),),
             "needs_inputs": False,  # backward reads what ctx saved (checked there), not the inputs
+            "custom": True,
             "forward": staticmethod(lambda *arrays, ctx, result: result),
             "__module__": __name__,
         })
