@@ -188,6 +188,10 @@ def test_contains_detach_in_place_and_integer_operators_match_torch() -> None:
         x = m.ones(2, requires_grad=True)
         y = x * 2
         assert y.detach_() is y and (y.requires_grad, y.grad_fn, y.is_leaf) == (False, None, True)
+        with pytest.raises(RuntimeError, match=r"Can't detach views in-place\. Use detach\(\) instead\."):
+            (x * 2)[:1].detach_()
+        with pytest.raises(RuntimeError, match="Tensor.__contains__ only supports Tensor or scalar, but you passed"):
+            "a" in m.tensor([1, 2])  # noqa: B015
     a, b = np.array([5, 3, -8]), np.array([1, 2, 1])
     for op in ("__xor__", "__lshift__", "__rshift__", "__and__", "__or__", "bitwise_xor", "bitwise_left_shift"):
         ours = getattr(gg.tensor(a), op)(gg.tensor(b))
