@@ -46,7 +46,8 @@ COMPOSITES = {"var", "std", "flatten", "squeeze", "unsqueeze", "view", "broadcas
               "square", "operators", "max_all", "min_all", "t", "mm", "bmm", "dot", "outer", "norm", "gather",
               "scatter", "scatter_add", "index_select", "sort", "topk", "median", "masked_fill", "flip", "roll",
               "repeat", "repeat_interleave", "tril", "triu", "unbind", "hstack", "vstack", "movedim", "unflatten",
-              "frac", "reciprocal", "rsqrt", "clamp_min", "clamp_max", "cummax", "cummin", "aminmax", "nansum",
+              "frac", "reciprocal", "rsqrt", "clamp_min", "clamp_max", "deg2rad", "rad2deg", "float_power", "lerp",
+              "addcmul", "addcdiv", "negative", "sgn", "positive", "cummax", "cummin", "aminmax", "nansum",
               "nanmean", "std_mean", "var_mean", "kthvalue", "mode", "quantile", "nanquantile",
               "narrow", "select", "masked_select", "tile", "swapaxes", "flipud", "fliplr", "rot90", "ravel", "take",
               "tensor_split", "hsplit", "meshgrid", "diff", "unfold", "index_add", "index_copy", "index_fill",
@@ -241,6 +242,38 @@ CASES: list[Case] = [
          label="arc*"),
     *unary("logit", lambda m, a: m.logit(a), 0.1, 0.9),
     *unary("logit", lambda m, a: a.logit(eps=0.25), 0.05, 0.95, avoid=(0.25, 0.75), label="eps"),
+    *binary("atan2", lambda m, a, b: m.atan2(a, b), anyv, nonzero),
+    Case("atan2", lambda m, a, b: a.arctan2(b), (rand(1, (2, 3)), rand(2, (3,), avoid=(0.0,))), label="arctan2"),
+    *binary("hypot", lambda m, a, b: m.hypot(a, b), anyv, nonzero),
+    *binary("logaddexp", lambda m, a, b: m.logaddexp(a, b), anyv, anyv),
+    *binary("logaddexp2", lambda m, a, b: a.logaddexp2(b), anyv, anyv),
+    *binary("xlogy", lambda m, a, b: m.xlogy(a, b), anyv, pos),
+    Case("xlogy", lambda m, a, b: m.xlogy(a * m.tensor(np.array([[0.0, 1, 0], [1, 0, 1]]), dtype=a.dtype), b),
+         (rand(1, (2, 3)), rand(2, (2, 3), 0.3, 2.0)), label="x=0"),
+    *binary("copysign", lambda m, a, b: m.copysign(a, b), nonzero, nonzero),
+    *binary("fmod", lambda m, a, b: m.fmod(a, b), anyv, lambda k, s: np.asarray(rand(k, s, 0.7, 1.3) * np.where(
+        rand(k + 1, s) > 0, 1, -1))),
+    Case("fmod", lambda m, a: a.fmod(0.75), (rand(3, (2, 3)),), label="scalar"),
+    *binary("fmax", lambda m, a, b: m.fmax(a, b), lambda k, s: on_grid(k, s, 0.025), lambda k, s: on_grid(k, s, 0.075)),
+    *binary("fmin", lambda m, a, b: a.fmin(b), lambda k, s: on_grid(k, s, 0.025), lambda k, s: on_grid(k, s, 0.075)),
+    *unary("sinc", lambda m, a: m.sinc(a), -2.5, 2.5),
+    *unary("nan_to_num", lambda m, a: m.nan_to_num(a) * a),
+    *unary("deg2rad", lambda m, a: m.deg2rad(a) * a),
+    *unary("rad2deg", lambda m, a: a.rad2deg()),
+    *binary("float_power", lambda m, a, b: m.float_power(a, b), pos, anyv),
+    Case("float_power", lambda m, a: a.float_power(3), (rand(1, (2, 3)),), label="scalar"),
+    Case("lerp", lambda m, a, b, w: m.lerp(a, b, w), (rand(1, (2, 3)), rand(2, (3,)), rand(3, (2, 1)))),
+    Case("lerp", lambda m, a, b: a.lerp(b, 0.3), (rand(1, ()), rand(2, (2, 1))), label="scalar weight"),
+    Case("addcmul", lambda m, x, a, b: m.addcmul(x, a, b, value=-0.5), (rand(1, (2, 3)), rand(2, (3,)),
+                                                                           rand(3, (2, 1)))),
+    Case("addcmul", lambda m, x, a, b: x.addcmul(a, b), (rand(1, ()), rand(2, (1,)), rand(3, (2, 2))), label="value=1"),
+    Case("addcdiv", lambda m, x, a, b: m.addcdiv(x, a, b, value=2.0), (rand(1, (2, 3)), rand(2, (3,)),
+                                                                          nonzero(3, (2, 1)))),
+    Case("addcdiv", lambda m, x, a, b: x.addcdiv(a, b), (rand(1, (1,)), rand(2, ()), nonzero(3, (2, 2))),
+         label="value=1"),
+    *unary("negative", lambda m, a: m.negative(a) * a.negative()),
+    *unary("sgn", lambda m, a: m.sgn(a) * a, avoid=(0.0,)),
+    *unary("positive", lambda m, a: m.positive(a) * a.positive()),
     *unary("sqrt", lambda m, a: m.sqrt(a), 0.2, 3.0),
     *unary("sin", lambda m, a: m.sin(a)),
     *unary("cos", lambda m, a: m.cos(a)),
@@ -899,7 +932,8 @@ def test_random_matmul_shapes(batch: Any, n: int, k: int, p: int, vec: str, seed
     assert gg.gradcheck(case.gg, _leaves(case.arrays))
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.op != "to"], ids=lambda c: c.id)
+@pytest.mark.parametrize("case", [c for c in CASES if c.op not in ("to", "float_power")],  # (float64, as torch's)
+                         ids=lambda c: c.id)
 def test_float32_stays_float32(case: Case) -> None:
     """Outputs and gradients keep float32 (no float64 constant sneaks into a forward or a derivative)."""
     arrays = tuple(a.astype(np.float32) for a in case.arrays)

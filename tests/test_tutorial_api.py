@@ -4,6 +4,7 @@ device lines of the current tutorials), each checked against PyTorch itself."""
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -367,3 +368,101 @@ def test_logit_eps_clamps_the_input_and_zeroes_the_gradient_outside_as_torch(eps
     ty.sum().backward()
     same(x.grad, t.grad)
     same(x.clone().logit_(eps), t.detach().clone().logit_(eps))
+
+
+def _agree(fn: Any, *arrays: Any, dtype: str = "float32") -> None:
+    """fn(m, *tensors) under glassgrad and torch, silently (no NumPy warnings), compared with `same`."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        same(fn(gg, *(gg.tensor(a, dtype=getattr(gg, dtype)) for a in arrays)),
+             fn(torch, *(torch.tensor(a, dtype=getattr(torch, dtype)) for a in arrays)))
+
+
+INF, NAN = np.inf, np.nan
+EDGE = [0.0, -0.0, 1.5, -2.5, INF, -INF, NAN]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_nan_to_num_xlogy_fmod_copysign_fmax_at_edge_values_match_torch(dtype: str) -> None:
+    a = [0.0, 0.0, 0.0, 0.0, 1.5, -2.0, 2.0, NAN, 3.0, -0.0]
+    b = [0.0, NAN, INF, -1.0, 0.0, 2.0, -3.0, 1.0, NAN, 4.0]
+    for fn in (lambda m, x: m.nan_to_num(x), lambda m, x: m.nan_to_num(x, nan=-1.0, posinf=9.0, neginf=-9.0),
+               lambda m, x: x.nan_to_num(posinf=1e30), lambda m, x: m.nan_to_num(x, 2.0),
+               lambda m, x: m.signbit(x), lambda m, x: m.sinc(x), lambda m, x: m.deg2rad(x), lambda m, x: x.rad2deg(),
+               lambda m, x: m.sgn(x), lambda m, x: m.negative(x), lambda m, x: x.positive()):
+        _agree(fn, EDGE, dtype=dtype)
+    for fn in (lambda m, x, y: m.xlogy(x, y), lambda m, x, y: m.fmod(x, y), lambda m, x, y: m.remainder(x, y),
+               lambda m, x, y: m.copysign(x, y), lambda m, x, y: m.fmax(x, y), lambda m, x, y: m.fmin(x, y),
+               lambda m, x, y: m.maximum(x, y), lambda m, x, y: m.atan2(x, y), lambda m, x, y: m.hypot(x, y),
+               lambda m, x, y: m.logaddexp(x, y), lambda m, x, y: m.logaddexp2(x, y),
+               lambda m, x, y: m.heaviside(x, y), lambda m, x, y: m.float_power(x, y)):
+        _agree(fn, a, b, dtype=dtype)
+
+
+def test_integer_inputs_promote_as_torch() -> None:
+    i, j = [3, -7, 0, 5], [2, -2, 3, 5]
+    for fn in (lambda m, x, y: m.atan2(x, y), lambda m, x, y: m.xlogy(x, y), lambda m, x, y: m.copysign(x, y),
+               lambda m, x, y: m.fmod(x, y), lambda m, x, y: m.remainder(x, y), lambda m, x, y: m.fmax(x, y),
+               lambda m, x, y: m.heaviside(x, y), lambda m, x, y: m.float_power(x, y),
+               lambda m, x, y: m.addcmul(x, x, y, value=2), lambda m, x, y: m.xlogy(x, 3),
+               lambda m, x, y: m.fmod(x, 2.5), lambda m, x, y: m.copysign(x, -1)):
+        _agree(fn, i, j, dtype="int64")
+    for fn in (lambda m, x: m.sinc(x), lambda m, x: m.deg2rad(x), lambda m, x: m.rad2deg(x), lambda m, x: m.sgn(x),
+               lambda m, x: m.nan_to_num(x), lambda m, x: m.signbit(x), lambda m, x: m.float_power(x, 2)):
+        _agree(fn, i, dtype="int64")
+    _agree(lambda m, x, y: m.atan2(x, y.double()), [1.0, -1.0], [0.5, 0.5])  # float32 with float64: float64
+
+
+def test_lerp_addcmul_addcdiv_in_place_out_and_errors_match_torch() -> None:
+    a, b, w = [1.0, -2.0, 0.5], [3.0, 4.0, -1.0], [0.25, 0.5, 1.5]
+    _agree(lambda m, x, y, z: m.lerp(x, y, z), a, b, w)
+    _agree(lambda m, x, y, z: x.clone().lerp_(y, 0.75), a, b, w)
+    _agree(lambda m, x, y, z: x.clone().addcmul_(y, z, value=-2), a, b, w)
+    _agree(lambda m, x, y, z: x.clone().addcdiv_(y, z, value=0.5), a, b, w)
+    _agree(lambda m, x, y, z: x.clone().atan2_(y).hypot_(z).copysign_(y).fmod_(z).xlogy_(z.abs()), a, b, w)
+    _agree(lambda m, x, y, z: m.addcdiv(x, y, z, out=m.empty(3)), a, b, w)
+    _agree(lambda m, x, y, z: m.hypot(x, y, out=m.empty(3)), a, b, w)
+    for m in (gg, torch):
+        with pytest.raises(RuntimeError, match="Integer division with addcdiv is no longer supported"):
+            m.addcdiv(m.tensor([1.0]), m.tensor([1]), m.tensor([2]))
+        with pytest.raises(RuntimeError, match="heaviside is not yet implemented for tensors with different dtypes"):
+            m.heaviside(m.tensor([1.0]), m.tensor([1], dtype=m.float64))
+        with pytest.raises(RuntimeError, match="on a bool tensor is not supported"):
+            m.positive(m.tensor([True]))
+        with pytest.raises(RuntimeError):  # a float result does not fit an integer tensor in place
+            m.tensor([1, 2]).atan2_(m.tensor([1, 1]))
+    x = gg.tensor([1.0, 2.0])
+    assert gg.positive(x) is x
+
+
+def test_xlogy_gradient_is_zero_where_x_is_zero_as_torch() -> None:
+    a, b = [0.0, 0.0, 2.0, 0.0], [0.0, 3.0, 0.5, INF]
+    x, y = gg.tensor(a, requires_grad=True), gg.tensor([1.0, 3.0, 0.5, 2.0], requires_grad=True)
+    tx, ty = torch.tensor(a, requires_grad=True), torch.tensor([1.0, 3.0, 0.5, 2.0], requires_grad=True)
+    gg.xlogy(x, y).sum().backward()
+    torch.xlogy(tx, ty).sum().backward()
+    same(x.grad, tx.grad)
+    same(y.grad, ty.grad)
+    x = gg.tensor(a, requires_grad=True)
+    tx = torch.tensor(a, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        same(gg.xlogy(x, gg.tensor(b)), torch.xlogy(tx, torch.tensor(b)))
+        gg.xlogy(x, gg.tensor(b)).sum().backward()
+    torch.xlogy(tx, torch.tensor(b)).sum().backward()
+    same(x.grad, tx.grad)
+
+
+def test_sinc_at_zero_and_fmax_gradient_on_ties_and_nan_match_torch() -> None:
+    x, t = gg.tensor([0.0, 0.5, -1.0], requires_grad=True), torch.tensor([0.0, 0.5, -1.0], requires_grad=True)
+    gg.sinc(x).sum().backward()
+    torch.sinc(t).sum().backward()
+    same(x.grad, t.grad)
+    a, b = [1.0, 2.0, NAN, 0.5], [1.0, NAN, 3.0, 0.25]
+    for name in ("fmax", "fmin", "maximum", "minimum"):
+        ga, gb = gg.tensor(a, requires_grad=True), gg.tensor(b, requires_grad=True)
+        ta, tb = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+        getattr(gg, name)(ga, gb).sum().backward()
+        getattr(torch, name)(ta, tb).sum().backward()
+        same(ga.grad, ta.grad)
+        same(gb.grad, tb.grad)

@@ -1015,12 +1015,17 @@ for _name in ("t", "mm", "mv", "bmm", "dot", "outer", "norm", "cumsum", "cumprod
               "isnan", "isinf", "isfinite", "sign", "allclose", "isclose", "equal", "eq", "ne", "gt", "ge", "lt", "le",
               "unique", "take_along_dim", "remainder", "floor_divide", "argmax", "argmin", "round", "prod"):
     setattr(Tensor, _name, getattr(_composite if hasattr(_composite, _name) else _ops, _name))
+_WITH_ARGS = ("atan2", "arctan2", "hypot", "xlogy", "copysign", "fmod", "remainder", "lerp", "addcmul", "addcdiv",
+              "nan_to_num", "float_power", "heaviside", "negative", "sgn", "sinc", "deg2rad", "rad2deg")
+for _name in _WITH_ARGS + ("logaddexp", "logaddexp2", "fmax", "fmin", "signbit", "positive"):
+    setattr(Tensor, _name, getattr(_ops, _name))
 for _name, _fn in (("sqrt", _ops.sqrt), ("exp", _ops.exp), ("log", _ops.log), ("abs", _ops.abs), ("neg", _ops.neg),
                    ("relu", _ops.relu), ("sigmoid", _ops.sigmoid), ("tanh", _ops.tanh), ("pow", _ops.pow),
                    ("round", _ops.round), ("logit", _ops.logit),
                    ("clamp", _ops.clamp), ("masked_fill", _composite.masked_fill),
                    ("scatter", _composite.scatter), ("scatter_add", _composite.scatter_add),
-                   ("index_put", _composite.index_put), ("scatter_reduce", _composite.scatter_reduce)):
+                   ("index_put", _composite.index_put), ("scatter_reduce", _composite.scatter_reduce),
+                   *((_n, getattr(_ops, _n)) for _n in _WITH_ARGS)):  # in-place forms take the method's arguments
     setattr(Tensor, f"{_name}_", lambda self, *args, _fn=_fn, **kw: self._inplace(
         lambda old, *a: _fn(old, *a, **kw), *args))
 from glassgrad.ops import indexing as _indexing  # noqa: E402

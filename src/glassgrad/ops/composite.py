@@ -430,3 +430,56 @@ def any(x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, out
 
 def all(x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, out: None = None) -> Tensor:  # noqa: A001
     return _const(np.all(value(x), axis=R._dims(x, dim if axis is None else axis, "all"), keepdims=keepdim))
+
+
+# ------------------------------------------------------------------------------------ elementwise arithmetic
+
+
+def deg2rad(x: Any) -> Any:
+    return E.mul(E._floating(x), np.pi / 180)
+
+
+def rad2deg(x: Any) -> Any:
+    return E.mul(E._floating(x), 180 / np.pi)
+
+
+def float_power(a: Any, b: Any) -> Any:
+    """a^b in double precision whatever the inputs' dtypes, as PyTorch's."""
+    wide = [E.cast(x, np.float64) if isinstance(x, Tensor) else float(x) for x in (a, b)]
+    return E.pow(*wide)
+
+
+def lerp(start: Any, end: Any, weight: Any) -> Any:
+    return E.add(start, E.mul(weight, E.sub(end, start)))
+
+
+def addcmul(x: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Any:
+    prod = E.mul(tensor1, tensor2)
+    return E.add(x, prod if value == 1 else E.mul(prod, value))
+
+
+def addcdiv(x: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Any:
+    kinds = {t.dtype.kind if isinstance(t, Tensor) else "f" for t in (tensor1, tensor2)}
+    if kinds <= set("biu"):
+        raise RuntimeError("Integer division with addcdiv is no longer supported: for a true division write "
+                           "(input + value * tensor1 / tensor2)")
+    quot = E.div(tensor1, tensor2)
+    return E.add(x, quot if value == 1 else E.mul(quot, value))
+
+
+def positive(x: Any) -> Any:
+    if x.dtype == np.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return x
+
+
+def signbit(x: Any) -> Tensor:
+    return _const(np.signbit(value(x)))
+
+
+def heaviside(x: Any, values: Any) -> Tensor:
+    """1 above zero, `values` at zero, else 0 (nan too, as PyTorch's): a step with no gradient."""
+    x, values = value(x), value(values)
+    if x.dtype != values.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    return _const(np.where(x == 0, values, x > 0).astype(x.dtype))

@@ -37,6 +37,11 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
 
 
+def _quiet(f: Any) -> Any:
+    """A forward whose domain edges give inf or nan silently, as PyTorch's (atanh(1) is inf, asin(2) nan)."""
+    return staticmethod(np.errstate(divide="ignore", invalid="ignore", over="ignore")(f))
+
+
 class Add(Op):
     name, text, latex = "add", "$a + $b", "$a + $b"
     forward = staticmethod(np.add)
@@ -85,7 +90,7 @@ def _pow_exponent(xp: Any, out: Any, a: Any, b: Any) -> Any:
 
 class Pow(Op):
     name, text, latex = "pow", "$a^$b", "{$a}^{$b}"
-    forward = staticmethod(np.power)
+    forward = _quiet(np.power)  # 0^-1 is inf
     derivatives = (
         local("$b·$a^($b−1)", r"$b \cdot {$a}^{$b - 1}", _pow_base),
         local("$a^$b·ln $a", r"{$a}^{$b} \ln $a", _pow_exponent),
@@ -94,11 +99,136 @@ class Pow(Op):
 
 class Remainder(Op):
     name, text, latex = "remainder", "$a mod $b", r"$a \bmod $b"
-    forward = staticmethod(np.remainder)  # the sign of the divisor, as Python's % and torch.remainder
+    forward = _quiet(np.remainder)  # the sign of the divisor, as Python's % and torch.remainder
     derivatives = (local("1", "1", lambda xp, out, a, b: 1),
                    local("−⌊$a/$b⌋", r"-\left\lfloor \frac{$a}{$b} \right\rfloor",
                          lambda xp, out, a, b: -np.floor_divide(value(a), value(b))))
     reads = ((), (0, 1))
+
+
+class Atan2(Op):
+    name, text, latex = "atan2", "atan2($a, $b)", r"\operatorname{atan2}($a, $b)"
+    forward = staticmethod(np.arctan2)
+    derivatives = (local("$b/($a² + $b²)", r"\frac{$b}{$a^2 + $b^2}", lambda xp, out, a, b: b / (a * a + b * b)),
+                   local("−$a/($a² + $b²)", r"-\frac{$a}{$a^2 + $b^2}", lambda xp, out, a, b: -a / (a * a + b * b)))
+
+
+class Hypot(Op):
+    name, text, latex = "hypot", "√($a² + $b²)", r"\sqrt{$a^2 + $b^2}"
+    forward = staticmethod(np.hypot)
+    derivatives = (local("$a/√($a² + $b²)", r"\frac{$a}{\sqrt{$a^2 + $b^2}}", lambda xp, out, a, b: a / out),
+                   local("$b/√($a² + $b²)", r"\frac{$b}{\sqrt{$a^2 + $b^2}}", lambda xp, out, a, b: b / out))
+    needs_out = True
+
+
+class Logaddexp(Op):
+    name, text, latex = "logaddexp", "ln(exp($a) + exp($b))", r"\ln(e^{$a} + e^{$b})"
+    forward = _quiet(np.logaddexp)
+    derivatives = (local("σ($a − $b)", r"\sigma($a - $b)", lambda xp, out, a, b: xp.exp(a - out)),
+                   local("σ($b − $a)", r"\sigma($b - $a)", lambda xp, out, a, b: xp.exp(b - out)))
+    needs_out = True
+
+
+class Logaddexp2(Op):
+    name, text, latex = "logaddexp2", "log₂(2^$a + 2^$b)", r"\log_2(2^{$a} + 2^{$b})"
+    forward = _quiet(np.logaddexp2)
+    derivatives = (local("2^$a/(2^$a + 2^$b)", r"\frac{2^{$a}}{2^{$a} + 2^{$b}}",
+                         lambda xp, out, a, b: xp.exp((a - out) * math.log(2.0))),
+                   local("2^$b/(2^$a + 2^$b)", r"\frac{2^{$b}}{2^{$a} + 2^{$b}}",
+                         lambda xp, out, a, b: xp.exp((b - out) * math.log(2.0))))
+    needs_out = True
+
+
+def _xlogy_local(xp: Any, out: Any, a: Any, b: Any) -> Any:
+    """ln b, and 0 where a = 0 and b ≤ 0 (PyTorch's): ln of those is never taken."""
+    zero = (value(a) == 0) & (value(b) <= 0)
+    return xp.where(zero, 0.0, xp.log(xp.where(zero, 1.0, b)))
+
+
+class Xlogy(Op):
+    name, text, latex = "xlogy", "$a·ln $b", r"$a \ln $b"
+    derivatives = (local("ln $b (0 where $a = 0, $b ≤ 0)", r"\ln $b \; (0 \text{ where } $a = 0, $b \le 0)",
+                         _xlogy_local),
+                   local("$a/$b", r"\frac{$a}{$b}", lambda xp, out, a, b: a / b))
+
+    @staticmethod
+    @np.errstate(divide="ignore", invalid="ignore")
+    def forward(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """0 where a = 0 (even for b = 0 or inf), nan where b is nan: PyTorch's convention."""
+        out = np.where(a == 0, 0, a * np.log(b))
+        return np.where(np.isnan(b), np.nan, out).astype(np.result_type(a, b), copy=False)
+
+
+def _copysign_local(xp: Any, out: Any, a: Any, b: Any) -> Any:
+    """±1: whether the sign was flipped (PyTorch's a/out), 0 where a = 0."""
+    va, vo = value(a), value(out)
+    return np.divide(va, vo, out=np.zeros(np.shape(vo), np.result_type(vo)), where=vo != 0)
+
+
+class Copysign(Op):
+    name, text, latex = "copysign", "|$a|·sign($b)", r"\left|$a\right| \operatorname{sign}($b)"
+    forward = staticmethod(np.copysign)
+    derivatives = (local("sign($a)·sign($b)", r"\operatorname{sign}($a) \operatorname{sign}($b)", _copysign_local),
+                   local("0", "0", lambda xp, out, a, b: 0))
+    needs_out = True
+    reads = ((0,), ())
+
+
+class Fmod(Remainder):
+    name, text, latex = "fmod", "fmod($a, $b)", r"\operatorname{fmod}($a, $b)"
+    forward = _quiet(np.fmod)  # the sign of the dividend, as C's fmod
+    derivatives = (local("1", "1", lambda xp, out, a, b: 1),
+                   local("−trunc($a/$b)", r"-\operatorname{trunc}\left(\frac{$a}{$b}\right)",
+                         lambda xp, out, a, b: -np.trunc(value(a) / value(b))))
+
+
+def _first_wins(greater: bool, first: bool):
+    """fmax/fmin's gradient: all of it to a where a wins, ties included, or where b is nan (PyTorch's); else to b."""
+
+    def fn(xp: Any, out: Any, a: Any, b: Any) -> Any:
+        va, vb = value(a), value(b)
+        wins = ((va >= vb) if greater else (va <= vb)) | np.isnan(vb)
+        return wins if first else ~wins
+
+    return fn
+
+
+class Fmax(Op):
+    name, text, latex = "fmax", "fmax($a, $b)", r"\operatorname{fmax}($a, $b)"
+    forward = staticmethod(np.fmax)  # nan only where both are
+    derivatives = (local("1 if $a ≥ $b or $b is nan, else 0", r"\mathbb{1}[$a \ge $b]", _first_wins(True, True)),
+                   local("1 if $b > $a or $a is nan, else 0", r"\mathbb{1}[$b > $a]", _first_wins(True, False)))
+
+
+class Fmin(Op):
+    name, text, latex = "fmin", "fmin($a, $b)", r"\operatorname{fmin}($a, $b)"
+    forward = staticmethod(np.fmin)
+    derivatives = (local("1 if $a ≤ $b or $b is nan, else 0", r"\mathbb{1}[$a \le $b]", _first_wins(False, True)),
+                   local("1 if $b < $a or $a is nan, else 0", r"\mathbb{1}[$b < $a]", _first_wins(False, False)))
+
+
+def _sinc_local(xp: Any, out: Any, a: Any) -> Any:
+    """(cos πa − sinc a)/a, and its limit 0 at a = 0 (where a is replaced by 1, so nothing divides by 0)."""
+    zero = value(a) == 0
+    a = xp.where(zero, 1.0, a)
+    return xp.where(zero, 0.0, (xp.cos(a * math.pi) - out) / a)
+
+
+class Sinc(Op):
+    name, text, latex = "sinc", "sin(π$a)/(π$a)", r"\frac{\sin \pi $a}{\pi $a}"
+    forward = _quiet(np.sinc)  # 1 at 0
+    derivatives = (local("(cos(π$a) − sinc $a)/$a", r"\frac{\cos \pi $a - \operatorname{sinc} $a}{$a}", _sinc_local),)
+    needs_out = True
+
+
+class NanToNum(Op):
+    name, text, latex = "nan_to_num", "nan_to_num($a)", r"\operatorname{nan\_to\_num}($a)"
+    derivatives = (local("1 if $a is finite else 0", r"\mathbb{1}[$a \text{ finite}]",
+                         lambda xp, out, a, nan, posinf, neginf: np.isfinite(value(a))),)
+
+    @staticmethod
+    def forward(a: np.ndarray, nan: float, posinf: float | None, neginf: float | None) -> np.ndarray:
+        return np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
 
 
 class Sign(Op):
@@ -211,11 +341,6 @@ class Cosh(Op):
     name, text, latex = "cosh", "cosh $a", r"\cosh $a"
     forward = staticmethod(np.cosh)
     derivatives = (local("sinh $a", r"\sinh $a", lambda xp, out, a: (xp.exp(a) - xp.exp(-a)) / 2),)
-
-
-def _quiet(f: Any) -> Any:
-    """A forward whose domain edges give inf or nan silently, as PyTorch's (atanh(1) is inf, asin(2) nan)."""
-    return staticmethod(np.errstate(divide="ignore", invalid="ignore", over="ignore")(f))
 
 
 class Exp2(Op):
@@ -392,12 +517,13 @@ class Clamp(Op):
 
 
 def _tie_split(first: bool, greater: bool):
-    """∂max(a,b)/∂a: 1 where a wins, ½ on ties (PyTorch splits the gradient between equal inputs)."""
+    """∂max(a,b)/∂a: 1 where a wins, ½ on ties (PyTorch splits the gradient between equal inputs), 1 to both
+    where either is nan (PyTorch's: a does not lose there)."""
 
     def fn(xp: Any, out: Any, a: Any, b: Any) -> Any:
         va, vb = (value(a), value(b)) if first else (value(b), value(a))
-        wins = va > vb if greater else va < vb
-        return np.where(wins, 1.0, np.where(va == vb, 0.5, 0.0)).astype(np.result_type(va, vb))
+        wins = ~(va < vb) if greater else ~(va > vb)
+        return np.where(va == vb, 0.5, np.where(wins, 1.0, 0.0)).astype(np.result_type(va, vb))
 
     return fn
 
@@ -482,6 +608,57 @@ def pow(a: Any, b: Any) -> Any:  # noqa: A001 - PyTorch's name
 
 def remainder(a: Any, b: Any) -> Any:
     return _binary(Remainder, a, b)
+
+
+def _float_binary(op: type[Op], a: Any, b: Any) -> Any:
+    """Float functions of two inputs (atan2, hypot, xlogy...): PyTorch's promotion, and integers give the default
+    float."""
+    a, b = _promoted(a, b) if isinstance(a, Tensor) else _promoted(b, a)[::-1]
+    return apply(op, _floating(a), _floating(b))
+
+
+def atan2(a: Any, b: Any) -> Any:
+    return _float_binary(Atan2, a, b)
+
+
+def hypot(a: Any, b: Any) -> Any:
+    return _float_binary(Hypot, a, b)
+
+
+def logaddexp(a: Any, b: Any) -> Any:
+    return _float_binary(Logaddexp, a, b)
+
+
+def logaddexp2(a: Any, b: Any) -> Any:
+    return _float_binary(Logaddexp2, a, b)
+
+
+def xlogy(a: Any, b: Any) -> Any:
+    return _float_binary(Xlogy, a, b)
+
+
+def copysign(a: Any, b: Any) -> Any:
+    return _float_binary(Copysign, a, b)
+
+
+def fmod(a: Any, b: Any) -> Any:
+    return _binary(Fmod, a, b)
+
+
+def fmax(a: Any, b: Any) -> Any:
+    return _binary(Fmax, a, b)
+
+
+def fmin(a: Any, b: Any) -> Any:
+    return _binary(Fmin, a, b)
+
+
+def sinc(a: Any) -> Any:
+    return apply(Sinc, _floating(a))
+
+
+def nan_to_num(a: Any, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Any:
+    return apply(NanToNum, a, nan=nan, posinf=posinf, neginf=neginf)
 
 
 def _rounded_div(a: Any, b: Any, mode: str) -> Any:
