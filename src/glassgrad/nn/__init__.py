@@ -53,6 +53,7 @@ from glassgrad.nn.losses import (
 from glassgrad.nn.module import Module, ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from glassgrad.nn.parameter import Parameter
 from glassgrad.nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from glassgrad.nn.transformer import Transformer, TransformerEncoder, TransformerEncoderLayer
 from glassgrad.nn.upsampling import Upsample
 
 __all__ = [
@@ -63,5 +64,6 @@ __all__ = [
     "MSELoss", "MarginRankingLoss", "MaxPool1d", "MaxPool2d", "Mish", "Module", "ModuleDict", "ModuleList",
     "MultiheadAttention", "NLLLoss", "PReLU", "Parameter", "ParameterDict", "ParameterList", "PoissonNLLLoss", "RNN",
     "RNNCell", "ReLU", "ReLU6", "Sequential", "SiLU", "Sigmoid", "SmoothL1Loss", "SoftMarginLoss", "Softmax",
-    "Softplus", "Softsign", "Tanh", "TripletMarginLoss", "Unflatten", "Upsample", "functional", "init", "utils",
+    "Softplus", "Softsign", "Tanh", "Transformer", "TransformerEncoder", "TransformerEncoderLayer", "TripletMarginLoss",
+    "Unflatten", "Upsample", "functional", "init", "utils",
 ]
