@@ -411,3 +411,28 @@ def test_a_wide_mlp_prints_each_large_gradient_once_and_every_local_derivative()
     for k in range(32):
         shown(text, w2[k], 4)
         shown(text, dz2[k] * w2[k], 4)
+
+
+def test_a_label_repeated_many_times_stays_short_and_distinct():
+    """y ← tanh(y·w) + 0.5·y, 30 times: the repeats of one expression are marked ′, ′′, ′′′, then ⁽⁴⁾, ⁽⁵⁾, … (one
+    prime per repeat made a 2,500-fold loop's labels thousands of characters long)."""
+    w = gg.tensor([0.9, 0.8], requires_grad=True, name="w")
+    y = gg.tensor([0.1, -0.2], requires_grad=True, name="y0")
+    for _ in range(30):
+        y = gg.tanh(y * w) + y * 0.5
+    trace = gg.explain(y.sum())
+    labels = [v.label for v in trace.vertices if v.requires_grad]
+    assert len(labels) == len(set(labels))
+    assert max(len(label) for label in labels) <= 40, max(labels, key=len)
+    assert any(re.search("⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]{2}⁾$", label) for label in labels)  # a repeat past the 10th
+    assert not any("′′′′" in label for label in labels)
+    d = trace.derivation(w)
+    latex = d.to_latex()
+    assert latex_problems(latex) == [] and re.search(r"\^\{\(\d\d\)\}", latex)
+    assert len(latex.split(" \\\\\n")) == len(str(d).splitlines())
+    wt = torch.tensor([0.9, 0.8], dtype=torch.float64, requires_grad=True)
+    yt = torch.tensor([0.1, -0.2], dtype=torch.float64)
+    for _ in range(30):
+        yt = torch.tanh(yt * wt) + yt * 0.5
+    yt.sum().backward()
+    np.testing.assert_allclose(np.asarray(d.value), wt.grad.numpy(), rtol=1e-12)

@@ -227,7 +227,7 @@ def _drop_power_zero(s: str) -> str:
                 if not depth:
                     break
                 depth -= 1
-            elif not depth and not (ch.isalnum() or ch in "._′'\\"):
+            elif not depth and not (ch.isalnum() or ch in "._′⁽⁾'\\"):
                 break
             start -= 1
             if not depth and s[start] in "([{" and (start == 0 or not s[start - 1].isalnum()):
@@ -269,7 +269,7 @@ def kind(label: str) -> str:
         return "atom"  # a list of values, bracketed already, or a call: σ(z), softplus(x)
     if label[:1] in "-−" or _spaced_at_top(label):
         return "sum"
-    return "atom" if all(ch.isalnum() or ch in "._ʹ′" for ch in label) else "product"
+    return "atom" if all(ch.isalnum() or ch in "._ʹ′⁽⁾" for ch in label) else "product"
 
 
 def _placed(template: str, start: int, end: int, label_kind: str) -> bool:

@@ -86,7 +86,7 @@ class Vertex:
                          if len(e.label) > _MAX_EXPRESSION // 3} if len(self.formula()) > _MAX_EXPRESSION else {}
                 self.latex_label = fill(self.node.op.latex, {**cached, **short}, latex=True)
                 if self.mark:
-                    self.latex_label = rf"\left({self.latex_label}\right)" + "'" * self.mark
+                    self.latex_label = rf"\left({self.latex_label}\right)" + primes(self.mark, latex=True)
             cached["out"] = (self.latex if latex else self.label, self.binding)
             self._names[latex] = cached
         return cached
@@ -232,6 +232,17 @@ def _constant_label(a: Any, precision: int) -> str:
     if arr.size == 1:
         return number(arr.reshape(()), precision)
     return f"const{list(arr.shape)}"
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def primes(n: int, latex: bool = False) -> str:
+    """The mark of the n-th repeat of a label: ′, ′′, ′′′, then ⁽⁴⁾ (one prime per repeat made the labels of a
+    2,500-fold loop thousands of characters long: text and time grew with the square of the depth)."""
+    if n <= 3:
+        return ("'" if latex else "′") * n
+    return f"^{{({n})}}" if latex else f"⁽{str(n).translate(_SUPERSCRIPT)}⁾"
 
 
 def _layer_names(order: list, tensors: dict, parameter_names: dict) -> dict[int, str]:
@@ -387,9 +398,9 @@ class _Builder:
             self.labels[v.label] = seen + 1
             if seen:  # the same expression (or name) twice: primes keep the stations apart
                 v.mark = seen
-                v.label = (v.label if kind(v.label) == "atom" else f"({v.label})") + "′" * seen
+                v.label = (v.label if kind(v.label) == "atom" else f"({v.label})") + primes(seen)
                 if v.latex_label is not None:
-                    v.latex_label = f"{{{v.latex_label}}}" + "'" * seen
+                    v.latex_label = f"{{{v.latex_label}}}" + primes(seen, latex=True)
         v.binding = kind(v.label)
         self.by_key[id(obj)] = v
         self.vertices.append(v)
