@@ -122,3 +122,11 @@ def test_norms_that_need_singular_values_say_so() -> None:
     for ord in ("nuc", 2, -2):  # noqa: A001
         with pytest.raises(NotImplementedError, match="singular values"):
             gg.linalg.matrix_norm(gg.ones(2, 2), ord)
+
+
+def test_det_gradient_at_a_singular_matrix_says_why_it_fails() -> None:
+    a = gg.tensor([[1.0, 2.0], [2.0, 4.0]], requires_grad=True)
+    d = gg.det(a)
+    assert d.item() == 0.0 == torch.det(torch.tensor([[1.0, 2.0], [2.0, 4.0]])).item()
+    with pytest.raises(RuntimeError, match=r"det/logabsdet backward: the matrix of shape \[2, 2\] is singular"):
+        d.backward()

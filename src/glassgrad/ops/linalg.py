@@ -154,6 +154,16 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Any:
 # ------------------------------------------------------------------------------- inverses and determinants
 
 
+def inv_array(a: np.ndarray) -> np.ndarray:
+    """A⁻¹ for backward formulas, which need it at a singular matrix only for det's and log|det|'s gradient."""
+    try:
+        return np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        why = "the gradient det(A)·A⁻ᵀ is computed through A⁻¹: glassgrad cannot differentiate it there"
+        msg = f"det/logabsdet backward: the matrix of shape {list(a.shape)} is singular, where {why}"
+        raise RuntimeError(msg) from None
+
+
 def _inv_t(xp: Any, a: Any) -> Any:
     return xp.swapaxes(xp.inv(a), -1, -2)
 

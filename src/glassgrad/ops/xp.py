@@ -22,7 +22,7 @@ class _Numpy:
                                                                            np.expand_dims))
     sigmoid, erf, erfc, add_at = (staticmethod(f) for f in (E._sigmoid, E._erf, E._erfc, S._add_at))
     softmax, log_softmax = staticmethod(R._softmax), staticmethod(R._log_softmax)
-    inv, solve = staticmethod(np.linalg.inv), staticmethod(np.linalg.solve)
+    inv, solve = staticmethod(L.inv_array), staticmethod(np.linalg.solve)
 
     @staticmethod
     def softplus(x: Any) -> Any:
