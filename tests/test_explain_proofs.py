@@ -249,3 +249,15 @@ def test_the_cs231n_sigmoid_circuit_is_walked_op_by_op_from_the_top():
     assert r"\text{where } \dots = w_{0} \cdot x_{0} + w_{1} \cdot x_{1} + w_{2}" in latex
     assert r"\frac{\partial f}{\partial w_{0}} &= \frac{\partial f}{\partial \left(w_{0} \cdot x_{0}\right)} \cdot " \
            r"x_{0} = 0.1966 \cdot \left(-1\right) = -0.1966" in latex
+
+
+def test_the_circuit_written_with_plain_variables_is_walked_the_same_way():
+    """The course notes' own code: no name=, the output bound to f. f and w0 are then named (by their variables),
+    and the run between them, ending at the target, is still walked op by op."""
+    w0, x0, w1, x1, w2 = (gg.tensor(v, requires_grad=True) for v in (2.0, -1.0, -3.0, -2.0, -3.0))
+    f = 1 / (1 + gg.exp(-(w0 * x0 + w1 * x1 + w2)))
+    t = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (2.0, -1.0, -3.0, -2.0, -3.0)]
+    (1 / (1 + torch.exp(-(t[0] * t[1] + t[2] * t[3] + t[4])))).backward()
+    lines = str(gg.explain(f).derivation(w0)).splitlines()
+    assert lines[0] == "where … = w0·x0 + w1·x1 + w2" and len(lines) == 8
+    assert lines[-1] == f"∂f/∂w0 = ∂f/∂(w0·x0) · x0 = 0.1966 · (-1) = {g4(t[0].grad.item())}"

@@ -532,14 +532,15 @@ class Derivation:
 
     def _long_fold(self, factors: list[Factor]) -> bool:
         """Whether the chain has a run of more than SHORT ops between stations (_unfold may have split it at an
-        unnamed tensor) that is not between two named ones (as ∂E/∂ŷ between E and ŷ, which stays a factor)."""
+        unnamed tensor) that is not between two named ones (as ∂E/∂ŷ between E and ŷ, which stays a factor); a run
+        that ends at the target is walked even below a named output (f = σ(w·x) named f, or by its variable)."""
         runs: list[list] = []  # [named at the top, ops, named at the bottom]
         for f in (f for f in factors if f.uses):
             q = f.upper
             if not runs or q.vertex.named or q.equation or q.vertex is self.output:
                 runs.append([q.vertex.named, 0, False])
             runs[-1][1] += len(f.uses)
-            runs[-1][2] = f.lower.vertex.named
+            runs[-1][2] = f.lower.vertex.named and f.lower.vertex is not self.target
         return any(n > SHORT and not (top and bottom) for top, n, bottom in runs)
 
     def _walk_rows(self, steps: list, latex: bool) -> list[tuple[str, str]]:
