@@ -801,6 +801,12 @@ BINARY = {
     "pow": (lambda m, a, b: a**b, pos, anyv),
     "maximum": (lambda m, a, b: m.maximum(a, b), lambda k, s: on_grid(k, s, 0.025), lambda k, s: on_grid(k, s, 0.075)),
     "where": (lambda m, a, b: m.where(m.tensor(np.asarray(a.detach().numpy() > 0)), a, b), anyv, anyv),
+    "atan2": (lambda m, a, b: m.atan2(a, b), anyv, nonzero),
+    "hypot": (lambda m, a, b: m.hypot(a, b), anyv, nonzero),
+    "logaddexp": (lambda m, a, b: m.logaddexp(a, b), anyv, anyv),
+    "xlogy": (lambda m, a, b: m.xlogy(a, b), anyv, pos),
+    "fmax": (lambda m, a, b: m.fmax(a, b), lambda k, s: on_grid(k, s, 0.025), lambda k, s: on_grid(k, s, 0.075)),
+    "lerp": (lambda m, a, b: m.lerp(a, b, 0.3), anyv, anyv),
 }
 
 

@@ -431,8 +431,11 @@ def test_lerp_addcmul_addcdiv_in_place_out_and_errors_match_torch() -> None:
             m.positive(m.tensor([True]))
         with pytest.raises(RuntimeError):  # a float result does not fit an integer tensor in place
             m.tensor([1, 2]).atan2_(m.tensor([1, 1]))
+        with pytest.raises(RuntimeError, match="float_power_ has dtype Float but the operation's result requires"):
+            m.tensor([1.0, 2.0]).float_power_(2)
     x = gg.tensor([1.0, 2.0])
     assert gg.positive(x) is x
+    _agree(lambda m, x, y, z: x.clone().float_power_(y).clip_(max=2.0).clip_(0.5), a, b, w, dtype="float64")
 
 
 def test_xlogy_gradient_is_zero_where_x_is_zero_as_torch() -> None:

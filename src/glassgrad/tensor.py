@@ -1016,8 +1016,8 @@ for _name in ("t", "mm", "mv", "bmm", "dot", "outer", "norm", "cumsum", "cumprod
               "unique", "take_along_dim", "remainder", "floor_divide", "argmax", "argmin", "round", "prod"):
     setattr(Tensor, _name, getattr(_composite if hasattr(_composite, _name) else _ops, _name))
 _WITH_ARGS = ("atan2", "arctan2", "hypot", "xlogy", "copysign", "fmod", "remainder", "lerp", "addcmul", "addcdiv",
-              "nan_to_num", "float_power", "heaviside", "negative", "sgn", "sinc", "deg2rad", "rad2deg")
-for _name in _WITH_ARGS + ("logaddexp", "logaddexp2", "fmax", "fmin", "signbit", "positive"):
+              "nan_to_num", "heaviside", "negative", "sgn", "sinc", "deg2rad", "rad2deg")
+for _name in _WITH_ARGS + ("logaddexp", "logaddexp2", "fmax", "fmin", "signbit", "positive", "float_power"):
     setattr(Tensor, _name, getattr(_ops, _name))
 for _name, _fn in (("sqrt", _ops.sqrt), ("exp", _ops.exp), ("log", _ops.log), ("abs", _ops.abs), ("neg", _ops.neg),
                    ("relu", _ops.relu), ("sigmoid", _ops.sigmoid), ("tanh", _ops.tanh), ("pow", _ops.pow),
@@ -1056,6 +1056,19 @@ for _name in ("cummax", "cummin", "aminmax", "nansum", "nanmean", "kthvalue", "m
               "count_nonzero", "bincount", "histc", "logcumsumexp", "index_put", "scatter_reduce"):
     setattr(Tensor, _name, getattr(_ops, _name))
 Tensor.fix, Tensor.fix_ = Tensor.trunc, Tensor.trunc_  # type: ignore[attr-defined]
+Tensor.clip_ = Tensor.clamp_  # type: ignore[attr-defined]
+
+
+def _float_power_(self: Tensor, exponent: Any) -> Tensor:
+    """In place, float_power's double precision needs a double base: anything else is PyTorch's error, not a cast."""
+    if self._data.dtype != float64:
+        name = {"float16": "Half", "float32": "Float"}.get(self._data.dtype.name, self._data.dtype.name)
+        raise RuntimeError(f"the base given to float_power_ has dtype {name} but the operation's result requires "
+                           "dtype Double")
+    return self._inplace(_ops.float_power, exponent)
+
+
+Tensor.float_power_ = _float_power_  # type: ignore[attr-defined]
 Tensor.where = lambda self, condition, other: _ops.where(condition, self, other)  # type: ignore[attr-defined]
 for _name in _ops._AXIS_ALIASED:
     if hasattr(Tensor, _name):
