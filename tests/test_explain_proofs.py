@@ -261,3 +261,21 @@ def test_the_circuit_written_with_plain_variables_is_walked_the_same_way():
     lines = str(gg.explain(f).derivation(w0)).splitlines()
     assert lines[0] == "where … = w0·x0 + w1·x1 + w2" and len(lines) == 8
     assert lines[-1] == f"∂f/∂w0 = ∂f/∂(w0·x0) · x0 = 0.1966 · (-1) = {g4(t[0].grad.item())}"
+
+
+def test_a_tensor_walk_through_a_sum_multiplies_the_gradient_above_by_one():
+    """Σ's local derivative is 1 for every element: the row reads ∂E/∂(Σ …) · 1 = 0.5 · 1 = [[0.5, 0.5]] (it read
+    '= 1 = [[0.5, 0.5]]', as if the gradient were 1), and no row repeats a step that differs only in parentheses."""
+    net = gg.nn.Sequential(gg.nn.Linear(2, 2), gg.nn.Sigmoid(), gg.nn.Linear(2, 2), gg.nn.Sigmoid())
+    x, t = gg.tensor([[0.05, 0.10]]), gg.tensor([[0.01, 0.99]])
+    E = 0.5 * ((t - net(x)) ** 2).sum()
+    ref = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Sigmoid(), torch.nn.Linear(2, 2), torch.nn.Sigmoid())
+    with torch.no_grad():
+        for p, q in zip(ref.parameters(), net.parameters()):
+            p.copy_(torch.tensor(q.detach().numpy()))
+    d = torch.tensor([[0.01, 0.99]]) - ref(torch.tensor([[0.05, 0.10]]))
+    text = str(gg.explain(E).derivation(net[0].weight, index=(0, 0)))
+    assert "∂E/∂((t − ŷ)^2) = ∂E/∂(Σ ((t − ŷ)^2)) · 1 = 0.5 · 1 = [[0.5, 0.5]]" in text
+    local = f"[[{g4(2 * d[0, 0])}, {g4(2 * d[0, 1])}]]"  # 2·(t − ŷ), by torch
+    assert f"∂E/∂(t − ŷ) = ∂E/∂((t − ŷ)^2) ⊙ 2·(t − ŷ) = [[0.5, 0.5]] ⊙ {local}" in text
+    assert "∂E/∂(Σ ((t − ŷ)^2)) = 1 · 0.5 = 0.5" in text and "(0.5) = 0.5" not in text

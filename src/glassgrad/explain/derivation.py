@@ -24,6 +24,7 @@ import numpy as np
 from glassgrad.explain.format import factor, fill, kind, latex_text, latex_value, number, summary
 from glassgrad.explain.trace import _INPUT_KEYS, Edge, Vertex
 
+_BARE_NUMBER = re.compile(r"(?:\(|\\left\()(-?[\d.e+-]+)(?:\)|\\right\))")  # a number in parentheses
 MAX_PATHS = 256  # paths listed by expand=True at most (their count, and the sum of those listed, are exact)
 MAX_TERMS = 64  # an element's parts from one tensor consumer, listed one by one up to this many (else summed)
 REPEAT_MAX = 16  # a gradient over this many elements is printed once, as its station's total (later: its label)
@@ -658,7 +659,11 @@ class Derivation:
             label = _point_derivative(self.output, below, latex)
             if below is eq.point and len(eq.parts) > 1:
                 label = rf"\text{{this part of }} {label}" if latex else f"this part of {label}"
-            if local is None:
+            if local is None and u.symbol(latex, ("g", "atom")) == u.symbol(latex):  # a VJP without g (Σ: 1)
+                dot = r" \cdot " if latex else " · "
+                sym = _in_product(u.symbol(latex), 1, latex)
+                steps = [f"{factor(g_label, latex)}{dot}{sym}", f"{factor(g_values, latex)}{dot}{sym}"]
+            elif local is None:
                 steps = [u.symbol(latex, (g_label, kind(g_label))), u.symbol(latex, (g_values, kind(g_values)))]
             else:
                 sym = u.symbol(latex)
@@ -668,7 +673,8 @@ class Derivation:
                 steps = [f"{factor(g_label, latex)}{dot}{_in_product(sym, 1, latex)}",
                          f"{factor(g_values, latex)}{dot}{self._num(local, latex)}{summed}"]
             steps.append(self._num(value, latex, False))
-            rows.append(" = ".join([label, *dict.fromkeys(steps)]))
+            bare = {_BARE_NUMBER.sub(r"\1", step): step for step in reversed(steps)}  # 1 · (0.5) is 1 · 0.5
+            rows.append(" = ".join([label, *dict.fromkeys(bare[_BARE_NUMBER.sub(r"\1", st)] for st in steps)]))
         return rows
 
     def _path_rows(self, latex: bool) -> list[tuple[str, str]]:
