@@ -469,3 +469,24 @@ def test_sinc_at_zero_and_fmax_gradient_on_ties_and_nan_match_torch() -> None:
         getattr(torch, name)(ta, tb).sum().backward()
         same(ga.grad, ta.grad)
         same(gb.grad, tb.grad)
+
+
+RESULT_CALLS = {
+    "max": lambda m, x: m.max(x, 1), "min": lambda m, x: x.min(0), "sort": lambda m, x: m.sort(x),
+    "topk": lambda m, x: x.topk(1), "kthvalue": lambda m, x: m.kthvalue(x, 1, 0), "mode": lambda m, x: x.mode(1),
+    "median": lambda m, x: m.median(x, 0), "cummax": lambda m, x: m.cummax(x, 1), "cummin": lambda m, x: x.cummin(0),
+    "aminmax": lambda m, x: m.aminmax(x), "slogdet": lambda m, x: m.slogdet(x),
+    "linalg_slogdet": lambda m, x: m.linalg.slogdet(x), "max_0d": lambda m, x: m.max(x[0, 0], 0),
+}
+
+
+@pytest.mark.parametrize("name", list(RESULT_CALLS))
+def test_named_tuple_results_print_and_unpack_as_torchs_return_types(name: str) -> None:
+    ours, theirs = _both(lambda m: RESULT_CALLS[name](m, m.tensor([[1.0, 3.0], [2.0, 0.0]])))
+    assert repr(ours) == str(ours) == repr(theirs).replace("torch.", "glassgrad.")
+    assert type(ours).__name__ == type(theirs).__name__
+    assert isinstance(ours, getattr(gg.return_types, type(theirs).__name__)) and len(ours) == len(theirs) == 2
+    first, second = ours
+    field = "sign" if "slogdet" in name else "min" if name == "aminmax" else "values"
+    assert first is ours[0] is getattr(ours, field) and second is ours[1]
+    same(first, theirs[0]), same(second, theirs[1])

@@ -17,7 +17,7 @@ from glassgrad.runtime import (dtype, finfo, get_num_threads, iinfo, is_complex,
                                set_num_threads)
 from glassgrad.runtime import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
                                LongTensor, ShortTensor, get_rng_state, initial_seed, seed, set_rng_state)
-from glassgrad import accelerator, backends, cuda, data, distributions, linalg, nn, optim, testing, utils
+from glassgrad import accelerator, backends, cuda, data, distributions, linalg, nn, optim, return_types, testing, utils
 from glassgrad.io import CheckpointError, load, save
 from glassgrad.ops.function import Function as _Function
 from glassgrad import autograd_functional as _autograd_functional

@@ -9,12 +9,12 @@ from typing import Any
 
 import numpy as np
 
+from glassgrad import return_types
 from glassgrad.ops import elementwise as E
 from glassgrad.ops import linalg as L
 from glassgrad.ops import reduce as R
 from glassgrad.ops import shape as S
 from glassgrad.ops.base import scalar_type, value
-from glassgrad.ops.reduce import ValuesIndices
 from glassgrad.tensor import Tensor, _make
 
 
@@ -285,25 +285,25 @@ def unflatten(x: Any, dim: int, sizes: Sequence[int]) -> Any:
 # -------------------------------------------------------------------------------- sorting and selecting
 
 
-def sort(x: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> ValuesIndices:
+def sort(x: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> return_types.sort:
     """(values, indices): the values are x gathered at the indices, so their gradient goes back there."""
     d = S._norm_dim(dim, x.ndim, "sort")
     v = value(x)
     idx = np.argsort(-v if descending else v, axis=d, kind="stable") if v.ndim else np.zeros((), np.int64)
-    return ValuesIndices(gather(x, d, idx) if v.ndim else x * 1, _const(idx.astype(np.int64)))
+    return return_types.sort(gather(x, d, idx) if v.ndim else x * 1, _const(idx.astype(np.int64)))
 
 
 def argsort(x: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
     return sort(x, dim, descending).indices
 
 
-def topk(x: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:  # noqa: A002
+def topk(x: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> return_types.topk:  # noqa: A002
     d = S._norm_dim(dim, x.ndim, "topk")
     if not 0 <= k <= (x.shape[d] if x.ndim else 1):
         raise RuntimeError(f"topk: selected index k ({k}) out of range for a dimension of size {x.shape[d]}")
     values, indices = sort(x, d, descending=largest)
     keep = (slice(None),) * d + (slice(0, k),)
-    return ValuesIndices(S.getitem(values, keep), _const(indices._data[keep]))
+    return return_types.topk(S.getitem(values, keep), _const(indices._data[keep]))
 
 
 def median(x: Any, dim: int | None = None, keepdim: bool = False) -> Any:
@@ -314,7 +314,7 @@ def median(x: Any, dim: int | None = None, keepdim: bool = False) -> Any:
     values, indices = sort(x, d)
     at = (slice(None),) * d + (slice((x.shape[d] - 1) // 2, (x.shape[d] + 1) // 2),)
     pick = (lambda t: S.getitem(t, at)) if keepdim else (lambda t: S.squeeze(S.getitem(t, at), d))
-    return ValuesIndices(pick(values), _const(np.asarray(pick(indices)._data)))
+    return return_types.median(pick(values), _const(np.asarray(pick(indices)._data)))
 
 
 def argmax(x: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:

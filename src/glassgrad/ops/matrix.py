@@ -5,10 +5,11 @@ products addmm & co., diagonals and traces, cross and Kronecker products, tensor
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
+from glassgrad import return_types
 from glassgrad.ops import composite as C
 from glassgrad.ops import elementwise as E
 from glassgrad.ops import indexing as I
@@ -209,15 +210,10 @@ def matrix_power(x: Any, n: int) -> Any:
     return out
 
 
-class SignLogAbsDet(NamedTuple):
-    sign: Any
-    logabsdet: Any
-
-
-def slogdet(x: Any) -> SignLogAbsDet:
+def slogdet(x: Any) -> return_types.slogdet:
     """(sign, log|det|): the sign a constant, the log differentiable (its gradient is A⁻ᵀ)."""
     logabs = L.logabsdet(x)
-    return SignLogAbsDet(C._const(np.sign(np.linalg.det(value(x))).astype(x.dtype)), logabs)
+    return return_types.slogdet(C._const(np.sign(np.linalg.det(value(x))).astype(x.dtype)), logabs)
 
 
 # -------------------------------------------------------------------------------------- norms

@@ -7,10 +7,11 @@ back over the reduced axes, weighted as the formula says.
 from __future__ import annotations
 
 import builtins
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
+from glassgrad import return_types
 from glassgrad.autograd import apply
 from glassgrad.ops.base import Op, expand_reduced, reduced_axes, scalar_type, value, vjp
 
@@ -288,11 +289,6 @@ def amin(x: Any, dim: Any = (), keepdim: bool = False) -> Any:
     return apply(Amin, x, dim=dims, keepdim=keepdim)
 
 
-class ValuesIndices(NamedTuple):
-    values: Any
-    indices: Any
-
-
 def _extreme(x: Any, dim: Any, keepdim: bool, which: str) -> Any:
     """max/min with PyTorch's three forms: of all elements, (values, indices) along dim, or of two tensors."""
     from glassgrad.ops import elementwise
@@ -303,11 +299,12 @@ def _extreme(x: Any, dim: Any, keepdim: bool, which: str) -> Any:
     if dim is None:
         return apply(Amax if which == "max" else Amin, x, dim=None, keepdim=False)
     d = _dim(x, dim, which)
+    result = getattr(return_types, which)
     if x.ndim == 0:
-        return ValuesIndices(x * 1, _make(np.zeros((), dtype=np.int64), False))
+        return result(x * 1, _make(np.zeros((), dtype=np.int64), False))
     pick = np.argmax if which == "max" else np.argmin
     idx = np.asarray(pick(value(x), axis=d, keepdims=keepdim), dtype=np.int64)
-    return ValuesIndices(apply(MaxDim if which == "max" else MinDim, x, dim=d, keepdim=keepdim), _make(idx, False))
+    return result(apply(MaxDim if which == "max" else MinDim, x, dim=d, keepdim=keepdim), _make(idx, False))
 
 
 def max(x: Any, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001

@@ -9,34 +9,29 @@ histograms are never differentiated.
 from __future__ import annotations
 
 import builtins
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
+from glassgrad import return_types
 from glassgrad.ops import composite as C
 from glassgrad.ops import elementwise as E
 from glassgrad.ops import reduce as R
 from glassgrad.ops import shape as S
 from glassgrad.ops.base import scalar_type, value
-from glassgrad.ops.reduce import ValuesIndices
 from glassgrad.tensor import Tensor, _make
-
-
-class MinMax(NamedTuple):
-    min: Any
-    max: Any
 
 
 def _const(a: Any) -> Tensor:
     return _make(np.asarray(a), False)
 
 
-def _picked(x: Any, d: int, idx: np.ndarray, keepdim: bool) -> ValuesIndices:
+def _picked(x: Any, d: int, idx: np.ndarray, keepdim: bool, op: str) -> Any:
     """x's elements at `idx` along d (idx has size 1 there): the values, with their gradient going back there."""
     values, indices = C.gather(x, d, idx), idx.astype(np.int64)
     if not keepdim:
         values, indices = S.squeeze(values, d), np.squeeze(indices, d)
-    return ValuesIndices(values, _const(indices))
+    return getattr(return_types, op)(values, _const(indices))
 
 
 def _scalar_as_1d(fn: Any) -> Any:
@@ -50,33 +45,33 @@ def _scalar_as_1d(fn: Any) -> Any:
     return on_vector
 
 
-def _running(x: Any, dim: int, op: str, ufunc: np.ufunc) -> ValuesIndices:
+def _running(x: Any, dim: int, op: str, ufunc: np.ufunc) -> Any:
     d = R._dim(x, dim, op)
     v = value(x)
     hit = (v == ufunc.accumulate(v, axis=d)) | (v != v)  # ties and NaNs take the later index, as in PyTorch
     pos = np.arange(v.shape[d]).reshape((-1,) + (1,) * (v.ndim - d - 1))
     idx = np.maximum.accumulate(np.where(hit, pos, 0), axis=d).astype(np.int64)
-    return ValuesIndices(C.gather(x, d, idx), _const(idx))
+    return getattr(return_types, op)(C.gather(x, d, idx), _const(idx))
 
 
 @_scalar_as_1d
-def cummax(x: Any, dim: int) -> ValuesIndices:
+def cummax(x: Any, dim: int) -> return_types.cummax:
     """(values, indices): the running maximum along dim and where it was found (the later index on ties)."""
     return _running(x, dim, "cummax", np.maximum)
 
 
 @_scalar_as_1d
-def cummin(x: Any, dim: int) -> ValuesIndices:
+def cummin(x: Any, dim: int) -> return_types.cummin:
     """(values, indices): the running minimum along dim and where it was found (the later index on ties)."""
     return _running(x, dim, "cummin", np.minimum)
 
 
-def aminmax(x: Any, *, dim: int | None = None, keepdim: bool = False) -> MinMax:
+def aminmax(x: Any, *, dim: int | None = None, keepdim: bool = False) -> return_types.aminmax:
     if x.numel() == 0:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
                            "identity.")
     dims = () if dim is None else dim
-    return MinMax(R.amin(x, dims, keepdim), R.amax(x, dims, keepdim))
+    return return_types.aminmax(R.amin(x, dims, keepdim), R.amax(x, dims, keepdim))
 
 
 def nansum(x: Any, dim: Any = None, keepdim: bool = False) -> Any:
@@ -109,17 +104,17 @@ def std_mean(x: Any, dim: Any = None, *, correction: int = 1, unbiased: bool | N
 
 
 @_scalar_as_1d
-def kthvalue(x: Any, k: int, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
+def kthvalue(x: Any, k: int, dim: int = -1, keepdim: bool = False) -> return_types.kthvalue:
     """(values, indices) of the k-th smallest element along dim (k counts from 1)."""
     d = R._dim(x, dim, "kthvalue")
     if not 1 <= k <= x.shape[d]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     order = np.argsort(value(x), axis=d, kind="stable")
-    return _picked(x, d, np.take(order, [k - 1], axis=d), keepdim)
+    return _picked(x, d, np.take(order, [k - 1], axis=d), keepdim, "kthvalue")
 
 
 @_scalar_as_1d
-def mode(x: Any, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
+def mode(x: Any, dim: int = -1, keepdim: bool = False) -> return_types.mode:
     """(values, indices) of the most frequent value along dim: the smallest of equally frequent ones, at the last
     index where it occurs (PyTorch's choice)."""
     d = R._dim(x, dim, "mode")
@@ -130,7 +125,7 @@ def mode(x: Any, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
         idx[r] = len(row) - 1 - np.argmax(row[::-1] == values[np.argmax(counts)])
     shape = list(x.shape)
     shape[d] = 1
-    return _picked(x, d, np.moveaxis(idx.reshape(shape[:d] + shape[d + 1:] + [1]), -1, d), keepdim)
+    return _picked(x, d, np.moveaxis(idx.reshape(shape[:d] + shape[d + 1:] + [1]), -1, d), keepdim, "mode")
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
