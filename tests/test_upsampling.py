@@ -81,3 +81,34 @@ MISUSE = {
 @pytest.mark.parametrize("name", sorted(MISUSE))
 def test_misuse_raises_torchs_error(name: str) -> None:
     assert _message(lambda: MISUSE[name](F, gg)) == _message(lambda: MISUSE[name](TF, torch))
+
+
+NEAREST = [(ndim, kw) for ndim, kw in CASES if kw["mode"].startswith("nearest")]
+
+
+@pytest.mark.parametrize(("ndim", "kwargs"), NEAREST, ids=[f"{n}d-{k}" for n, k in NEAREST])
+def test_nearest_modes_resize_uint8_as_torch(ndim: int, kwargs: dict) -> None:
+    x = R.integers(0, 256, SHAPES[ndim]).astype(np.uint8)
+    a, b = F.interpolate(gg.tensor(x), **kwargs), TF.interpolate(torch.tensor(x), **kwargs)
+    assert str(a.dtype) == "uint8" and a.numpy().tolist() == b.numpy().tolist()
+
+
+REFUSED = [(dtype, n, kw) for dtype in ["int64", "int32", "int16", "int8", "bool", "uint8"] for n, kw in CASES
+           if dtype != "uint8" or kw["mode"] in ("linear", "trilinear")]  # torch resizes uint8 in the other modes
+
+
+@pytest.mark.parametrize(("dtype", "ndim", "kwargs"), REFUSED, ids=[f"{d}-{n}d-{k}" for d, n, k in REFUSED])
+def test_integer_inputs_raise_torchs_not_implemented(dtype: str, ndim: int, kwargs: dict) -> None:
+    x = R.integers(0, 2, SHAPES[ndim]).astype(dtype)
+    with pytest.raises(NotImplementedError) as theirs:
+        TF.interpolate(torch.tensor(x), **kwargs)
+    with pytest.raises(NotImplementedError) as ours:
+        F.interpolate(gg.tensor(x), **kwargs)
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_uint8_bilinear_is_refused_rather_than_rounded_differently() -> None:
+    x = R.integers(0, 256, SHAPES[4]).astype(np.uint8)
+    TF.interpolate(torch.tensor(x), size=(7, 3), mode="bilinear")  # torch's fixed-point image kernel takes it
+    with pytest.raises(NotImplementedError, match="bilinear mode on uint8"):
+        F.interpolate(gg.tensor(x), size=(7, 3), mode="bilinear")

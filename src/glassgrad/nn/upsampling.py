@@ -12,6 +12,7 @@ import numpy as np
 
 from glassgrad.functional import index_select
 from glassgrad.nn.module import Module
+from glassgrad.ops.base import scalar_type
 from glassgrad.tensor import Tensor, _make
 
 __all__ = ["Upsample", "interpolate"]
@@ -41,6 +42,20 @@ def _sources(n_in: int, n_out: int, mode: str, align_corners: bool, scale: float
         src = np.maximum((dst + f(0.5)) * ratio - f(0.5), f(0))
     lo = src.astype(np.int64)
     return lo, np.where(lo < n_in - 1, lo + 1, lo), (src - lo).astype(dtype)
+
+
+def _check_dtype(input: Tensor, mode: str) -> None:  # noqa: A002
+    """PyTorch's kernels refuse integers and bool, naming the kernel; uint8 only goes through its nearest kernels
+    here (its bilinear one is a fixed-point image kernel glassgrad does not reproduce)."""
+    dt = np.dtype(input.dtype)
+    if dt.kind not in "iub" or (dt == np.uint8 and mode in ("nearest", "nearest-exact")):
+        return
+    if dt == np.uint8 and mode == "bilinear":
+        raise NotImplementedError("interpolate: bilinear mode on uint8 input is not supported (PyTorch's fixed-point "
+                                  "image kernel); convert to float first")
+    kind = "nearest" if mode.startswith("nearest") else "bilinear" if input.ndim == 4 else "linear"
+    kernel = f"upsample_{kind}2d_channels_last" if input.ndim == 4 else f"compute_indices_weights_{kind}"
+    raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type(dt)}'")
 
 
 def _output_size(input: Tensor, size: Any, scale_factor: Any) -> tuple[list[int], list | None]:  # noqa: A002
@@ -88,12 +103,13 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
         joint = " and" if len(out_size) == 1 else ""  # PyTorch's 1-D kernel words it so
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({given}){joint} output "
                            f"({asked})")
+    _check_dtype(input, mode)
     if recompute_scale_factor or scales is None:
         scales = [None] * len(out_size)
-    out = input
+    out, at = input, input.dtype if np.dtype(input.dtype).kind == "f" else np.float32  # uint8 indices in float
     for dim in reversed(range(len(out_size))):  # the last dimension first, as PyTorch's separable kernels do
         axis = dim + 2
-        lo, hi, w = _sources(input.shape[axis], out_size[dim], mode, bool(align_corners), scales[dim], input.dtype)
+        lo, hi, w = _sources(input.shape[axis], out_size[dim], mode, bool(align_corners), scales[dim], at)
         if hi is None:
             out = index_select(out, axis, lo)
             continue
