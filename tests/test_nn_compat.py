@@ -330,3 +330,38 @@ def test_conv_layers_check_their_arguments_once_with_torchs_words() -> None:
         for m in (gg, torch):
             with pytest.raises(ValueError, match="must both be divisible by groups|divisible by groups"):
                 getattr(m.nn, cls)(3, 4, 3, groups=2)
+
+
+def _always_called(m) -> tuple:
+    """What forward hooks see when forward raises, with and without always_call=True, under glassgrad or torch."""
+    class Fails(m.nn.Module):
+        def forward(self, x, fail=False):
+            if fail:
+                raise ValueError("forward failed")
+            return x * 2
+
+    def failing_hook(mod, a, o):
+        seen.append("failing")
+        raise KeyError("hook failed")
+
+    net, seen = Fails(), []
+    net.register_forward_hook(lambda mod, a, o: seen.append(("plain", o if o is None else o.tolist())))
+    net.register_forward_hook(lambda mod, a, o: seen.append(("always", o if o is None else o.tolist())) or "r",
+                              always_call=True)
+    net.register_forward_hook(lambda mod, a, kw, o: seen.append(("kw", dict(kw), o)), with_kwargs=True,
+                              always_call=True)
+    ok = net(m.ones(2))  # every hook once; the "r" the always hook returns is what the next one sees, and returned
+    with pytest.raises(ValueError, match="forward failed"):
+        net(m.ones(2), fail=True)
+    net.register_forward_hook(failing_hook, always_call=True)
+    with pytest.warns(UserWarning) as warned, pytest.raises(ValueError, match="forward failed"):
+        net(m.ones(2), fail=True)
+    with pytest.raises(KeyError, match="hook failed"):  # a hook's own error: the always hooks before it ran already
+        net(m.ones(2))
+    return ok, seen, [str(w.message) for w in warned]
+
+
+def test_always_call_forward_hooks_run_when_forward_raises_as_in_torch() -> None:
+    ours, theirs = _always_called(gg), _always_called(torch)
+    assert ours == theirs and theirs[2] == ["module forward hook with ``always_call=True`` raised an exception that "
+                                            "was silenced as another error was raised in forward: 'hook failed'"]

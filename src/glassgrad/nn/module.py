@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
@@ -43,12 +44,11 @@ class Module:
         return _call_with_hooks(self, self._hooks, args, kwargs)
 
     # ---------------------------------------------------------------------------------------------- hooks
-    def _hook_list(self, kind: str, hook: Any, prepend: bool = False, with_kwargs: bool = False) -> _RemovableHandle:
-        """Hooks run in the order registered (prepend=True: before the others); with_kwargs=True ones are kept as
-        (hook,) so that the call passes forward's keyword arguments too."""
+    def _hook_list(self, kind: str, entry: Any, prepend: bool = False) -> _RemovableHandle:
+        """Hooks run in the order registered (prepend=True: before the others). Pre-hooks with with_kwargs=True are
+        kept as (hook,), forward hooks as (hook, with_kwargs, always_call), so that the call knows how to run them."""
         if self.__dict__.get("_hooks") is None:
             object.__setattr__(self, "_hooks", {"forward_pre": [], "forward": [], "backward": []})
-        entry = (hook,) if with_kwargs else hook
         self._hooks[kind].insert(0, entry) if prepend else self._hooks[kind].append(entry)
         return _RemovableHandle(self._hooks[kind], entry)
 
@@ -56,13 +56,14 @@ class Module:
                                   with_kwargs: bool = False) -> _RemovableHandle:
         """`hook(module, args)` before forward; a returned value (a tuple, or one argument) replaces args. With
         with_kwargs=True: `hook(module, args, kwargs)`, returning None or (new_args, new_kwargs)."""
-        return self._hook_list("forward_pre", hook, prepend, with_kwargs)
+        return self._hook_list("forward_pre", (hook,) if with_kwargs else hook, prepend)
 
-    def register_forward_hook(self, hook: Any, *, prepend: bool = False,
-                              with_kwargs: bool = False) -> _RemovableHandle:
+    def register_forward_hook(self, hook: Any, *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False) -> _RemovableHandle:
         """`hook(module, args, output)` after forward (with_kwargs=True: `hook(module, args, kwargs, output)`); a
-        returned value replaces the output."""
-        return self._hook_list("forward", hook, prepend, with_kwargs)
+        returned value replaces the output. always_call=True: it also runs if forward (or a hook) raises, with
+        the output None, before the error propagates (clean-up such as a profiler's)."""
+        return self._hook_list("forward", (hook, with_kwargs, always_call), prepend)
 
     def register_full_backward_hook(self, hook: Any) -> _RemovableHandle:
         """`hook(module, grad_input, grad_output)` once the gradients of the module's inputs are computed; a
@@ -325,8 +326,43 @@ class Module:
 
 def _call_with_hooks(module: Module, hooks: dict, args: tuple, kwargs: dict) -> Any:
     """Module.__call__ when hooks are registered: pre-hooks, forward, forward hooks, and the backward hook's
-    wiring (an identity node on each input and a hook on the output, which meet when the input gradients are in)."""
-    for h in hooks["forward_pre"]:
+    wiring (an identity node on each input and a hook on the output, which meet when the input gradients are in).
+    If any of it raises, the always_call forward hooks that have not run yet run, as in PyTorch."""
+    out, ran = None, []
+
+    def call(h: tuple) -> Any:
+        ran.append(h)
+        r = h[0](module, args, kwargs, out) if h[1] else h[0](module, args, out)
+        return out if r is None else r
+
+    def run() -> Any:
+        nonlocal args, kwargs, out
+        args, kwargs = _pre_hooks(module, hooks["forward_pre"], args, kwargs)
+        if hooks["backward"]:
+            args = tuple(BackwardHookFunction.apply(a) if isinstance(a, Tensor) and a.requires_grad else a
+                         for a in args)
+        out = module.forward(*args, **kwargs)
+        for h in hooks["forward"]:
+            out = call(h)
+        if hooks["backward"] and isinstance(out, Tensor) and out.requires_grad:
+            _BackwardHooks(module, hooks["backward"], args, out)
+        return out
+
+    try:
+        return run()
+    except Exception:
+        for h in hooks["forward"]:
+            if h[2] and not any(h is done for done in ran):
+                try:
+                    out = call(h)
+                except Exception as e:  # PyTorch warns, and re-raises the first error
+                    warnings.warn("module forward hook with ``always_call=True`` raised an exception that was "
+                                  f"silenced as another error was raised in forward: {e}", stacklevel=2)
+        raise
+
+
+def _pre_hooks(module: Module, pre_hooks: list, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    for h in pre_hooks:
         if isinstance(h, tuple):  # with_kwargs
             r = h[0](module, args, kwargs)
             if r is not None:
@@ -338,16 +374,7 @@ def _call_with_hooks(module: Module, hooks: dict, args: tuple, kwargs: dict) -> 
         r = h(module, args)
         if r is not None:
             args = r if isinstance(r, tuple) else (r,)
-    if hooks["backward"]:
-        args = tuple(BackwardHookFunction.apply(a) if isinstance(a, Tensor) and a.requires_grad else a for a in args)
-    out = module.forward(*args, **kwargs)
-    for h in hooks["forward"]:
-        r = h[0](module, args, kwargs, out) if isinstance(h, tuple) else h(module, args, out)
-        if r is not None:
-            out = r
-    if hooks["backward"] and isinstance(out, Tensor) and out.requires_grad:
-        _BackwardHooks(module, hooks["backward"], args, out)
-    return out
+    return args, kwargs
 
 
 class BackwardHookFunction(Function):
