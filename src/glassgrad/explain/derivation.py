@@ -458,9 +458,9 @@ class Derivation:
     def _num(self, v: Any, latex: bool, paren: bool = True) -> str:
         if latex:
             s = latex_value(v, self.precision)
-            return rf"\left({s}\right)" if paren and np.ndim(v) == 0 else s
+            return rf"\left({s}\right)" if paren and np.ndim(v) == 0 and s[:1] in "-−" else s
         s = self._n(v)
-        return f"({s})" if paren and np.ndim(v) == 0 else s
+        return f"({s})" if paren and np.ndim(v) == 0 and s[:1] in "-−" else s  # (-4) · 1, not (−4) · (1)
 
     def _equation_rows(self, eq: Equation, latex: bool) -> list[tuple[str, str]]:
         dot, plus = (r" \cdot " if latex else " · "), " + "
@@ -659,7 +659,7 @@ class Derivation:
             label = _point_derivative(self.output, below, latex)
             if below is eq.point and len(eq.parts) > 1:
                 label = rf"\text{{this part of }} {label}" if latex else f"this part of {label}"
-            if local is None and u.symbol(latex, ("g", "atom")) == u.symbol(latex):  # a VJP without g (Σ: 1)
+            if local is None and u.symbol(latex, ("\0", "atom")) == u.symbol(latex):  # a VJP without g (Σ: 1)
                 dot = r" \cdot " if latex else " · "
                 sym = _in_product(u.symbol(latex), 1, latex)
                 steps = [f"{factor(g_label, latex)}{dot}{sym}", f"{factor(g_values, latex)}{dot}{sym}"]
