@@ -279,3 +279,20 @@ def test_a_tensor_walk_through_a_sum_multiplies_the_gradient_above_by_one():
     local = f"[[{g4(2 * d[0, 0])}, {g4(2 * d[0, 1])}]]"  # 2·(t − ŷ), by torch
     assert f"∂E/∂(t − ŷ) = ∂E/∂((t − ŷ)^2) ⊙ 2·(t − ŷ) = [[0.5, 0.5]] ⊙ {local}" in text
     assert "∂E/∂(Σ ((t − ŷ)^2)) = 1 · 0.5 = 0.5" in text and "(0.5) = 0.5" not in text
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+def test_cross_entropy_shows_the_softmax_and_onehot_its_gradient_is_made_of(smoothing):
+    """∂loss/∂z = (softmax(z) − onehot(y))/N: the walk prints softmax(z), onehot(y) and N with their values (torch's
+    softmax); where the formula is not exact (label smoothing), it does not claim them."""
+    gg.manual_seed(0)
+    model = gg.nn.Sequential(gg.nn.Linear(3, 4), gg.nn.ReLU(), gg.nn.Linear(4, 3))
+    x, y = gg.randn(2, 3), gg.tensor([0, 2])
+    loss = gg.nn.functional.cross_entropy(model(x), y, label_smoothing=smoothing)
+    p = torch.softmax(torch.tensor(model(x).detach().numpy()), dim=1)
+    d = gg.explain(loss).derivation(model[2].weight)
+    probabilities = "[" + ", ".join("[" + ", ".join(g4(v) for v in row) + "]" for row in p.tolist()) + "]"
+    where = f"where softmax(z^[2]) = {probabilities}, onehot(y) = [[1, 0, 0], [0, 0, 1]], N = 2"
+    assert (where in str(d)) == (smoothing == 0.0)
+    assert "gᵀ" not in str(d) and "· g " not in str(d)  # each VJP row has the gradient's values in place of g
+    assert (r"\text{where } \operatorname{softmax}" in d.to_latex()) == (smoothing == 0.0)

@@ -673,8 +673,11 @@ class Derivation:
                 steps = [f"{factor(g_label, latex)}{dot}{_in_product(sym, 1, latex)}",
                          f"{factor(g_values, latex)}{dot}{self._num(local, latex)}{summed}"]
             steps.append(self._num(value, latex, False))
+            shown = [f"{name} = {self._num(v, latex, False)}" for e in u.edges for name, v in e.ingredients(latex)]
             bare = {_BARE_NUMBER.sub(r"\1", step): step for step in reversed(steps)}  # 1 · (0.5) is 1 · 0.5
             rows.append(" = ".join([label, *dict.fromkeys(bare[_BARE_NUMBER.sub(r"\1", st)] for st in steps)]))
+            if shown:  # the formula's ingredients, with their values (softmax(z), onehot(y), N)
+                rows.append((r"\text{where } " if latex else "where ") + ", ".join(shown))
         return rows
 
     def _path_rows(self, latex: bool) -> list[tuple[str, str]]:

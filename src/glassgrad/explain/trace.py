@@ -141,6 +141,18 @@ class Edge:
             return np.asarray(d.fn(NUMPY, g, out, *args, **node.params)[self.index])
         return np.asarray(d.fn(NUMPY, g, out, *args, **node.params))
 
+    def ingredients(self, latex: bool = False) -> list[tuple[str, Any]]:
+        """The formula's named parts the op table lists (`Derivative.shows`), with this graph's labels and values:
+        softmax(z) and onehot(y) of cross-entropy's (softmax(z) − onehot(y))/N."""
+        d = self.derivative
+        if d is None or not d.shows:
+            return []
+        args, names = _arrays(self.consumer.inputs), self.consumer.names(latex)
+        values = [fn(NUMPY, self.consumer.value, *args, **self.consumer.node.params) for _, _, fn in d.shows]
+        if any(v is None for v in values):  # the formula is not exactly the op's case (weights, smoothing)
+            return []
+        return [(fill(tl if latex else t, names, latex), v) for (t, tl, _), v in zip(d.shows, values)]
+
     def jvp(self, u: np.ndarray) -> np.ndarray:
         """J·u, the change of the consumer for a change `u` of the source (a column of the Jacobian when u is one-hot).
 

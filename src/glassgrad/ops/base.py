@@ -25,20 +25,24 @@ class Derivative:
     kind "vjp": `fn(xp, g, out, *inputs, **params)` is the vector-Jacobian product itself (for ops whose
     Jacobian is not diagonal: sums, matmul, reshapes, softmax).
     `text`/`latex` are templates: $a, $b, $c name the inputs, $out the output, $g the upstream gradient.
+    `shows`: the formula's ingredients an explanation prints with their values, as (text, latex, fn(xp, out,
+    *inputs, **params)): softmax(z) and onehot(y) of cross-entropy's (softmax(z) − onehot(y))/N; a fn returns None
+    where the formula is not exact (then none are shown).
     """
 
     text: str
     latex: str
     fn: Callable[..., Any]
     kind: str = "local"
+    shows: tuple[tuple[str, str, Callable[..., Any]], ...] = ()
 
 
 def local(text: str, latex: str, fn: Callable[..., Any]) -> Derivative:
     return Derivative(text, latex, fn, "local")
 
 
-def vjp(text: str, latex: str, fn: Callable[..., Any]) -> Derivative:
-    return Derivative(text, latex, fn, "vjp")
+def vjp(text: str, latex: str, fn: Callable[..., Any], shows: tuple = ()) -> Derivative:
+    return Derivative(text, latex, fn, "vjp", shows)
 
 
 def vjp_all(text: str, latex: str, fn: Callable[..., Any]) -> Derivative:

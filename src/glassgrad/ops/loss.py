@@ -131,6 +131,28 @@ def _ce_grad_target(xp: Any, g: Any, out: Any, x: Any, target: Any, weight: Any,
     return grad if x.ndim == 2 else xp.reshape(grad, x.shape)
 
 
+def _plain(x: Any, target: Any, weight: Any, params: dict) -> bool:
+    """Whether the gradient is exactly (softmax − onehot)/N: class indices, no weight, smoothing or ignored rows."""
+    return params["reduction"] == "mean" and _is_one_hot(value(target), weight, params["ignore_index"],
+                                                           params["label_smoothing"])
+
+
+def _ce_probabilities(xp: Any, out: Any, x: Any, target: Any, weight: Any, **params: Any) -> np.ndarray | None:
+    if not _plain(x, target, weight, params):
+        return None
+    _, e, total = _shifted_exp(_rows(value(x), value(target))[0])
+    return e / total
+
+
+def _ce_targets(xp: Any, out: Any, x: Any, target: Any, weight: Any, **params: Any) -> np.ndarray | None:
+    x2, t2 = _rows(value(x), value(target))
+    return np.eye(x2.shape[1], dtype=x2.dtype)[t2] if _plain(x, target, weight, params) else None
+
+
+def _ce_count(xp: Any, out: Any, x: Any, target: Any, weight: Any, **params: Any) -> int | None:
+    return len(_rows(value(x), value(target))[1]) if _plain(x, target, weight, params) else None
+
+
 class CrossEntropy(Op):
     """−Σ A·log softmax(x): one node, gradient (softmax(x)·ΣA − A), which is (softmax − onehot)/N by default."""
 
@@ -138,7 +160,9 @@ class CrossEntropy(Op):
     latex = r"-\tfrac{1}{N}\sum_i \log \operatorname{softmax}($a)_{i,$b_i}"
     derivatives = (
         vjp("(softmax($a) − onehot($b))/N · g",
-            r"\tfrac{1}{N}\left(\operatorname{softmax}($a) - \operatorname{onehot}($b)\right) g", _ce_grad_input),
+            r"\tfrac{1}{N}\left(\operatorname{softmax}($a) - \operatorname{onehot}($b)\right) g", _ce_grad_input,
+            (("softmax($a)", r"\operatorname{softmax}($a)", _ce_probabilities),
+             ("onehot($b)", r"\operatorname{onehot}($b)", _ce_targets), ("N", "N", _ce_count))),
         vjp("−log softmax($a)/N · g", r"-\tfrac{1}{N}\log \operatorname{softmax}($a)\, g", _ce_grad_target),
         None,
     )
