@@ -490,3 +490,27 @@ def test_named_tuple_results_print_and_unpack_as_torchs_return_types(name: str) 
     field = "sign" if "slogdet" in name else "min" if name == "aminmax" else "values"
     assert first is ours[0] is getattr(ours, field) and second is ours[1]
     same(first, theirs[0]), same(second, theirs[1])
+
+
+NAN = float("nan")
+MODE_ROWS = [[1, NAN, NAN], [NAN, NAN, NAN], [NAN], [NAN, 1, 1], [NAN, 2, 1], [1, NAN, 2], [NAN, NAN, 1, 1],
+             [2, NAN, 2, NAN, NAN], [3, NAN, 1, 3, NAN, 1], [0, NAN, 0, NAN, 0], [5, 5, NAN, NAN, NAN, NAN]]
+
+
+@pytest.mark.parametrize("row", MODE_ROWS, ids=[str(r) for r in MODE_ROWS])
+def test_mode_counts_each_nan_once_as_torch(row: list) -> None:
+    ours, theirs = _both(lambda m: m.tensor(row).mode())
+    np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())  # (NaN equals NaN here)
+    assert ours.indices.item() == theirs.indices.item()
+
+
+@pytest.mark.parametrize("n", [17, 40, 300])
+def test_mode_of_long_rows_with_ties_and_nans_picks_torchs_index(n: int) -> None:
+    """Past 16 elements torch's sort is not stable: the index among equal values is where its quicksort puts it."""
+    rng = np.random.default_rng(n)
+    data = rng.integers(0, 4, (6, n)).astype(np.float64)
+    data[3:][rng.random((3, n)) < 0.4] = np.nan
+    for dim in (0, 1):
+        ours, theirs = _both(lambda m, dim=dim: m.tensor(data).mode(dim))
+        np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())
+        assert ours.indices.numpy().tolist() == theirs.indices.numpy().tolist()

@@ -113,16 +113,63 @@ def kthvalue(x: Any, k: int, dim: int = -1, keepdim: bool = False) -> return_typ
     return _picked(x, d, np.take(order, [k - 1], axis=d), keepdim, "kthvalue")
 
 
+def _stl_sorted(keys: list) -> list[tuple[Any, int]]:
+    """(key, index) pairs in the order libstdc++'s std::sort(first, last, a < b) leaves them, as PyTorch's mode
+    kernel sorts: a median-of-three quicksort down to runs of 16, then one insertion sort. Equal keys and NaNs
+    (neither less nor greater than anything) end where that algorithm puts them, which a stable sort would not
+    reproduce. (Its heap-sort fallback, for orders built to defeat the pivot choice, is not reproduced.)"""
+    v = list(zip(keys, range(len(keys))))
+
+    def partition(lo: int, hi: int) -> int:
+        a, mid, c = lo + 1, lo + (hi - lo) // 2, hi - 1
+        x, y, z = v[a][0], v[mid][0], v[c][0]
+        m = (mid if y < z else c if x < z else a) if x < y else (a if x < z else c if y < z else mid)
+        v[lo], v[m] = v[m], v[lo]
+        pivot, first, last = v[lo][0], lo + 1, hi
+        while True:
+            while v[first][0] < pivot:
+                first += 1
+            last -= 1
+            while pivot < v[last][0]:
+                last -= 1
+            if first >= last:
+                return first
+            v[first], v[last] = v[last], v[first]
+            first += 1
+
+    def introsort(lo: int, hi: int) -> None:
+        while hi - lo > 16:
+            cut = partition(lo, hi)
+            introsort(cut, hi)
+            hi = cut
+
+    introsort(0, len(v))
+    for i in range(1, len(v)):
+        item, j = v[i], i
+        if i < 16 and item[0] < v[0][0]:  # the first 16: a smaller key than the first goes straight to the front
+            v[1:i + 1], j = v[:i], 0
+        while j > 0 and item[0] < v[j - 1][0]:
+            v[j], j = v[j - 1], j - 1
+        v[j] = item
+    return v
+
+
 @_scalar_as_1d
 def mode(x: Any, dim: int = -1, keepdim: bool = False) -> return_types.mode:
-    """(values, indices) of the most frequent value along dim: the smallest of equally frequent ones, at the last
-    index where it occurs (PyTorch's choice)."""
+    """(values, indices) of the most frequent value along dim, found as PyTorch's kernel finds it: the first of the
+    longest runs of equal values in std::sort's order, at the index that order ends the run with (so NaNs, never
+    equal, count once each, and ties pick PyTorch's index)."""
     d = R._dim(x, dim, "mode")
     rows = np.moveaxis(value(x), d, -1).reshape(-1, x.shape[d])
     idx = np.empty(len(rows), dtype=np.int64)
-    for r, row in enumerate(rows):
-        values, counts = np.unique(row, return_counts=True)
-        idx[r] = len(row) - 1 - np.argmax(row[::-1] == values[np.argmax(counts)])
+    for r, row in enumerate(rows.tolist()):
+        ordered, best, run = _stl_sorted(row), 0, 0
+        for i, (key, at) in enumerate(ordered):
+            run += 1
+            if i == len(ordered) - 1 or key != ordered[i + 1][0]:
+                if run > best:
+                    idx[r], best = at, run
+                run = 0
     shape = list(x.shape)
     shape[d] = 1
     return _picked(x, d, np.moveaxis(idx.reshape(shape[:d] + shape[d + 1:] + [1]), -1, d), keepdim, "mode")
