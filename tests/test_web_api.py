@@ -695,7 +695,9 @@ def test_regularization_adds_its_path_to_every_weight_gradient(client, kind, rat
         assert [f["value"] for f in b["factors"]] == [f["value"] for f in a["factors"]]  # the data path is unchanged
         assert b["value"] == pytest.approx(b["engine_grad"], rel=1e-12)
         assert b["rel_error"] < 1e-6  # the finite differences see the penalty too
-        assert f"∂L/∂W{layer} = " in b["explain"] and "∂L/∂R · ∂R/∂W" in b["explain"]  # gg.explain: two paths
+        assert f"∂L/∂W{layer}[{row}, {col}] = " in b["explain"] and "∂L/∂R · ∂R/∂W" in b["explain"]  # two paths
+        last = float(b["explain"].rstrip().rsplit("= ", 1)[1])  # the derivation ends with this element's gradient
+        assert last == pytest.approx(b["engine_grad"], rel=1e-5, abs=1e-9)
     # and the whole per-example gradient against PyTorch, loss = bce + λ·R
     data = client.get(f"/api/sessions/{reg['session_id']}/data").json()
     model = torch_model(reg, SMALL["activations"])

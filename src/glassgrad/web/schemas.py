@@ -282,7 +282,8 @@ class WeightDerivation(BaseModel):
     central_difference: float
     rel_error: float
     sweep: list[CheckRow]
-    explain: str | None = Field(None, description="gg.explain's derivation of the whole weight matrix, as text")
+    explain: str | None = Field(None, description="gg.explain's derivation of this weight element, factored where "
+                                "paths meet (derivation(W, index=(row, col))), as text")
 
 
 class ErrorBody(BaseModel):

@@ -280,7 +280,7 @@ def weight_derivation(run: Run, layer: int, row: int, col: int, example: int) ->
         "factors": factors, "penalty": penalty,
         "value": upstream * local * a_in + (0.0 if penalty is None else penalty["value"]), "engine_grad": engine,
         "central_difference": central, "rel_error": _rel(central, engine), "sweep": sweep,
-        "explain": p.trace.derivation(w).to_text(),
+        "explain": p.trace.derivation(w, index=(row, col)).to_text(),
     }
 
 

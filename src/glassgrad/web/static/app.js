@@ -352,7 +352,7 @@ async function showWeight(layer, row, col) {
     valuesLine([['backward gave', d.engine_grad, 'engine'], ['central difference', d.central_difference, 'central']]),
     h('p', { class: ok ? 'ok' : 'bad' }, `relative error ${d.rel_error.toExponential(2)} ${ok ? '✓' : '✗'}`),
     h('details', {}, h('summary', {}, 'finite differences at other step sizes (too large: truncation; too small: round-off)'), sweep),
-    h('details', {}, h('summary', {}, `gg.explain's derivation of the whole ∂L/∂W${layer}`),
+    h('details', {}, h('summary', {}, `gg.explain's derivation of ∂L/∂W${layer}[${d.row}, ${d.col}], factored where paths meet`),
       h('pre', { class: 'formula' }, d.explain || '')),
   );
   panel.hidden = false;
