@@ -243,7 +243,7 @@ TIES = [[1.0, 3.0, 3.0, 2.0, 5.0], [4.0, 4.0, 1.0, 0.0, 4.0], [2.0, np.nan, 0.5,
 
 @pytest.mark.parametrize("name", ["cummax", "cummin", "mode", "kthvalue"])
 def test_ties_and_nans_pick_torchs_indices_and_send_the_gradient_there(name: str) -> None:
-    data = np.array(TIES[:2] if name in ("mode", "kthvalue") else TIES)   # (mode, kthvalue: NaNs have no order)
+    data = np.array(TIES[:2] if name in ("mode", "kthvalue") else TIES)   # (NaN rows of mode: tested on their own)
     results = []
     for m in (gg, torch):
         x = m.tensor(data, requires_grad=True)

@@ -28,7 +28,7 @@ def _per_dim(value: Any, k: int) -> list:
 def _sources(n_in: int, n_out: int, mode: str, align_corners: bool, scale: float | None,
              dtype: Any) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """The source index of every output position (nearest), or the two neighbours and the weight of the second
-    (linear), computed in the input's dtype as PyTorch's kernels do."""
+    (linear), computed in `dtype` as PyTorch's kernels do (the input's floating dtype; float32 for uint8)."""
     f = np.dtype(dtype).type
     dst = np.arange(n_out, dtype=dtype)
     if mode in ("nearest", "nearest-exact"):
