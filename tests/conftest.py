@@ -37,5 +37,17 @@ def float64():
 
 
 @pytest.fixture
+def raised():
+    """What a call raises, as (type, message): the thing compared with PyTorch's for the same misuse."""
+    def call(fn) -> tuple[type, str]:
+        try:
+            fn()
+        except Exception as e:  # noqa: BLE001 - the type is what is compared
+            return type(e), str(e)
+        raise AssertionError("no error")
+    return call
+
+
+@pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(0)

@@ -14,13 +14,7 @@ import torch
 
 import glassgrad as gg
 
-
-@pytest.fixture(autouse=True)
-def _float64():
-    before = gg.get_default_dtype()
-    gg.set_default_dtype(gg.float64)
-    yield
-    gg.set_default_dtype(before)
+pytestmark = pytest.mark.usefixtures("float64")  # the articles' numbers, exactly
 
 
 def fmt(v: float, precision: int) -> str:
