@@ -17,38 +17,16 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from _common import machine_facts
+from glassgrad.web.server import served
 
 CHROMIUM = "/usr/bin/chromium"
 TRACED = ("UpdateLayoutTree", "Layout", "Paint", "RasterTask", "Display::DrawAndSwap")
-
-
-@contextmanager
-def served() -> Iterator[str]:
-    import uvicorn
-
-    from glassgrad.web.server import create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 def cpu_seconds() -> dict[str, float]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +20,7 @@ from safetensors.numpy import load as load_safetensors
 
 import glassgrad as gg
 from glassgrad.nn import functional as F
+from glassgrad.web.server import served
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -32,23 +31,8 @@ expect = playwright_api.expect
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    import uvicorn
-
-    from glassgrad.web.server import create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}/"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

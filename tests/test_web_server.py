@@ -189,3 +189,15 @@ def test_two_busy_sessions_do_not_hold_up_a_third(server):
     # every busy request ran into the one-second time limit (so one engine lock would have made us wait ~1 s)
     assert steps_per_request and max(steps_per_request) < 2000
     assert statistics.median(waits) < 0.5, waits
+
+
+def test_served_runs_the_playground_in_a_thread_and_stops_it() -> None:
+    """glassgrad.web.server.served: what the browser tests and the browser bench start the page with."""
+    from glassgrad.web.server import served
+
+    with served() as url:
+        assert url.startswith("http://127.0.0.1:")
+        options = httpx.get(url + "api/options", timeout=10).json()
+        assert "moons" in options["datasets"]
+    with pytest.raises(httpx.ConnectError):  # stopped on exit: the port no longer answers
+        httpx.get(url + "api/options", timeout=2)

@@ -12,8 +12,10 @@ import os
 import re
 import socket
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
@@ -312,6 +314,31 @@ def run(host: str = "127.0.0.1", port: int = 8000) -> None:
     shown = f"[{host}]" if ":" in host else host
     print(f"glassgrad playground: http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
     uvicorn.run(create_app(allowed_hosts=own_names(host)), host=host, port=port, log_level="warning")
+
+
+@contextmanager
+def served(timeout: float = 20.0) -> Iterator[str]:
+    """The playground in a background thread on a free localhost port, for a notebook, a browser test or a bench:
+    yields its URL, and stops the server on exit."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not server.started:
+        server.should_exit = True
+        raise RuntimeError(f"the playground server did not start on port {port} within {timeout:g} s")
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def own_names(host: str) -> list[str]:
